@@ -1,0 +1,620 @@
+//! Client configuration: [`ClientConfig`], its builder, and the `PARTNER_API_*`
+//! environment variables.
+//!
+//! Explicit settings win over the environment, which wins over the defaults.
+//! Every binding builds its configuration here, so all languages read the
+//! same variables and apply the same defaults and checks.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+use crate::Error;
+use crate::auth::{Credentials, TokenProvider};
+
+/// Production base URL of the Partner API.
+pub const DEFAULT_BASE_URL: &str = "https://hub.360dialog.io";
+/// Default budget for one whole call, retries and back-off included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit for establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default number of retries after the first attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Largest `max_retries` accepted.
+pub const MAX_MAX_RETRIES: u32 = 10;
+/// First back-off delay; it doubles per retry, with jitter.
+pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+/// Longest back-off delay.
+pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// Longest `Retry-After` honoured; a longer one ends the call with the error.
+pub const DEFAULT_RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+
+/// Environment variable holding the partner API key.
+pub const ENV_API_KEY: &str = "PARTNER_API_KEY";
+/// Environment variable overriding the base URL.
+pub const ENV_BASE_URL: &str = "PARTNER_API_BASE_URL";
+/// Environment variable with the call timeout in seconds (decimals allowed).
+pub const ENV_TIMEOUT: &str = "PARTNER_API_TIMEOUT";
+/// Environment variable with the number of retries.
+pub const ENV_MAX_RETRIES: &str = "PARTNER_API_MAX_RETRIES";
+
+/// Retry back-off settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    /// First delay.
+    pub initial: Duration,
+    /// Longest delay.
+    pub max: Duration,
+    /// Longest `Retry-After` the client will wait for.
+    pub retry_after_cap: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            initial: DEFAULT_INITIAL_BACKOFF,
+            max: DEFAULT_MAX_BACKOFF,
+            retry_after_cap: DEFAULT_RETRY_AFTER_CAP,
+        }
+    }
+}
+
+/// A validated client configuration. Build one with [`ClientConfig::builder`]
+/// or [`ClientConfig::from_env`].
+///
+/// `Debug` never shows a credential.
+///
+/// ```
+/// use std::time::Duration;
+/// use partner_webhooks::ClientConfig;
+/// let config = ClientConfig::builder()
+///     .api_key("my-partner-key")
+///     .timeout(Duration::from_secs(10))
+///     .max_retries(3)
+///     .build()
+///     .unwrap();
+/// assert_eq!(config.base_url().as_str(), "https://hub.360dialog.io/");
+/// assert_eq!(config.max_retries(), 3);
+/// assert!(!format!("{config:?}").contains("my-partner-key"));
+/// ```
+#[derive(Clone)]
+pub struct ClientConfig {
+    pub(crate) base_url: Url,
+    pub(crate) credentials: Credentials,
+    pub(crate) timeout: Duration,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) backoff: Backoff,
+    pub(crate) allow_insecure_http: bool,
+    pub(crate) user_agent: String,
+}
+
+impl ClientConfig {
+    /// A builder with nothing set (the environment is not read).
+    pub fn builder() -> ClientConfigBuilder {
+        ClientConfigBuilder::default()
+    }
+
+    /// Reads `PARTNER_API_KEY`, `PARTNER_API_BASE_URL`, `PARTNER_API_TIMEOUT`
+    /// and `PARTNER_API_MAX_RETRIES`, with defaults for the rest.
+    ///
+    /// ```no_run
+    /// let config = partner_webhooks::ClientConfig::from_env()?;
+    /// # Ok::<(), partner_webhooks::Error>(())
+    /// ```
+    pub fn from_env() -> Result<ClientConfig, Error> {
+        ClientConfigBuilder::from_env().build()
+    }
+
+    /// The base URL (scheme, host and optional port; paths are appended).
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// How the client authenticates.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Budget for one whole call, retries and back-off included.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Limit for a single attempt, if any (otherwise an attempt may use what is
+    /// left of [`timeout`](Self::timeout)).
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// Limit for establishing one connection.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+
+    /// Retries after the first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// Back-off settings.
+    pub fn backoff(&self) -> Backoff {
+        self.backoff
+    }
+
+    /// Whether plain `http://` is allowed for non-loopback hosts.
+    pub fn allow_insecure_http(&self) -> bool {
+        self.allow_insecure_http
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &self.base_url.as_str())
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("backoff", &self.backoff)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+/// Values read from the environment, parsed only when used so that an explicit
+/// setting can override a malformed variable.
+#[derive(Default, Clone)]
+struct EnvValues {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<String>,
+    max_retries: Option<String>,
+}
+
+fn read_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Builder for [`ClientConfig`]. Settings are checked in [`build`](Self::build).
+///
+/// Give exactly one kind of credentials: an API key (preferred), a bearer
+/// token, a username and password, or a [`TokenProvider`].
+///
+/// ```
+/// use partner_webhooks::ClientConfig;
+/// let err = ClientConfig::builder().api_key("k").bearer_token("t").build().unwrap_err();
+/// assert_eq!(err.field(), Some("credentials"));
+/// ```
+#[derive(Default, Clone)]
+pub struct ClientConfigBuilder {
+    base_url: Option<String>,
+    api_key: Option<SecretString>,
+    bearer_token: Option<SecretString>,
+    username: Option<String>,
+    password: Option<SecretString>,
+    token_provider: Option<Arc<dyn TokenProvider>>,
+    timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    backoff: Option<Backoff>,
+    allow_insecure_http: bool,
+    user_agent_suffix: Option<String>,
+    env: EnvValues,
+}
+
+impl fmt::Debug for ClientConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfigBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| crate::REDACTED))
+            .field("bearer_token", &self.bearer_token.as_ref().map(|_| crate::REDACTED))
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| crate::REDACTED))
+            .field("token_provider", &self.token_provider.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientConfigBuilder {
+    /// A builder that falls back to the `PARTNER_API_*` environment variables
+    /// for anything not set explicitly.
+    pub fn from_env() -> Self {
+        ClientConfigBuilder {
+            env: EnvValues {
+                api_key: read_env(ENV_API_KEY),
+                base_url: read_env(ENV_BASE_URL),
+                timeout: read_env(ENV_TIMEOUT),
+                max_retries: read_env(ENV_MAX_RETRIES),
+            },
+            ..Default::default()
+        }
+    }
+
+    /// Base URL, e.g. `https://hub.360dialog.io` or a sandbox's `http://127.0.0.1:PORT`.
+    /// A trailing `/api/v2` is accepted and not doubled.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Authenticate with `X-API-Key` (preferred by 360dialog).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// Authenticate with a fixed `Authorization: Bearer` token.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// Authenticate with a Partner Hub user, exchanged at `POST /api/v2/token`
+    /// for a bearer token that is cached until shortly before it expires.
+    pub fn username_password(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self.password = Some(SecretString::from(password.into()));
+        self
+    }
+
+    /// Set the username alone (for bindings that take it separately).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// Set the password alone (for bindings that take it separately).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(SecretString::from(password.into()));
+        self
+    }
+
+    /// Authenticate with bearer tokens from your own code (see [`TokenProvider`]).
+    pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.token_provider = Some(provider);
+        self
+    }
+
+    /// Budget for one whole call, retries and back-off included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for a single attempt (default: none, an attempt may use the rest
+    /// of the call's budget). Set it to retry attempts that hang.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Retries after the first attempt (default 2, at most 10).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Back-off between retries (default 0.5 s doubling to 8 s, jittered;
+    /// `Retry-After` honoured up to 60 s).
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = Some(backoff);
+        self
+    }
+
+    /// Allow plain `http://` base URLs on non-loopback hosts (never needed for
+    /// 360dialog; for test rigs only).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Appended to the `User-Agent`, e.g. `python/3.11` (bindings set this).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Checks everything and returns the configuration.
+    pub fn build(self) -> Result<ClientConfig, Error> {
+        let base_url = parse_base_url(
+            self.base_url.as_deref().or(self.env.base_url.as_deref()).unwrap_or(DEFAULT_BASE_URL),
+            if self.base_url.is_some() { "base_url" } else { ENV_BASE_URL },
+            self.allow_insecure_http,
+        )?;
+
+        let timeout = match (self.timeout, &self.env.timeout) {
+            (Some(t), _) => check_duration("timeout", t)?,
+            (None, Some(raw)) => check_duration(ENV_TIMEOUT, parse_seconds(ENV_TIMEOUT, raw)?)?,
+            (None, None) => DEFAULT_TIMEOUT,
+        };
+        let attempt_timeout = self.attempt_timeout.map(|t| check_duration("attempt_timeout", t)).transpose()?;
+        let connect_timeout = match self.connect_timeout {
+            Some(t) => check_duration("connect_timeout", t)?,
+            None => DEFAULT_CONNECT_TIMEOUT,
+        };
+        let max_retries = match (self.max_retries, &self.env.max_retries) {
+            (Some(n), _) => check_retries("max_retries", n)?,
+            (None, Some(raw)) => {
+                let n = raw.trim().parse::<u32>().map_err(|_| {
+                    Error::invalid_input(ENV_MAX_RETRIES, format!("must be a whole number from 0 to {MAX_MAX_RETRIES}"))
+                })?;
+                check_retries(ENV_MAX_RETRIES, n)?
+            }
+            (None, None) => DEFAULT_MAX_RETRIES,
+        };
+        let backoff = self.backoff.unwrap_or_default();
+        if backoff.initial.is_zero() || backoff.max < backoff.initial {
+            return Err(Error::invalid_input("backoff", "initial must be > 0 and max >= initial"));
+        }
+
+        let credentials = resolve_credentials(
+            self.api_key,
+            self.bearer_token,
+            self.username,
+            self.password,
+            self.token_provider,
+            self.env.api_key,
+        )?;
+
+        let mut user_agent = format!("partner-webhooks/{} (rust)", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = self.user_agent_suffix {
+            if suffix.chars().any(|c| c.is_control()) {
+                return Err(Error::invalid_input("user_agent_suffix", "must not contain control characters"));
+            }
+            user_agent = format!("{user_agent} {suffix}");
+        }
+
+        Ok(ClientConfig {
+            base_url,
+            credentials,
+            timeout,
+            attempt_timeout,
+            connect_timeout,
+            max_retries,
+            backoff,
+            allow_insecure_http: self.allow_insecure_http,
+            user_agent,
+        })
+    }
+}
+
+fn resolve_credentials(
+    api_key: Option<SecretString>,
+    bearer_token: Option<SecretString>,
+    username: Option<String>,
+    password: Option<SecretString>,
+    provider: Option<Arc<dyn TokenProvider>>,
+    env_api_key: Option<String>,
+) -> Result<Credentials, Error> {
+    use secrecy::ExposeSecret;
+    const FIELD: &str = "credentials";
+    let explicit = [api_key.is_some(), bearer_token.is_some(), username.is_some() || password.is_some(), provider.is_some()]
+        .iter()
+        .filter(|b| **b)
+        .count();
+    if explicit > 1 {
+        return Err(Error::invalid_input(
+            FIELD,
+            "give exactly one of api_key, bearer_token, username+password or token_provider",
+        ));
+    }
+    let non_empty = |field: &str, s: &SecretString| {
+        if s.expose_secret().trim().is_empty() {
+            Err(Error::invalid_input(field.to_string(), "must not be empty"))
+        } else if s.expose_secret().chars().any(|c| c.is_control()) {
+            Err(Error::invalid_input(field.to_string(), "must not contain control characters"))
+        } else {
+            Ok(())
+        }
+    };
+    if let Some(key) = api_key {
+        non_empty("api_key", &key)?;
+        return Ok(Credentials::ApiKey(key));
+    }
+    if let Some(token) = bearer_token {
+        non_empty("bearer_token", &token)?;
+        return Ok(Credentials::BearerToken(token));
+    }
+    if username.is_some() || password.is_some() {
+        let (Some(username), Some(password)) = (username, password) else {
+            return Err(Error::invalid_input(FIELD, "username and password must be given together"));
+        };
+        if username.trim().is_empty() {
+            return Err(Error::invalid_input("username", "must not be empty"));
+        }
+        non_empty("password", &password)?;
+        return Ok(Credentials::Password { username, password });
+    }
+    if let Some(provider) = provider {
+        return Ok(Credentials::Provider(provider));
+    }
+    if let Some(key) = env_api_key {
+        let key = SecretString::from(key);
+        non_empty(ENV_API_KEY, &key)?;
+        return Ok(Credentials::ApiKey(key));
+    }
+    Err(Error::invalid_input(
+        FIELD,
+        format!("none given: pass an API key (or set {ENV_API_KEY}), a bearer token, a username and password, or a token provider"),
+    ))
+}
+
+fn parse_base_url(raw: &str, field: &str, allow_http: bool) -> Result<Url, Error> {
+    let mut url = Url::parse(raw.trim()).map_err(|e| Error::invalid_input(field.to_string(), format!("must be an absolute URL ({e})")))?;
+    crate::validate::check_http_url(&url, field, allow_http)?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::invalid_input(field.to_string(), "must not have a query or fragment"));
+    }
+    // The API's paths already start with /api/v2: accept a base given with it
+    // (as 360dialog's docs write it) without doubling it.
+    let path = url.path().trim_end_matches('/').to_string();
+    let path = path.strip_suffix("/api/v2").unwrap_or(&path).to_string();
+    url.set_path(&format!("{path}/"));
+    Ok(url)
+}
+
+fn parse_seconds(field: &str, raw: &str) -> Result<Duration, Error> {
+    raw.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| Error::invalid_input(field.to_string(), "must be a number of seconds greater than 0 (at most 86400)"))
+}
+
+fn check_duration(field: &str, d: Duration) -> Result<Duration, Error> {
+    if d.is_zero() || d > Duration::from_secs(86_400) {
+        return Err(Error::invalid_input(field.to_string(), "must be greater than 0 and at most 86400 seconds"));
+    }
+    Ok(d)
+}
+
+fn check_retries(field: &str, n: u32) -> Result<u32, Error> {
+    if n > MAX_MAX_RETRIES {
+        return Err(Error::invalid_input(field.to_string(), format!("must be at most {MAX_MAX_RETRIES} (got {n})")));
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder_with_env(pairs: &[(&str, &str)]) -> ClientConfigBuilder {
+        let mut b = ClientConfigBuilder::default();
+        for (k, v) in pairs {
+            let v = Some(v.to_string());
+            match *k {
+                ENV_API_KEY => b.env.api_key = v,
+                ENV_BASE_URL => b.env.base_url = v,
+                ENV_TIMEOUT => b.env.timeout = v,
+                ENV_MAX_RETRIES => b.env.max_retries = v,
+                _ => unreachable!(),
+            }
+        }
+        b
+    }
+
+    #[test]
+    fn defaults() {
+        let c = ClientConfig::builder().api_key("k").build().unwrap();
+        assert_eq!(c.base_url().as_str(), "https://hub.360dialog.io/");
+        assert_eq!(c.timeout(), DEFAULT_TIMEOUT);
+        assert_eq!(c.connect_timeout(), DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(c.max_retries(), 2);
+        assert_eq!(c.backoff(), Backoff::default());
+        assert!(c.user_agent().starts_with("partner-webhooks/"));
+    }
+
+    #[test]
+    fn env_values_are_used_and_explicit_values_win() {
+        let env = [
+            (ENV_API_KEY, "env-key"),
+            (ENV_BASE_URL, "http://127.0.0.1:9999/api/v2/"),
+            (ENV_TIMEOUT, "2.5"),
+            (ENV_MAX_RETRIES, "4"),
+        ];
+        let c = builder_with_env(&env).build().unwrap();
+        assert_eq!(c.base_url().as_str(), "http://127.0.0.1:9999/");
+        assert_eq!(c.timeout(), Duration::from_millis(2500));
+        assert_eq!(c.max_retries(), 4);
+        assert!(matches!(c.credentials(), Credentials::ApiKey(_)));
+
+        let c = builder_with_env(&env)
+            .bearer_token("explicit")
+            .timeout(Duration::from_secs(1))
+            .max_retries(0)
+            .base_url("http://localhost:1")
+            .build()
+            .unwrap();
+        assert!(matches!(c.credentials(), Credentials::BearerToken(_)));
+        assert_eq!(c.timeout(), Duration::from_secs(1));
+        assert_eq!(c.max_retries(), 0);
+        assert_eq!(c.base_url().as_str(), "http://localhost:1/");
+    }
+
+    #[test]
+    fn malformed_env_values_name_the_variable_unless_overridden() {
+        let e = builder_with_env(&[(ENV_API_KEY, "k"), (ENV_TIMEOUT, "soon")]).build().unwrap_err();
+        assert_eq!(e.field(), Some(ENV_TIMEOUT));
+        let e = builder_with_env(&[(ENV_API_KEY, "k"), (ENV_MAX_RETRIES, "-1")]).build().unwrap_err();
+        assert_eq!(e.field(), Some(ENV_MAX_RETRIES));
+        let e = builder_with_env(&[(ENV_API_KEY, "k"), (ENV_BASE_URL, "http://example.com")]).build().unwrap_err();
+        assert_eq!(e.field(), Some(ENV_BASE_URL));
+        builder_with_env(&[(ENV_API_KEY, "k"), (ENV_TIMEOUT, "soon")]).timeout(Duration::from_secs(1)).build().unwrap();
+    }
+
+    #[test]
+    fn credential_rules() {
+        let e = ClientConfig::builder().build().unwrap_err();
+        assert_eq!(e.field(), Some("credentials"));
+        assert!(e.message().starts_with("none given"));
+        let e = ClientConfig::builder().username("u").build().unwrap_err();
+        assert_eq!(e.message(), "username and password must be given together");
+        let e = ClientConfig::builder().api_key(" ").build().unwrap_err();
+        assert_eq!(e.field(), Some("api_key"));
+        let e = ClientConfig::builder().api_key("a\nb").build().unwrap_err();
+        assert_eq!(e.message(), "must not contain control characters");
+        let c = ClientConfig::builder().username_password("me@example.com", "pw").build().unwrap();
+        assert!(matches!(c.credentials(), Credentials::Password { .. }));
+    }
+
+    #[test]
+    fn base_url_rules() {
+        for (raw, rule) in [
+            ("hub.360dialog.io", "must be an absolute URL (relative URL without a base)"),
+            ("http://hub.360dialog.io", "must use https unless the host is loopback (got http://hub.360dialog.io)"),
+            ("https://u:p@hub.360dialog.io", "must not contain a user name or password"),
+            ("https://hub.360dialog.io/?x=1", "must not have a query or fragment"),
+        ] {
+            let e = ClientConfig::builder().api_key("k").base_url(raw).build().unwrap_err();
+            assert_eq!((e.field(), e.message()), (Some("base_url"), rule), "{raw}");
+        }
+        let c = ClientConfig::builder()
+            .api_key("k")
+            .base_url("http://10.1.2.3:8080/prefix/api/v2")
+            .allow_insecure_http(true)
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url().as_str(), "http://10.1.2.3:8080/prefix/");
+    }
+
+    #[test]
+    fn numeric_rules() {
+        let e = ClientConfig::builder().api_key("k").timeout(Duration::ZERO).build().unwrap_err();
+        assert_eq!(e.field(), Some("timeout"));
+        let e = ClientConfig::builder().api_key("k").max_retries(11).build().unwrap_err();
+        assert_eq!(e.message(), "must be at most 10 (got 11)");
+    }
+
+    #[test]
+    fn debug_of_builder_and_config_hides_secrets() {
+        let b = ClientConfig::builder().username_password("me@example.com", "hunter2-password");
+        assert!(!format!("{b:?}").contains("hunter2-password"));
+        let c = b.build().unwrap();
+        assert!(!format!("{c:?}").contains("hunter2-password"));
+        let c = ClientConfig::builder().api_key("key-abc-123").build().unwrap();
+        assert!(!format!("{c:?}").contains("key-abc-123"));
+        let c = ClientConfig::builder().bearer_token("tok-xyz-789").build().unwrap();
+        assert!(!format!("{c:?}").contains("tok-xyz-789"));
+    }
+}
