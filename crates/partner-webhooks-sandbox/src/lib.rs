@@ -1,1 +1,42 @@
-//! placeholder
+//! A local stand-in for the 360dialog Partner API's webhook settings.
+//!
+//! [`Sandbox::start`] serves, on 127.0.0.1, the four webhook-settings
+//! operations and `POST /api/v2/token` as the OpenAPI file describes them:
+//! per-partner state, `X-API-Key`/Bearer authentication, the `meta` error
+//! shape with a `360dialog_trace_id`, and fault injection over HTTP
+//! (`POST /_sandbox/faults`) so that retries and timeouts can be tested from
+//! any language. See the crate's README for the HTTP API.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use partner_webhooks_sandbox::{Sandbox, SandboxConfig};
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+//! assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+//! sandbox.shutdown().await;
+//! # });
+//! ```
+#![warn(missing_docs)]
+
+mod config;
+mod faults;
+mod routes;
+mod server;
+mod state;
+
+pub use config::SandboxConfig;
+pub use faults::{Fault, FaultError, RetryAfter};
+pub use server::Sandbox;
+pub use state::Stats;
+
+/// The header the sandbox sets on every answer with the request's trace id
+/// (the same value as `meta.360dialog_trace_id` in error bodies).
+pub const TRACE_ID_HEADER: &str = "x-360dialog-trace-id";
+
+/// Route names usable in faults and stats.
+pub const ROUTES: &[&str] = &[
+    "get_webhook_url",
+    "set_webhook_url",
+    "get_webhook_headers",
+    "set_webhook_headers",
+    "token",
+];

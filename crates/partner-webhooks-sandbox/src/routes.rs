@@ -1,0 +1,361 @@
+//! HTTP routes: the Partner API operations and the `/_sandbox` control plane.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State as Extract};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use axum::routing::{delete, get, post};
+use serde_json::{Map, Value, json};
+
+use crate::TRACE_ID_HEADER;
+use crate::faults::{Fault, RetryAfter};
+use crate::state::{Access, State};
+
+type Shared = Arc<State>;
+
+pub(crate) fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/api/v2/token", post(token))
+        .route("/api/v2/partners/{partner_id}/webhook_url", get(get_url).post(set_url))
+        .route("/api/v2/partners/{partner_id}/webhook_headers", get(get_headers).post(set_headers))
+        .route("/_sandbox/faults", post(add_fault).get(list_faults).delete(clear_faults))
+        .route("/_sandbox/stats", get(stats))
+        .route("/_sandbox/tokens", delete(revoke_tokens))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+fn new_trace_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn json_response(status: StatusCode, body: &Value, trace_id: &str) -> Response {
+    let mut r = Response::new(Body::from(body.to_string()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Ok(v) = HeaderValue::from_str(trace_id) {
+        r.headers_mut().insert(TRACE_ID_HEADER, v);
+    }
+    r
+}
+
+/// The API's error envelope (`DefaultValidationError` / `DefaultHttpError`).
+fn meta_error(status: StatusCode, message: &str, trace_id: &str, details: Option<Value>) -> Response {
+    let mut meta = json!({
+        "developer_message": message,
+        "http_code": status.as_u16(),
+        "success": false,
+        "360dialog_trace_id": trace_id,
+    });
+    if let Some(d) = details {
+        meta["details"] = d;
+    }
+    json_response(status, &json!({ "meta": meta }), trace_id)
+}
+
+fn wrong_payload(trace_id: &str, field: &str, reason: &str) -> Response {
+    meta_error(
+        StatusCode::BAD_REQUEST,
+        "Wrong payload",
+        trace_id,
+        Some(json!({ field: [reason] })),
+    )
+}
+
+/// Applies the next fault for `route`, if any. `None` means: handle normally.
+async fn apply_fault(state: &State, route: &str, trace_id: &str) -> Option<Response> {
+    state.count(route);
+    let fault = state.take_fault(route)?;
+    tracing::debug!(route, ?fault, "applying fault");
+    if let Some(delay) = fault.delay() {
+        tokio::time::sleep(delay).await;
+    }
+    if fault.reset {
+        return Some(reset_response());
+    }
+    let status = StatusCode::from_u16(fault.status?).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = match &fault.body {
+        Some(raw) => {
+            let mut r = Response::new(Body::from(raw.clone()));
+            *r.status_mut() = status;
+            let ct = if serde_json::from_str::<Value>(raw).is_ok() { "application/json" } else { "text/html" };
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+            if let Ok(v) = HeaderValue::from_str(trace_id) {
+                r.headers_mut().insert(TRACE_ID_HEADER, v);
+            }
+            r
+        }
+        None => meta_error(
+            status,
+            status.canonical_reason().unwrap_or("Injected fault"),
+            trace_id,
+            None,
+        ),
+    };
+    if let Some(ra) = &fault.retry_after {
+        let value = match ra {
+            RetryAfter::Seconds(s) => s.to_string(),
+            RetryAfter::Raw(s) => s.clone(),
+        };
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    Some(response)
+}
+
+/// A 200 whose body breaks off after a few bytes: the client sees the
+/// connection drop mid-response.
+fn reset_response() -> Response {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(Bytes::from_static(b"{\"webhook")),
+        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset")),
+    ];
+    let mut r = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+fn credentials(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
+    let api_key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    (api_key, bearer)
+}
+
+/// What a partner operation does once faults and access are dealt with.
+type Operation = fn(&State, &str, Option<&Bytes>, &str) -> Response;
+
+/// Runs the steps every partner operation shares: fault, path, auth, access.
+async fn partner_operation(
+    state: Shared,
+    route: &'static str,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Option<Bytes>,
+    op: Operation,
+) -> Response {
+    let trace_id = new_trace_id();
+    if let Some(r) = apply_fault(&state, route, &trace_id).await {
+        return r;
+    }
+    let Ok(Path(partner_id)) = path else {
+        return meta_error(StatusCode::NOT_FOUND, "Not found", &trace_id, None);
+    };
+    let (api_key, bearer) = credentials(&headers);
+    match state.access(api_key, bearer, &partner_id) {
+        Access::Unauthenticated => meta_error(
+            StatusCode::UNAUTHORIZED,
+            "Invalid or missing credentials: send X-API-Key or Authorization: Bearer",
+            &trace_id,
+            None,
+        ),
+        Access::Forbidden => meta_error(
+            StatusCode::FORBIDDEN,
+            "Forbidden: these credentials may not access this partner",
+            &trace_id,
+            None,
+        ),
+        Access::NoSuchPartner => meta_error(StatusCode::NOT_FOUND, "Partner not found", &trace_id, None),
+        Access::Allowed => op(&state, &partner_id, body.as_ref(), &trace_id),
+    }
+}
+
+async fn get_url(
+    Extract(state): Extract<Shared>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    partner_operation(state, "get_webhook_url", headers, path, None, |st, id, _, trace| {
+        let url = st.with_partner(id, |p| p.webhook_url.clone()).flatten();
+        let body = match url {
+            Some(u) => json!({ "webhook_url": u }),
+            None => json!({}),
+        };
+        json_response(StatusCode::OK, &body, trace)
+    })
+    .await
+}
+
+async fn set_url(
+    Extract(state): Extract<Shared>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    partner_operation(state, "set_webhook_url", headers, path, Some(body), |st, id, body, trace| {
+        let fields = match object_body(body, trace, &["webhook_url"]) {
+            Ok(f) => f,
+            Err(r) => return r,
+        };
+        let url = match fields.get("webhook_url") {
+            None => return wrong_payload(trace, "webhook_url", "Missing data for required field."),
+            Some(Value::String(s)) => s.clone(),
+            Some(_) => return wrong_payload(trace, "webhook_url", "Not a valid string."),
+        };
+        if !is_valid_webhook_url(&url) {
+            return wrong_payload(trace, "webhook_url", "Not a valid URL.");
+        }
+        let out = st.with_partner(id, |p| {
+            p.webhook_url = Some(url);
+            p.partner_out()
+        });
+        json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
+    })
+    .await
+}
+
+async fn get_headers(
+    Extract(state): Extract<Shared>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    partner_operation(state, "get_webhook_headers", headers, path, None, |st, id, _, trace| {
+        let h = st.with_partner(id, |p| p.webhook_headers.clone()).unwrap_or_default();
+        json_response(StatusCode::OK, &json!({ "webhook_headers": h }), trace)
+    })
+    .await
+}
+
+async fn set_headers(
+    Extract(state): Extract<Shared>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    partner_operation(state, "set_webhook_headers", headers, path, Some(body), |st, id, body, trace| {
+        let fields = match object_body(body, trace, &["webhook_headers"]) {
+            Ok(f) => f,
+            Err(r) => return r,
+        };
+        let map = match fields.get("webhook_headers") {
+            None => return wrong_payload(trace, "webhook_headers", "Missing data for required field."),
+            Some(Value::Object(m)) => m.clone(),
+            Some(_) => return wrong_payload(trace, "webhook_headers", "Not a valid mapping type."),
+        };
+        for (name, value) in &map {
+            let bad_name = name.is_empty() || !name.bytes().all(is_tchar);
+            let bad_value = value.as_str().is_some_and(|v| v.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0));
+            if bad_name || bad_value {
+                let reason = if bad_name { "Not a valid header name." } else { "Not a valid header value." };
+                return meta_error(
+                    StatusCode::BAD_REQUEST,
+                    "Wrong payload",
+                    trace,
+                    Some(json!({ "webhook_headers": { name: [reason] } })),
+                );
+            }
+        }
+        let out = st.with_partner(id, |p| {
+            p.webhook_headers = map;
+            let mut out = p.partner_out();
+            out["webhook_headers"] = Value::Object(p.webhook_headers.clone());
+            out
+        });
+        json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
+    })
+    .await
+}
+
+async fn token(Extract(state): Extract<Shared>, body: Bytes) -> Response {
+    let trace_id = new_trace_id();
+    if let Some(r) = apply_fault(&state, "token", &trace_id).await {
+        return r;
+    }
+    let fields = match object_body(Some(&body), &trace_id, &["username", "password"]) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let field = |name: &str| fields.get(name).and_then(Value::as_str);
+    for name in ["username", "password"] {
+        if field(name).is_none() {
+            return wrong_payload(&trace_id, name, "Missing data for required field.");
+        }
+    }
+    let cfg = &state.config;
+    if field("username") != Some(cfg.username.as_str()) || field("password") != Some(cfg.password.as_str()) {
+        return meta_error(StatusCode::UNAUTHORIZED, "Invalid username or password", &trace_id, None);
+    }
+    let token = state.issue_token();
+    let body = json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": cfg.token_ttl.as_secs(),
+        "refresh_token": crate::config::random_secret("sbxref_", 16),
+    });
+    json_response(StatusCode::OK, &body, &trace_id)
+}
+
+/// Parses a JSON object body that may only hold `allowed` keys.
+fn object_body(body: Option<&Bytes>, trace_id: &str, allowed: &[&str]) -> Result<Map<String, Value>, Response> {
+    let body = body.map(|b| b.as_ref()).unwrap_or_default();
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|_| wrong_payload(trace_id, "_schema", "Invalid input type: the body must be a JSON object."))?;
+    let Value::Object(map) = value else {
+        return Err(wrong_payload(trace_id, "_schema", "Invalid input type: the body must be a JSON object."));
+    };
+    if let Some(extra) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(wrong_payload(trace_id, extra, "Unknown field."));
+    }
+    Ok(map)
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn is_valid_webhook_url(raw: &str) -> bool {
+    url::Url::parse(raw)
+        .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .unwrap_or(false)
+}
+
+async fn add_fault(Extract(state): Extract<Shared>, body: Bytes) -> Response {
+    let trace_id = new_trace_id();
+    let fault: Fault = match serde_json::from_slice(&body) {
+        Ok(f) => f,
+        Err(e) => return meta_error(StatusCode::BAD_REQUEST, &format!("Invalid fault: {e}"), &trace_id, None),
+    };
+    if let Err(e) = fault.check() {
+        return meta_error(
+            StatusCode::BAD_REQUEST,
+            &format!("Invalid fault: {e}"),
+            &trace_id,
+            Some(json!({ e.field: [e.rule] })),
+        );
+    }
+    let echo = serde_json::to_value(&fault).unwrap_or_default();
+    state.add_fault(fault);
+    json_response(StatusCode::CREATED, &echo, &trace_id)
+}
+
+async fn list_faults(Extract(state): Extract<Shared>) -> Response {
+    json_response(StatusCode::OK, &json!({ "faults": state.faults() }), &new_trace_id())
+}
+
+async fn clear_faults(Extract(state): Extract<Shared>) -> Response {
+    let n = state.clear_faults();
+    json_response(StatusCode::OK, &json!({ "cleared": n }), &new_trace_id())
+}
+
+async fn stats(Extract(state): Extract<Shared>) -> Response {
+    let s = serde_json::to_value(state.stats()).unwrap_or_default();
+    json_response(StatusCode::OK, &s, &new_trace_id())
+}
+
+async fn revoke_tokens(Extract(state): Extract<Shared>) -> Response {
+    let n = state.revoke_tokens();
+    json_response(StatusCode::OK, &json!({ "revoked": n }), &new_trace_id())
+}
+
+async fn not_found() -> Response {
+    meta_error(StatusCode::NOT_FOUND, "Not found", &new_trace_id(), None)
+}

@@ -1,0 +1,175 @@
+//! [`Sandbox`]: the running server and its handle.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::SandboxConfig;
+use crate::faults::{Fault, FaultError};
+use crate::state::{State, Stats};
+
+/// A running sandbox on 127.0.0.1. Dropping it stops the server.
+///
+/// Besides HTTP (`POST /_sandbox/faults`, ...), it can be driven directly:
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use partner_webhooks_sandbox::{Fault, Sandbox, SandboxConfig};
+/// let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+/// sb.inject_fault(Fault::status("get_webhook_url", 503, 2)).unwrap();
+/// assert_eq!(sb.faults().len(), 1);
+/// sb.clear_faults();
+/// assert_eq!(sb.stats().count("get_webhook_url"), 0);
+/// # });
+/// ```
+pub struct Sandbox {
+    addr: SocketAddr,
+    base_url: String,
+    state: Arc<State>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.base_url)
+            .field("config", &self.state.config)
+            .finish()
+    }
+}
+
+impl Sandbox {
+    /// Binds 127.0.0.1:`config.port` and serves on the current tokio runtime.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State::new(config));
+        let app = crate::routes::router(state.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                tracing::error!(error = %e, "sandbox server stopped with an error");
+            }
+        });
+        tracing::info!(%addr, "sandbox listening");
+        Ok(Sandbox {
+            addr,
+            base_url: format!("http://{addr}"),
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: the client's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The partner the credentials belong to.
+    pub fn partner_id(&self) -> &str {
+        &self.state.config.partner_id
+    }
+
+    /// A partner that exists but that the credentials may not touch (403).
+    pub fn other_partner_id(&self) -> &str {
+        &self.state.config.other_partner_id
+    }
+
+    /// The accepted `X-API-Key`.
+    pub fn api_key(&self) -> &str {
+        &self.state.config.api_key
+    }
+
+    /// The Partner Hub user accepted by `POST /api/v2/token`.
+    pub fn username(&self) -> &str {
+        &self.state.config.username
+    }
+
+    /// That user's password.
+    pub fn password(&self) -> &str {
+        &self.state.config.password
+    }
+
+    /// The platform secret that signs delivered events.
+    pub fn platform_secret(&self) -> &str {
+        &self.state.config.platform_secret
+    }
+
+    /// The configuration it was started with.
+    pub fn config(&self) -> &SandboxConfig {
+        &self.state.config
+    }
+
+    /// Queues a fault (same as `POST /_sandbox/faults`).
+    pub fn inject_fault(&self, fault: Fault) -> Result<(), FaultError> {
+        fault.check()?;
+        self.state.add_fault(fault);
+        Ok(())
+    }
+
+    /// Faults still pending.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.state.faults()
+    }
+
+    /// Drops every pending fault; returns how many there were.
+    pub fn clear_faults(&self) -> usize {
+        self.state.clear_faults()
+    }
+
+    /// Request counters.
+    pub fn stats(&self) -> Stats {
+        self.state.stats()
+    }
+
+    /// Invalidates every issued bearer token (the next call with one gets 401).
+    pub fn revoke_tokens(&self) -> usize {
+        self.state.revoke_tokens()
+    }
+
+    /// Stops accepting connections and waits (up to a second) for requests in
+    /// flight; delayed ones are then abandoned.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(1), task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+
+    /// Serves until `signal` completes (for the standalone CLI).
+    pub async fn serve_until(self, signal: impl std::future::Future<Output = ()>) {
+        signal.await;
+        self.shutdown().await;
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The sandbox's shared, concurrency-safe state: partners, issued tokens,
+//! pending faults and request counters.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::config::{SandboxConfig, random_secret};
+use crate::faults::Fault;
+
+/// What the sandbox has seen, from `GET /_sandbox/stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Stats {
+    /// Requests that reached each route (faulted ones included).
+    pub requests: BTreeMap<String, u64>,
+    /// Faults applied so far.
+    pub faults_applied: u64,
+    /// Bearer tokens issued by `POST /api/v2/token`.
+    pub tokens_issued: u64,
+}
+
+impl Stats {
+    /// Requests seen on `route`.
+    pub fn count(&self, route: &str) -> u64 {
+        self.requests.get(route).copied().unwrap_or(0)
+    }
+}
+
+/// One partner's stored settings.
+#[derive(Debug, Clone)]
+pub(crate) struct PartnerRecord {
+    pub(crate) id: String,
+    pub(crate) brand_name: String,
+    pub(crate) webhook_url: Option<String>,
+    pub(crate) webhook_headers: Map<String, Value>,
+}
+
+impl PartnerRecord {
+    fn new(id: &str, brand: &str) -> Self {
+        PartnerRecord {
+            id: id.into(),
+            brand_name: brand.into(),
+            webhook_url: None,
+            webhook_headers: Map::new(),
+        }
+    }
+
+    /// The `PartnerOut` object.
+    pub(crate) fn partner_out(&self) -> Value {
+        json!({
+            "id": self.id,
+            "brand_name": self.brand_name,
+            "logo_url": null,
+            "webhook_url": self.webhook_url,
+            "partner_redirect_url": "https://partner.example/onboarding/done",
+            "country": "DE",
+            "allow_client_to_add_phone_no": true,
+            "settings": {
+                "partner_change_request": {"auto_approve": false},
+                "account_sharing": null,
+                "default_data_localization_region": null,
+                "use_marketing_messages_api": false,
+                "bearer_token_auth_disabled": false,
+                "io_secure": {"io_signature_verification_enabled": false},
+                "is_direct_360dialog_partner": true
+            }
+        })
+    }
+}
+
+pub(crate) struct State {
+    pub(crate) config: SandboxConfig,
+    partners: Mutex<HashMap<String, PartnerRecord>>,
+    tokens: Mutex<HashMap<String, Instant>>,
+    faults: Mutex<VecDeque<Fault>>,
+    stats: Mutex<Stats>,
+}
+
+/// Whether a request may act on a partner.
+pub(crate) enum Access {
+    Allowed,
+    Unauthenticated,
+    Forbidden,
+    NoSuchPartner,
+}
+
+impl State {
+    pub(crate) fn new(config: SandboxConfig) -> Self {
+        let mut partners = HashMap::new();
+        partners.insert(config.partner_id.clone(), PartnerRecord::new(&config.partner_id, "Sandbox Partner"));
+        if config.other_partner_id != config.partner_id {
+            partners.insert(
+                config.other_partner_id.clone(),
+                PartnerRecord::new(&config.other_partner_id, "Another Partner"),
+            );
+        }
+        State {
+            config,
+            partners: Mutex::new(partners),
+            tokens: Mutex::new(HashMap::new()),
+            faults: Mutex::new(VecDeque::new()),
+            stats: Mutex::new(Stats::default()),
+        }
+    }
+
+    pub(crate) fn count(&self, route: &str) {
+        *lock(&self.stats).requests.entry(route.to_string()).or_default() += 1;
+    }
+
+    pub(crate) fn stats(&self) -> Stats {
+        lock(&self.stats).clone()
+    }
+
+    pub(crate) fn add_fault(&self, fault: Fault) {
+        lock(&self.faults).push_back(fault);
+    }
+
+    pub(crate) fn clear_faults(&self) -> usize {
+        let mut f = lock(&self.faults);
+        let n = f.len();
+        f.clear();
+        n
+    }
+
+    pub(crate) fn faults(&self) -> Vec<Fault> {
+        lock(&self.faults).iter().cloned().collect()
+    }
+
+    /// Takes one use of the first fault matching `route`.
+    pub(crate) fn take_fault(&self, route: &str) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        let i = faults.iter().position(|f| f.matches(route))?;
+        let fault = faults[i].clone();
+        faults[i].times -= 1;
+        if faults[i].times == 0 {
+            faults.remove(i);
+        }
+        drop(faults);
+        lock(&self.stats).faults_applied += 1;
+        Some(fault)
+    }
+
+    pub(crate) fn issue_token(&self) -> String {
+        let token = random_secret("sbxtok_", 24);
+        lock(&self.tokens).insert(token.clone(), Instant::now() + self.config.token_ttl);
+        lock(&self.stats).tokens_issued += 1;
+        token
+    }
+
+    pub(crate) fn revoke_tokens(&self) -> usize {
+        let mut t = lock(&self.tokens);
+        let n = t.len();
+        t.clear();
+        n
+    }
+
+    pub(crate) fn token_valid(&self, token: &str) -> bool {
+        lock(&self.tokens).get(token).is_some_and(|exp| Instant::now() < *exp)
+    }
+
+    /// Decides access from the credentials presented (`api_key` from
+    /// `X-API-Key`, `bearer` from `Authorization`).
+    pub(crate) fn access(&self, api_key: Option<&str>, bearer: Option<&str>, partner_id: &str) -> Access {
+        let authenticated = api_key.is_some_and(|k| constant_time_eq(k.as_bytes(), self.config.api_key.as_bytes()))
+            || bearer.is_some_and(|t| self.token_valid(t));
+        if !authenticated {
+            return Access::Unauthenticated;
+        }
+        if partner_id == self.config.partner_id {
+            Access::Allowed
+        } else if lock(&self.partners).contains_key(partner_id) {
+            Access::Forbidden
+        } else {
+            Access::NoSuchPartner
+        }
+    }
+
+    pub(crate) fn with_partner<R>(&self, partner_id: &str, f: impl FnOnce(&mut PartnerRecord) -> R) -> Option<R> {
+        lock(&self.partners).get_mut(partner_id).map(f)
+    }
+}
+
+/// A poisoned lock only means another request panicked; the data is still usable.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Compares secrets in constant time.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
+}
