@@ -160,7 +160,7 @@ async fn partner_operation(
         ),
         Access::Forbidden => meta_error(
             StatusCode::FORBIDDEN,
-            "Forbidden: these credentials may not access this partner",
+            "These credentials may not access this partner",
             &trace_id,
             None,
         ),

@@ -1,0 +1,106 @@
+//! Command-line arguments (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Configure 360dialog partner webhooks, and run a local sandbox of the Partner API.
+///
+/// Credentials and endpoint fall back to PARTNER_API_KEY, PARTNER_API_BASE_URL,
+/// PARTNER_API_TIMEOUT, PARTNER_API_MAX_RETRIES and PARTNER_ID. Prefer the
+/// environment over --api-key: command lines are visible to other users.
+///
+/// Exit codes: 0 success; 2 usage or invalid input (nothing sent); 3 the API
+/// refused the request (4xx); 4 server error, timeout or connection failure
+/// after retries.
+#[derive(Debug, Parser)]
+#[command(name = "partner-webhooks", version, propagate_version = true)]
+pub struct Cli {
+    /// API base URL [env: PARTNER_API_BASE_URL] [default: https://hub.360dialog.io]
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Partner API key sent as X-API-Key [env: PARTNER_API_KEY]
+    #[arg(long, global = true, value_name = "KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+
+    /// Partner id (ends in PA)
+    #[arg(long, global = true, value_name = "ID", env = "PARTNER_ID")]
+    pub partner_id: Option<String>,
+
+    /// Print results as the API's JSON (and errors as one JSON line on stderr)
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Budget for the whole call in seconds, retries included [env: PARTNER_API_TIMEOUT] [default: 30]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Retries after the first attempt [env: PARTNER_API_MAX_RETRIES] [default: 2]
+    #[arg(long, global = true, value_name = "N")]
+    pub max_retries: Option<u32>,
+
+    /// Log more to stderr (-v: debug, -vv: trace); RUST_LOG also works
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Get or set the partner webhook URL
+    #[command(subcommand)]
+    Url(UrlCommand),
+    /// Get or set the custom headers sent with every webhook
+    #[command(subcommand)]
+    Headers(HeadersCommand),
+    /// Run the local sandbox of the Partner API until SIGINT/SIGTERM
+    Sandbox(SandboxArgs),
+}
+
+/// `url ...`
+#[derive(Debug, Subcommand)]
+pub enum UrlCommand {
+    /// Print the current webhook URL
+    Get,
+    /// Set the webhook URL (https, or http on loopback)
+    Set {
+        /// The new webhook URL
+        url: String,
+    },
+}
+
+/// `headers ...`
+#[derive(Debug, Subcommand)]
+pub enum HeadersCommand {
+    /// Print the custom webhook headers (values masked unless --reveal or --json)
+    Get {
+        /// Show header values in full
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Replace the custom webhook headers (none given: clear them)
+    Set {
+        /// A header as 'Name: value' (repeatable)
+        #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+        headers: Vec<String>,
+        /// Read the headers from a JSON file: {"Name": "value", ...}
+        #[arg(long, value_name = "FILE", conflicts_with = "headers")]
+        from_json: Option<PathBuf>,
+    },
+}
+
+/// `sandbox ...` (also uses the global --partner-id and --api-key).
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Platform secret that signs delivered events (default: random)
+    #[arg(long, value_name = "SECRET", hide_env_values = true)]
+    pub platform_secret: Option<String>,
+}

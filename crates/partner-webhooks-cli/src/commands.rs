@@ -1,0 +1,209 @@
+//! What each command does.
+
+use std::time::Duration;
+
+use partner_webhooks::models::WebhookHeaders;
+use partner_webhooks::{ClientConfigBuilder, Error, PartnerClient};
+use partner_webhooks_sandbox::{Sandbox, SandboxConfig};
+use serde_json::{Value, json};
+
+use crate::args::{Cli, Command, HeadersCommand, SandboxArgs, UrlCommand};
+use crate::output;
+
+/// Runs the parsed command; the error decides the exit code.
+pub async fn run(cli: Cli) -> Result<(), Error> {
+    match &cli.command {
+        Command::Sandbox(args) => sandbox(&cli, args).await,
+        Command::Url(cmd) => {
+            let (client, partner_id) = client(&cli)?;
+            match cmd {
+                UrlCommand::Get => {
+                    let r = client.get_webhook_url(&partner_id).await?;
+                    if cli.json {
+                        print_raw(r.raw_body());
+                    } else {
+                        println!("webhook_url: {}", r.webhook_url.as_deref().unwrap_or("(not set)"));
+                    }
+                }
+                UrlCommand::Set { url } => {
+                    let r = client.set_webhook_url(&partner_id, url).await?;
+                    if cli.json {
+                        print_raw(r.raw_body());
+                    } else {
+                        println!(
+                            "webhook_url set to {} for partner {partner_id}",
+                            r.webhook_url.as_deref().unwrap_or(url)
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Headers(cmd) => {
+            let (client, partner_id) = client(&cli)?;
+            match cmd {
+                HeadersCommand::Get { reveal } => {
+                    let r = client.get_webhook_headers(&partner_id).await?;
+                    if cli.json {
+                        print_raw(r.raw_body());
+                    } else {
+                        for line in output::header_lines(r.webhook_headers.as_ref(), *reveal) {
+                            println!("{line}");
+                        }
+                    }
+                }
+                HeadersCommand::Set { headers, from_json } => {
+                    let map = match from_json {
+                        Some(path) => headers_from_file(path)?,
+                        None => headers_from_args(headers)?,
+                    };
+                    let r = client.set_webhook_headers(&partner_id, map).await?;
+                    if cli.json {
+                        print_raw(r.raw_body());
+                    } else {
+                        let names: Vec<&str> = r.webhook_headers.iter().flat_map(|h| h.names()).collect();
+                        println!(
+                            "{} webhook header(s) set for partner {partner_id}{}{}",
+                            names.len(),
+                            if names.is_empty() { "" } else { ": " },
+                            names.join(", ")
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_raw(body: &[u8]) {
+    println!("{}", String::from_utf8_lossy(body).trim_end());
+}
+
+fn client(cli: &Cli) -> Result<(PartnerClient, String), Error> {
+    let partner_id = cli
+        .partner_id
+        .clone()
+        .ok_or_else(|| Error::invalid_input("partner_id", "required: pass --partner-id or set PARTNER_ID"))?;
+    let mut builder = ClientConfigBuilder::from_env().user_agent_suffix("cli");
+    if let Some(url) = &cli.base_url {
+        builder = builder.base_url(url);
+    }
+    if let Some(key) = &cli.api_key {
+        builder = builder.api_key(key);
+    }
+    if let Some(secs) = cli.timeout {
+        if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
+            return Err(Error::invalid_input("timeout", "must be a number of seconds greater than 0 (at most 86400)"));
+        }
+        builder = builder.timeout(Duration::from_secs_f64(secs));
+    }
+    if let Some(n) = cli.max_retries {
+        builder = builder.max_retries(n);
+    }
+    Ok((PartnerClient::new(builder.build()?)?, partner_id))
+}
+
+/// Parses `Name: value` arguments.
+fn headers_from_args(args: &[String]) -> Result<WebhookHeaders, Error> {
+    let mut pairs = Vec::with_capacity(args.len());
+    for (i, arg) in args.iter().enumerate() {
+        let Some((name, value)) = arg.split_once(':') else {
+            return Err(Error::invalid_input(
+                format!("--header #{}", i + 1),
+                "must look like 'Name: value'",
+            ));
+        };
+        pairs.push((name.trim().to_string(), value.trim_start().to_string()));
+    }
+    Ok(WebhookHeaders::from_pairs(pairs))
+}
+
+/// Reads `{"Name": "value"}` (or `{"webhook_headers": {...}}`) from a file.
+fn headers_from_file(path: &std::path::Path) -> Result<WebhookHeaders, Error> {
+    let field = "--from-json";
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::invalid_input(field, format!("cannot read {} ({e})", path.display())))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| Error::invalid_input(field, format!("{} is not valid JSON ({e})", path.display())))?;
+    let map = match value {
+        Value::Object(mut o) if o.len() == 1 && o.get("webhook_headers").is_some_and(Value::is_object) => {
+            o.remove("webhook_headers").unwrap_or_default()
+        }
+        v @ Value::Object(_) => v,
+        _ => return Err(Error::invalid_input(field, "must hold a JSON object of header names to values")),
+    };
+    serde_json::from_value(map).map_err(|e| Error::invalid_input(field, format!("unexpected shape ({e})")))
+}
+
+async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
+    let mut config = SandboxConfig {
+        port: args.port,
+        ..SandboxConfig::default()
+    };
+    if let Some(id) = &cli.partner_id {
+        partner_webhooks::validate::partner_id_segment(id)?;
+        config.partner_id = id.clone();
+    }
+    if let Some(key) = &cli.api_key {
+        if key.trim().is_empty() {
+            return Err(Error::invalid_input("api_key", "must not be empty"));
+        }
+        config.api_key = key.clone();
+    }
+    if let Some(secret) = &args.platform_secret {
+        if secret.is_empty() {
+            return Err(Error::invalid_input("platform_secret", "must not be empty"));
+        }
+        config.platform_secret = secret.clone();
+    }
+    let sandbox = Sandbox::start(config).await.map_err(|e| {
+        Error::invalid_input("port", format!("cannot listen on 127.0.0.1:{} ({e})", args.port))
+    })?;
+    let info = json!({
+        "base_url": sandbox.base_url(),
+        "partner_id": sandbox.partner_id(),
+        "api_key": sandbox.api_key(),
+        "platform_secret": sandbox.platform_secret(),
+        "username": sandbox.username(),
+        "password": sandbox.password(),
+    });
+    if cli.json {
+        println!("{info}");
+    } else {
+        println!("sandbox listening on {}", sandbox.base_url());
+        println!("  partner id:      {}", sandbox.partner_id());
+        println!("  api key:         {}", sandbox.api_key());
+        println!("  platform secret: {}", sandbox.platform_secret());
+        println!("  user / password: {} / {}", sandbox.username(), sandbox.password());
+        println!("  faults:          POST {}/_sandbox/faults  (Ctrl-C to stop)", sandbox.base_url());
+    }
+    sandbox.serve_until(shutdown_signal()).await;
+    if !cli.json {
+        println!("sandbox stopped");
+    }
+    Ok(())
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = interrupt.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
