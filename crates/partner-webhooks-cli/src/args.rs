@@ -60,6 +60,8 @@ pub enum Command {
     Headers(HeadersCommand),
     /// Run the local sandbox of the Partner API until SIGINT/SIGTERM
     Sandbox(SandboxArgs),
+    /// Walk through the whole loop against an embedded sandbox (no network, no credentials)
+    Demo,
 }
 
 /// `url ...`

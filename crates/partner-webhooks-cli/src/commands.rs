@@ -14,6 +14,7 @@ use crate::output;
 pub async fn run(cli: Cli) -> Result<(), Error> {
     match &cli.command {
         Command::Sandbox(args) => sandbox(&cli, args).await,
+        Command::Demo => crate::demo::run().await,
         Command::Url(cmd) => {
             let (client, partner_id) = client(&cli)?;
             match cmd {
@@ -22,7 +23,10 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
                     if cli.json {
                         print_raw(r.raw_body());
                     } else {
-                        println!("webhook_url: {}", r.webhook_url.as_deref().unwrap_or("(not set)"));
+                        println!(
+                            "webhook_url: {}",
+                            r.webhook_url.as_deref().unwrap_or("(not set)")
+                        );
                     }
                 }
                 UrlCommand::Set { url } => {
@@ -61,7 +65,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
                     if cli.json {
                         print_raw(r.raw_body());
                     } else {
-                        let names: Vec<&str> = r.webhook_headers.iter().flat_map(|h| h.names()).collect();
+                        let names: Vec<&str> =
+                            r.webhook_headers.iter().flat_map(|h| h.names()).collect();
                         println!(
                             "{} webhook header(s) set for partner {partner_id}{}{}",
                             names.len(),
@@ -81,10 +86,12 @@ fn print_raw(body: &[u8]) {
 }
 
 fn client(cli: &Cli) -> Result<(PartnerClient, String), Error> {
-    let partner_id = cli
-        .partner_id
-        .clone()
-        .ok_or_else(|| Error::invalid_input("partner_id", "required: pass --partner-id or set PARTNER_ID"))?;
+    let partner_id = cli.partner_id.clone().ok_or_else(|| {
+        Error::invalid_input(
+            "partner_id",
+            "required: pass --partner-id or set PARTNER_ID",
+        )
+    })?;
     let mut builder = ClientConfigBuilder::from_env().user_agent_suffix("cli");
     if let Some(url) = &cli.base_url {
         builder = builder.base_url(url);
@@ -94,7 +101,10 @@ fn client(cli: &Cli) -> Result<(PartnerClient, String), Error> {
     }
     if let Some(secs) = cli.timeout {
         if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
-            return Err(Error::invalid_input("timeout", "must be a number of seconds greater than 0 (at most 86400)"));
+            return Err(Error::invalid_input(
+                "timeout",
+                "must be a number of seconds greater than 0 (at most 86400)",
+            ));
         }
         builder = builder.timeout(Duration::from_secs_f64(secs));
     }
@@ -122,18 +132,28 @@ fn headers_from_args(args: &[String]) -> Result<WebhookHeaders, Error> {
 /// Reads `{"Name": "value"}` (or `{"webhook_headers": {...}}`) from a file.
 fn headers_from_file(path: &std::path::Path) -> Result<WebhookHeaders, Error> {
     let field = "--from-json";
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::invalid_input(field, format!("cannot read {} ({e})", path.display())))?;
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::invalid_input(field, format!("{} is not valid JSON ({e})", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::invalid_input(field, format!("cannot read {} ({e})", path.display()))
+    })?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| {
+        Error::invalid_input(field, format!("{} is not valid JSON ({e})", path.display()))
+    })?;
     let map = match value {
-        Value::Object(mut o) if o.len() == 1 && o.get("webhook_headers").is_some_and(Value::is_object) => {
+        Value::Object(mut o)
+            if o.len() == 1 && o.get("webhook_headers").is_some_and(Value::is_object) =>
+        {
             o.remove("webhook_headers").unwrap_or_default()
         }
         v @ Value::Object(_) => v,
-        _ => return Err(Error::invalid_input(field, "must hold a JSON object of header names to values")),
+        _ => {
+            return Err(Error::invalid_input(
+                field,
+                "must hold a JSON object of header names to values",
+            ));
+        }
     };
-    serde_json::from_value(map).map_err(|e| Error::invalid_input(field, format!("unexpected shape ({e})")))
+    serde_json::from_value(map)
+        .map_err(|e| Error::invalid_input(field, format!("unexpected shape ({e})")))
 }
 
 async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
@@ -158,7 +178,10 @@ async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
         config.platform_secret = secret.clone();
     }
     let sandbox = Sandbox::start(config).await.map_err(|e| {
-        Error::invalid_input("port", format!("cannot listen on 127.0.0.1:{} ({e})", args.port))
+        Error::invalid_input(
+            "port",
+            format!("cannot listen on 127.0.0.1:{} ({e})", args.port),
+        )
     })?;
     let info = json!({
         "base_url": sandbox.base_url(),
@@ -175,8 +198,15 @@ async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
         println!("  partner id:      {}", sandbox.partner_id());
         println!("  api key:         {}", sandbox.api_key());
         println!("  platform secret: {}", sandbox.platform_secret());
-        println!("  user / password: {} / {}", sandbox.username(), sandbox.password());
-        println!("  faults:          POST {}/_sandbox/faults  (Ctrl-C to stop)", sandbox.base_url());
+        println!(
+            "  user / password: {} / {}",
+            sandbox.username(),
+            sandbox.password()
+        );
+        println!(
+            "  faults:          POST {}/_sandbox/faults  (Ctrl-C to stop)",
+            sandbox.base_url()
+        );
     }
     sandbox.serve_until(shutdown_signal()).await;
     if !cli.json {
@@ -190,13 +220,14 @@ async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = interrupt.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = interrupt => {},
             _ = term.recv() => {},

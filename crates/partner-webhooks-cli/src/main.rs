@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod demo;
 mod output;
 
 use std::io::IsTerminal;
@@ -18,14 +19,19 @@ fn main() -> ExitCode {
         1 => "partner_webhooks=debug,partner_webhooks_sandbox=debug,warn",
         _ => "partner_webhooks=trace,partner_webhooks_sandbox=trace,info",
     };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -77,7 +77,10 @@ mod tests {
     #[test]
     fn masked_lines_hide_values() {
         let h = WebhookHeaders::from_pairs([("X-Auth", "topsecret")]);
-        assert_eq!(header_lines(Some(&h), false), vec!["X-Auth: ******** (9 chars)"]);
+        assert_eq!(
+            header_lines(Some(&h), false),
+            vec!["X-Auth: ******** (9 chars)"]
+        );
         assert_eq!(header_lines(Some(&h), true), vec!["X-Auth: topsecret"]);
         assert_eq!(header_lines(None, false), vec!["(no webhook headers set)"]);
     }

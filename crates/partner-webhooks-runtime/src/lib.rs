@@ -50,7 +50,9 @@ pub enum RuntimeError {
     },
     /// `block_on` was called from a thread that is already driving an async
     /// runtime, where blocking would deadlock. Use the async API instead.
-    #[error("a blocking partner-webhooks call was made from inside an async context; use the async API instead")]
+    #[error(
+        "a blocking partner-webhooks call was made from inside an async context; use the async API instead"
+    )]
     InsideAsyncContext,
     /// The future panicked; the panic was contained on the runtime.
     #[error("internal error: a partner-webhooks task panicked: {0}")]
@@ -246,7 +248,10 @@ mod tests {
             let _ = tokio::time::timeout(Duration::from_millis(20), slow).await;
             tokio::time::sleep(Duration::from_millis(500)).await;
         });
-        assert!(!finished.load(Ordering::SeqCst), "task ran on after its caller dropped it");
+        assert!(
+            !finished.load(Ordering::SeqCst),
+            "task ran on after its caller dropped it"
+        );
     }
 
     #[test]
@@ -268,7 +273,11 @@ mod tests {
         let waited = unsafe { libc::waitpid(pid, &mut status, 0) };
         assert_eq!(waited, pid);
         assert!(libc::WIFEXITED(status), "child did not exit normally");
-        assert_eq!(libc::WEXITSTATUS(status), 0, "child did not see RuntimeError::Forked");
+        assert_eq!(
+            libc::WEXITSTATUS(status),
+            0,
+            "child did not see RuntimeError::Forked"
+        );
         // The parent is unaffected.
         assert_eq!(block_on(async { 2 }).unwrap(), 2);
     }

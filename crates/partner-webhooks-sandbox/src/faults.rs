@@ -85,15 +85,24 @@ impl Fault {
             });
         }
         if self.times == 0 {
-            return Err(FaultError { field: "times", rule: "must be at least 1".into() });
+            return Err(FaultError {
+                field: "times",
+                rule: "must be at least 1".into(),
+            });
         }
         if let Some(s) = self.status {
             if !(200..=599).contains(&s) {
-                return Err(FaultError { field: "status", rule: "must be from 200 to 599".into() });
+                return Err(FaultError {
+                    field: "status",
+                    rule: "must be from 200 to 599".into(),
+                });
             }
         }
         if self.delay_ms.is_some_and(|d| d > 600_000) {
-            return Err(FaultError { field: "delay_ms", rule: "must be at most 600000".into() });
+            return Err(FaultError {
+                field: "delay_ms",
+                rule: "must be at most 600000".into(),
+            });
         }
         if self.status.is_none() && self.delay_ms.is_none() && !self.reset {
             return Err(FaultError {
@@ -102,7 +111,10 @@ impl Fault {
             });
         }
         if (self.body.is_some() || self.retry_after.is_some()) && self.status.is_none() {
-            return Err(FaultError { field: "body", rule: "body and retry_after need a status".into() });
+            return Err(FaultError {
+                field: "body",
+                rule: "body and retry_after need a status".into(),
+            });
         }
         Ok(())
     }

@@ -20,9 +20,18 @@ type Shared = Arc<State>;
 pub(crate) fn router(state: Shared) -> Router {
     Router::new()
         .route("/api/v2/token", post(token))
-        .route("/api/v2/partners/{partner_id}/webhook_url", get(get_url).post(set_url))
-        .route("/api/v2/partners/{partner_id}/webhook_headers", get(get_headers).post(set_headers))
-        .route("/_sandbox/faults", post(add_fault).get(list_faults).delete(clear_faults))
+        .route(
+            "/api/v2/partners/{partner_id}/webhook_url",
+            get(get_url).post(set_url),
+        )
+        .route(
+            "/api/v2/partners/{partner_id}/webhook_headers",
+            get(get_headers).post(set_headers),
+        )
+        .route(
+            "/_sandbox/faults",
+            post(add_fault).get(list_faults).delete(clear_faults),
+        )
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/tokens", delete(revoke_tokens))
         .fallback(not_found)
@@ -36,7 +45,10 @@ fn new_trace_id() -> String {
 fn json_response(status: StatusCode, body: &Value, trace_id: &str) -> Response {
     let mut r = Response::new(Body::from(body.to_string()));
     *r.status_mut() = status;
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     if let Ok(v) = HeaderValue::from_str(trace_id) {
         r.headers_mut().insert(TRACE_ID_HEADER, v);
     }
@@ -44,7 +56,12 @@ fn json_response(status: StatusCode, body: &Value, trace_id: &str) -> Response {
 }
 
 /// The API's error envelope (`DefaultValidationError` / `DefaultHttpError`).
-fn meta_error(status: StatusCode, message: &str, trace_id: &str, details: Option<Value>) -> Response {
+fn meta_error(
+    status: StatusCode,
+    message: &str,
+    trace_id: &str,
+    details: Option<Value>,
+) -> Response {
     let mut meta = json!({
         "developer_message": message,
         "http_code": status.as_u16(),
@@ -82,8 +99,13 @@ async fn apply_fault(state: &State, route: &str, trace_id: &str) -> Option<Respo
         Some(raw) => {
             let mut r = Response::new(Body::from(raw.clone()));
             *r.status_mut() = status;
-            let ct = if serde_json::from_str::<Value>(raw).is_ok() { "application/json" } else { "text/html" };
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+            let ct = if serde_json::from_str::<Value>(raw).is_ok() {
+                "application/json"
+            } else {
+                "text/html"
+            };
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
             if let Ok(v) = HeaderValue::from_str(trace_id) {
                 r.headers_mut().insert(TRACE_ID_HEADER, v);
             }
@@ -113,10 +135,16 @@ async fn apply_fault(state: &State, route: &str, trace_id: &str) -> Option<Respo
 fn reset_response() -> Response {
     let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
         Ok(Bytes::from_static(b"{\"webhook")),
-        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected reset",
+        )),
     ];
     let mut r = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     r
 }
 
@@ -164,7 +192,9 @@ async fn partner_operation(
             &trace_id,
             None,
         ),
-        Access::NoSuchPartner => meta_error(StatusCode::NOT_FOUND, "Partner not found", &trace_id, None),
+        Access::NoSuchPartner => {
+            meta_error(StatusCode::NOT_FOUND, "Partner not found", &trace_id, None)
+        }
         Access::Allowed => op(&state, &partner_id, body.as_ref(), &trace_id),
     }
 }
@@ -174,14 +204,21 @@ async fn get_url(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    partner_operation(state, "get_webhook_url", headers, path, None, |st, id, _, trace| {
-        let url = st.with_partner(id, |p| p.webhook_url.clone()).flatten();
-        let body = match url {
-            Some(u) => json!({ "webhook_url": u }),
-            None => json!({}),
-        };
-        json_response(StatusCode::OK, &body, trace)
-    })
+    partner_operation(
+        state,
+        "get_webhook_url",
+        headers,
+        path,
+        None,
+        |st, id, _, trace| {
+            let url = st.with_partner(id, |p| p.webhook_url.clone()).flatten();
+            let body = match url {
+                Some(u) => json!({ "webhook_url": u }),
+                None => json!({}),
+            };
+            json_response(StatusCode::OK, &body, trace)
+        },
+    )
     .await
 }
 
@@ -191,25 +228,34 @@ async fn set_url(
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Response {
-    partner_operation(state, "set_webhook_url", headers, path, Some(body), |st, id, body, trace| {
-        let fields = match object_body(body, trace, &["webhook_url"]) {
-            Ok(f) => f,
-            Err(r) => return r,
-        };
-        let url = match fields.get("webhook_url") {
-            None => return wrong_payload(trace, "webhook_url", "Missing data for required field."),
-            Some(Value::String(s)) => s.clone(),
-            Some(_) => return wrong_payload(trace, "webhook_url", "Not a valid string."),
-        };
-        if !is_valid_webhook_url(&url) {
-            return wrong_payload(trace, "webhook_url", "Not a valid URL.");
-        }
-        let out = st.with_partner(id, |p| {
-            p.webhook_url = Some(url);
-            p.partner_out()
-        });
-        json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
-    })
+    partner_operation(
+        state,
+        "set_webhook_url",
+        headers,
+        path,
+        Some(body),
+        |st, id, body, trace| {
+            let fields = match object_body(body, &["webhook_url"]) {
+                Ok(f) => f,
+                Err((field, reason)) => return wrong_payload(trace, &field, reason),
+            };
+            let url = match fields.get("webhook_url") {
+                None => {
+                    return wrong_payload(trace, "webhook_url", "Missing data for required field.");
+                }
+                Some(Value::String(s)) => s.clone(),
+                Some(_) => return wrong_payload(trace, "webhook_url", "Not a valid string."),
+            };
+            if !is_valid_webhook_url(&url) {
+                return wrong_payload(trace, "webhook_url", "Not a valid URL.");
+            }
+            let out = st.with_partner(id, |p| {
+                p.webhook_url = Some(url);
+                p.partner_out()
+            });
+            json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
+        },
+    )
     .await
 }
 
@@ -218,10 +264,19 @@ async fn get_headers(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    partner_operation(state, "get_webhook_headers", headers, path, None, |st, id, _, trace| {
-        let h = st.with_partner(id, |p| p.webhook_headers.clone()).unwrap_or_default();
-        json_response(StatusCode::OK, &json!({ "webhook_headers": h }), trace)
-    })
+    partner_operation(
+        state,
+        "get_webhook_headers",
+        headers,
+        path,
+        None,
+        |st, id, _, trace| {
+            let h = st
+                .with_partner(id, |p| p.webhook_headers.clone())
+                .unwrap_or_default();
+            json_response(StatusCode::OK, &json!({ "webhook_headers": h }), trace)
+        },
+    )
     .await
 }
 
@@ -231,37 +286,58 @@ async fn set_headers(
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Response {
-    partner_operation(state, "set_webhook_headers", headers, path, Some(body), |st, id, body, trace| {
-        let fields = match object_body(body, trace, &["webhook_headers"]) {
-            Ok(f) => f,
-            Err(r) => return r,
-        };
-        let map = match fields.get("webhook_headers") {
-            None => return wrong_payload(trace, "webhook_headers", "Missing data for required field."),
-            Some(Value::Object(m)) => m.clone(),
-            Some(_) => return wrong_payload(trace, "webhook_headers", "Not a valid mapping type."),
-        };
-        for (name, value) in &map {
-            let bad_name = name.is_empty() || !name.bytes().all(is_tchar);
-            let bad_value = value.as_str().is_some_and(|v| v.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0));
-            if bad_name || bad_value {
-                let reason = if bad_name { "Not a valid header name." } else { "Not a valid header value." };
-                return meta_error(
-                    StatusCode::BAD_REQUEST,
-                    "Wrong payload",
-                    trace,
-                    Some(json!({ "webhook_headers": { name: [reason] } })),
-                );
+    partner_operation(
+        state,
+        "set_webhook_headers",
+        headers,
+        path,
+        Some(body),
+        |st, id, body, trace| {
+            let fields = match object_body(body, &["webhook_headers"]) {
+                Ok(f) => f,
+                Err((field, reason)) => return wrong_payload(trace, &field, reason),
+            };
+            let map = match fields.get("webhook_headers") {
+                None => {
+                    return wrong_payload(
+                        trace,
+                        "webhook_headers",
+                        "Missing data for required field.",
+                    );
+                }
+                Some(Value::Object(m)) => m.clone(),
+                Some(_) => {
+                    return wrong_payload(trace, "webhook_headers", "Not a valid mapping type.");
+                }
+            };
+            for (name, value) in &map {
+                let bad_name = name.is_empty() || !name.bytes().all(is_tchar);
+                let bad_value = value
+                    .as_str()
+                    .is_some_and(|v| v.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0));
+                if bad_name || bad_value {
+                    let reason = if bad_name {
+                        "Not a valid header name."
+                    } else {
+                        "Not a valid header value."
+                    };
+                    return meta_error(
+                        StatusCode::BAD_REQUEST,
+                        "Wrong payload",
+                        trace,
+                        Some(json!({ "webhook_headers": { name: [reason] } })),
+                    );
+                }
             }
-        }
-        let out = st.with_partner(id, |p| {
-            p.webhook_headers = map;
-            let mut out = p.partner_out();
-            out["webhook_headers"] = Value::Object(p.webhook_headers.clone());
-            out
-        });
-        json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
-    })
+            let out = st.with_partner(id, |p| {
+                p.webhook_headers = map;
+                let mut out = p.partner_out();
+                out["webhook_headers"] = Value::Object(p.webhook_headers.clone());
+                out
+            });
+            json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
+        },
+    )
     .await
 }
 
@@ -270,9 +346,9 @@ async fn token(Extract(state): Extract<Shared>, body: Bytes) -> Response {
     if let Some(r) = apply_fault(&state, "token", &trace_id).await {
         return r;
     }
-    let fields = match object_body(Some(&body), &trace_id, &["username", "password"]) {
+    let fields = match object_body(Some(&body), &["username", "password"]) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err((field, reason)) => return wrong_payload(&trace_id, &field, reason),
     };
     let field = |name: &str| fields.get(name).and_then(Value::as_str);
     for name in ["username", "password"] {
@@ -281,8 +357,15 @@ async fn token(Extract(state): Extract<Shared>, body: Bytes) -> Response {
         }
     }
     let cfg = &state.config;
-    if field("username") != Some(cfg.username.as_str()) || field("password") != Some(cfg.password.as_str()) {
-        return meta_error(StatusCode::UNAUTHORIZED, "Invalid username or password", &trace_id, None);
+    if field("username") != Some(cfg.username.as_str())
+        || field("password") != Some(cfg.password.as_str())
+    {
+        return meta_error(
+            StatusCode::UNAUTHORIZED,
+            "Invalid username or password",
+            &trace_id,
+            None,
+        );
     }
     let token = state.issue_token();
     let body = json!({
@@ -294,16 +377,18 @@ async fn token(Extract(state): Extract<Shared>, body: Bytes) -> Response {
     json_response(StatusCode::OK, &body, &trace_id)
 }
 
+/// Why a body was refused: the field to name in `details` and the reason.
+type PayloadError = (String, &'static str);
+
 /// Parses a JSON object body that may only hold `allowed` keys.
-fn object_body(body: Option<&Bytes>, trace_id: &str, allowed: &[&str]) -> Result<Map<String, Value>, Response> {
+fn object_body(body: Option<&Bytes>, allowed: &[&str]) -> Result<Map<String, Value>, PayloadError> {
+    const NOT_OBJECT: &str = "Invalid input type: the body must be a JSON object.";
     let body = body.map(|b| b.as_ref()).unwrap_or_default();
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|_| wrong_payload(trace_id, "_schema", "Invalid input type: the body must be a JSON object."))?;
-    let Value::Object(map) = value else {
-        return Err(wrong_payload(trace_id, "_schema", "Invalid input type: the body must be a JSON object."));
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return Err(("_schema".into(), NOT_OBJECT));
     };
     if let Some(extra) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(wrong_payload(trace_id, extra, "Unknown field."));
+        return Err((extra.clone(), "Unknown field."));
     }
     Ok(map)
 }
@@ -322,7 +407,14 @@ async fn add_fault(Extract(state): Extract<Shared>, body: Bytes) -> Response {
     let trace_id = new_trace_id();
     let fault: Fault = match serde_json::from_slice(&body) {
         Ok(f) => f,
-        Err(e) => return meta_error(StatusCode::BAD_REQUEST, &format!("Invalid fault: {e}"), &trace_id, None),
+        Err(e) => {
+            return meta_error(
+                StatusCode::BAD_REQUEST,
+                &format!("Invalid fault: {e}"),
+                &trace_id,
+                None,
+            );
+        }
     };
     if let Err(e) = fault.check() {
         return meta_error(
@@ -338,7 +430,11 @@ async fn add_fault(Extract(state): Extract<Shared>, body: Bytes) -> Response {
 }
 
 async fn list_faults(Extract(state): Extract<Shared>) -> Response {
-    json_response(StatusCode::OK, &json!({ "faults": state.faults() }), &new_trace_id())
+    json_response(
+        StatusCode::OK,
+        &json!({ "faults": state.faults() }),
+        &new_trace_id(),
+    )
 }
 
 async fn clear_faults(Extract(state): Extract<Shared>) -> Response {

@@ -90,7 +90,10 @@ pub(crate) enum Access {
 impl State {
     pub(crate) fn new(config: SandboxConfig) -> Self {
         let mut partners = HashMap::new();
-        partners.insert(config.partner_id.clone(), PartnerRecord::new(&config.partner_id, "Sandbox Partner"));
+        partners.insert(
+            config.partner_id.clone(),
+            PartnerRecord::new(&config.partner_id, "Sandbox Partner"),
+        );
         if config.other_partner_id != config.partner_id {
             partners.insert(
                 config.other_partner_id.clone(),
@@ -107,7 +110,10 @@ impl State {
     }
 
     pub(crate) fn count(&self, route: &str) {
-        *lock(&self.stats).requests.entry(route.to_string()).or_default() += 1;
+        *lock(&self.stats)
+            .requests
+            .entry(route.to_string())
+            .or_default() += 1;
     }
 
     pub(crate) fn stats(&self) -> Stats {
@@ -158,13 +164,21 @@ impl State {
     }
 
     pub(crate) fn token_valid(&self, token: &str) -> bool {
-        lock(&self.tokens).get(token).is_some_and(|exp| Instant::now() < *exp)
+        lock(&self.tokens)
+            .get(token)
+            .is_some_and(|exp| Instant::now() < *exp)
     }
 
     /// Decides access from the credentials presented (`api_key` from
     /// `X-API-Key`, `bearer` from `Authorization`).
-    pub(crate) fn access(&self, api_key: Option<&str>, bearer: Option<&str>, partner_id: &str) -> Access {
-        let authenticated = api_key.is_some_and(|k| constant_time_eq(k.as_bytes(), self.config.api_key.as_bytes()))
+    pub(crate) fn access(
+        &self,
+        api_key: Option<&str>,
+        bearer: Option<&str>,
+        partner_id: &str,
+    ) -> Access {
+        let authenticated = api_key
+            .is_some_and(|k| constant_time_eq(k.as_bytes(), self.config.api_key.as_bytes()))
             || bearer.is_some_and(|t| self.token_valid(t));
         if !authenticated {
             return Access::Unauthenticated;
@@ -178,7 +192,11 @@ impl State {
         }
     }
 
-    pub(crate) fn with_partner<R>(&self, partner_id: &str, f: impl FnOnce(&mut PartnerRecord) -> R) -> Option<R> {
+    pub(crate) fn with_partner<R>(
+        &self,
+        partner_id: &str,
+        f: impl FnOnce(&mut PartnerRecord) -> R,
+    ) -> Option<R> {
         lock(&self.partners).get_mut(partner_id).map(f)
     }
 }

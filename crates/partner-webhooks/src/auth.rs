@@ -141,10 +141,17 @@ pub(crate) struct AuthHeader {
 
 fn header(name: HeaderName, value: &str, generation: u64) -> Result<AuthHeader, Error> {
     let mut value = HeaderValue::from_str(value).map_err(|_| {
-        Error::other(ErrorKind::Authentication, "credential contains characters not allowed in an HTTP header")
+        Error::other(
+            ErrorKind::Authentication,
+            "credential contains characters not allowed in an HTTP header",
+        )
     })?;
     value.set_sensitive(true);
-    Ok(AuthHeader { name, value, generation })
+    Ok(AuthHeader {
+        name,
+        value,
+        generation,
+    })
 }
 
 fn bearer(token: &SecretString, generation: u64) -> Result<AuthHeader, Error> {
@@ -163,7 +170,10 @@ pub(crate) struct Cached {
 
 /// Where refreshable tokens come from.
 pub(crate) enum TokenSource {
-    Password { username: String, password: SecretString },
+    Password {
+        username: String,
+        password: SecretString,
+    },
     Provider(Arc<dyn TokenProvider>),
 }
 
@@ -186,19 +196,26 @@ pub(crate) enum AuthHeaderSource {
 /// client supplies this so that the request gets its retries and timeouts.
 #[async_trait]
 pub(crate) trait PasswordExchange: Send + Sync {
-    async fn exchange(&self, username: &str, password: &SecretString) -> Result<AccessToken, Error>;
+    async fn exchange(&self, username: &str, password: &SecretString)
+    -> Result<AccessToken, Error>;
 }
 
 impl Authenticator {
     pub(crate) fn new(credentials: &Credentials) -> Self {
         match credentials {
             Credentials::ApiKey(k) => Authenticator::Static(AuthHeaderSource::ApiKey(k.clone())),
-            Credentials::BearerToken(t) => Authenticator::Static(AuthHeaderSource::Bearer(t.clone())),
-            Credentials::Password { username, password } => Authenticator::refreshable(TokenSource::Password {
-                username: username.clone(),
-                password: password.clone(),
-            }),
-            Credentials::Provider(p) => Authenticator::refreshable(TokenSource::Provider(p.clone())),
+            Credentials::BearerToken(t) => {
+                Authenticator::Static(AuthHeaderSource::Bearer(t.clone()))
+            }
+            Credentials::Password { username, password } => {
+                Authenticator::refreshable(TokenSource::Password {
+                    username: username.clone(),
+                    password: password.clone(),
+                })
+            }
+            Credentials::Provider(p) => {
+                Authenticator::refreshable(TokenSource::Provider(p.clone()))
+            }
         }
     }
 
@@ -218,7 +235,11 @@ impl Authenticator {
     /// The header for the next request. For refreshable credentials this
     /// fetches a token when none is cached or the cached one is about to
     /// expire; concurrent callers wait for the one fetch.
-    pub(crate) async fn header(&self, exchange: &dyn PasswordExchange, refresh: bool) -> Result<AuthHeader, Error> {
+    pub(crate) async fn header(
+        &self,
+        exchange: &dyn PasswordExchange,
+        refresh: bool,
+    ) -> Result<AuthHeader, Error> {
         match self {
             Authenticator::Static(AuthHeaderSource::ApiKey(k)) => {
                 header(HeaderName::from_static("x-api-key"), k.expose_secret(), 0)
@@ -237,16 +258,26 @@ impl Authenticator {
                     }
                 }
                 let token = match source {
-                    TokenSource::Password { username, password } => exchange.exchange(username, password).await?,
+                    TokenSource::Password { username, password } => {
+                        exchange.exchange(username, password).await?
+                    }
                     TokenSource::Provider(p) => p.token(refresh).await.map_err(|e| {
-                        Error::other(ErrorKind::Authentication, format!("token provider failed: {e}"))
+                        Error::other(
+                            ErrorKind::Authentication,
+                            format!("token provider failed: {e}"),
+                        )
                     })?,
                 };
                 if token.token.expose_secret().is_empty() {
-                    return Err(Error::other(ErrorKind::Authentication, "token provider returned an empty token"));
+                    return Err(Error::other(
+                        ErrorKind::Authentication,
+                        "token provider returned an empty token",
+                    ));
                 }
                 let generation = next_generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let refresh_at = token.expires_in.map(|life| Instant::now() + life.saturating_sub(refresh_margin(life)));
+                let refresh_at = token
+                    .expires_in
+                    .map(|life| Instant::now() + life.saturating_sub(refresh_margin(life)));
                 tracing::debug!(generation, expires_in = ?token.expires_in, "obtained a new bearer token");
                 let h = bearer(&token.token, generation)?;
                 *guard = Some(Cached {
@@ -341,7 +372,10 @@ mod tests {
         assert_eq!(second.value, "Bearer token-2");
         // A late 401 for the old token must not throw away the new one.
         auth.invalidate(first.generation).await;
-        assert_eq!(auth.header(&NoExchange, false).await.unwrap().value, "Bearer token-2");
+        assert_eq!(
+            auth.header(&NoExchange, false).await.unwrap().value,
+            "Bearer token-2"
+        );
         assert_eq!(p.calls.load(Ordering::SeqCst), 2);
         assert_eq!(p.refreshes.load(Ordering::SeqCst), 1);
     }
@@ -349,12 +383,21 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn token_is_refreshed_shortly_before_expiry() {
         let (p, auth) = provider(Some(Duration::from_secs(100)));
-        assert_eq!(auth.header(&NoExchange, false).await.unwrap().value, "Bearer token-1");
+        assert_eq!(
+            auth.header(&NoExchange, false).await.unwrap().value,
+            "Bearer token-1"
+        );
         tokio::time::advance(Duration::from_secs(85)).await;
-        assert_eq!(auth.header(&NoExchange, false).await.unwrap().value, "Bearer token-1");
+        assert_eq!(
+            auth.header(&NoExchange, false).await.unwrap().value,
+            "Bearer token-1"
+        );
         // Margin is 10 s for a 100 s token: at 91 s it is replaced.
         tokio::time::advance(Duration::from_secs(6)).await;
-        assert_eq!(auth.header(&NoExchange, false).await.unwrap().value, "Bearer token-2");
+        assert_eq!(
+            auth.header(&NoExchange, false).await.unwrap().value,
+            "Bearer token-2"
+        );
         assert_eq!(p.calls.load(Ordering::SeqCst), 2);
     }
 
@@ -366,6 +409,12 @@ mod tests {
         };
         let d = format!("{c:?}");
         assert!(d.contains("me@example.com") && !d.contains("pa55word"));
-        assert!(!format!("{:?}", Credentials::ApiKey(SecretString::from("k3y".to_string()))).contains("k3y"));
+        assert!(
+            !format!(
+                "{:?}",
+                Credentials::ApiKey(SecretString::from("k3y".to_string()))
+            )
+            .contains("k3y")
+        );
     }
 }

@@ -31,7 +31,12 @@ const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// Response headers that may carry a trace id on success. 360dialog documents
 /// the trace id only inside error bodies, so these are looked for tolerantly.
-const TRACE_ID_HEADERS: &[&str] = &["x-360dialog-trace-id", "360dialog-trace-id", "x-trace-id", "x-request-id"];
+const TRACE_ID_HEADERS: &[&str] = &[
+    "x-360dialog-trace-id",
+    "360dialog-trace-id",
+    "x-trace-id",
+    "x-request-id",
+];
 
 /// One of the Partner API operations this client performs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,7 +77,9 @@ impl Operation {
     /// The path with its `{partner_id}` placeholder (safe to log).
     pub fn path_template(self) -> &'static str {
         match self {
-            Operation::GetWebhookUrl | Operation::SetWebhookUrl => "/api/v2/partners/{partner_id}/webhook_url",
+            Operation::GetWebhookUrl | Operation::SetWebhookUrl => {
+                "/api/v2/partners/{partner_id}/webhook_url"
+            }
             Operation::GetWebhookHeaders | Operation::SetWebhookHeaders => {
                 "/api/v2/partners/{partner_id}/webhook_headers"
             }
@@ -244,7 +251,10 @@ impl PartnerClient {
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!config.allow_insecure_http && config.base_url.scheme() == "https")
             .build()
-            .map_err(|e| Error::other(ErrorKind::Connection, "could not build the HTTP client").with_source(e))?;
+            .map_err(|e| {
+                Error::other(ErrorKind::Connection, "could not build the HTTP client")
+                    .with_source(e)
+            })?;
         let auth = Authenticator::new(&config.credentials);
         Ok(PartnerClient {
             inner: Arc::new(Inner { config, http, auth }),
@@ -275,9 +285,14 @@ impl PartnerClient {
     }
 
     /// `GET /api/v2/partners/{partner_id}/webhook_url`: the current partner webhook URL.
-    pub async fn get_webhook_url(&self, partner_id: &str) -> Result<Response<PartnerGetWebhookUrlOut>, Error> {
+    pub async fn get_webhook_url(
+        &self,
+        partner_id: &str,
+    ) -> Result<Response<PartnerGetWebhookUrlOut>, Error> {
         let url = self.inner.partner_url(partner_id, "webhook_url")?;
-        self.inner.execute(Operation::GetWebhookUrl, url, None, true, self.options).await
+        self.inner
+            .execute(Operation::GetWebhookUrl, url, None, true, self.options)
+            .await
     }
 
     /// `POST /api/v2/partners/{partner_id}/webhook_url`: sets the partner webhook
@@ -285,21 +300,38 @@ impl PartnerClient {
     ///
     /// The URL must be absolute `http(s)` with a host, `https` unless the host is
     /// loopback, and at most 2048 bytes; otherwise nothing is sent.
-    pub async fn set_webhook_url(&self, partner_id: &str, webhook_url: &str) -> Result<Response<PartnerOut>, Error> {
+    pub async fn set_webhook_url(
+        &self,
+        partner_id: &str,
+        webhook_url: &str,
+    ) -> Result<Response<PartnerOut>, Error> {
         let url = self.inner.partner_url(partner_id, "webhook_url")?;
         validate::webhook_url(webhook_url, self.inner.config.allow_insecure_http)?;
         let body = SetPartnerWebhookUrlIn {
             webhook_url: webhook_url.to_string(),
         };
         let body = encode(&body)?;
-        self.inner.execute(Operation::SetWebhookUrl, url, Some(body), true, self.options).await
+        self.inner
+            .execute(
+                Operation::SetWebhookUrl,
+                url,
+                Some(body),
+                true,
+                self.options,
+            )
+            .await
     }
 
     /// `GET /api/v2/partners/{partner_id}/webhook_headers`: the custom headers
     /// sent with every webhook.
-    pub async fn get_webhook_headers(&self, partner_id: &str) -> Result<Response<PartnerGetWebhookHeadersOut>, Error> {
+    pub async fn get_webhook_headers(
+        &self,
+        partner_id: &str,
+    ) -> Result<Response<PartnerGetWebhookHeadersOut>, Error> {
         let url = self.inner.partner_url(partner_id, "webhook_headers")?;
-        self.inner.execute(Operation::GetWebhookHeaders, url, None, true, self.options).await
+        self.inner
+            .execute(Operation::GetWebhookHeaders, url, None, true, self.options)
+            .await
     }
 
     /// `POST /api/v2/partners/{partner_id}/webhook_headers`: replaces the custom
@@ -314,8 +346,18 @@ impl PartnerClient {
     ) -> Result<Response<PartnerSetWebhookHeadersOut>, Error> {
         let url = self.inner.partner_url(partner_id, "webhook_headers")?;
         validate::webhook_headers(&headers)?;
-        let body = encode(&SetPartnerWebhookHeadersIn { webhook_headers: headers })?;
-        self.inner.execute(Operation::SetWebhookHeaders, url, Some(body), true, self.options).await
+        let body = encode(&SetPartnerWebhookHeadersIn {
+            webhook_headers: headers,
+        })?;
+        self.inner
+            .execute(
+                Operation::SetWebhookHeaders,
+                url,
+                Some(body),
+                true,
+                self.options,
+            )
+            .await
     }
 }
 
@@ -363,7 +405,10 @@ impl Inner {
         }
         let attempt_timeout = o.attempt_timeout.or(self.config.attempt_timeout);
         if attempt_timeout.is_some_and(|t| t.is_zero()) {
-            return Err(Error::invalid_input("attempt_timeout", "must be greater than 0"));
+            return Err(Error::invalid_input(
+                "attempt_timeout",
+                "must be greater than 0",
+            ));
         }
         Ok(Resolved {
             timeout,
@@ -421,7 +466,10 @@ impl Inner {
             let data = serde_json::from_slice::<T>(&answer.body).map_err(|e| {
                 Error::other(
                     ErrorKind::Decode,
-                    format!("the {} response is not the JSON the API promises ({e})", op.name()),
+                    format!(
+                        "the {} response is not the JSON the API promises ({e})",
+                        op.name()
+                    ),
                 )
                 .with_status(answer.status)
                 .with_trace_id(answer.trace_id.clone())
@@ -464,9 +512,12 @@ impl Inner {
                 status = tracing::field::Empty,
                 trace_id = tracing::field::Empty
             );
-            let outcome = tokio::time::timeout(budget, self.attempt(op, url, body.clone(), use_auth, refresh_token))
-                .instrument(attempt_span.clone())
-                .await;
+            let outcome = tokio::time::timeout(
+                budget,
+                self.attempt(op, url, body.clone(), use_auth, refresh_token),
+            )
+            .instrument(attempt_span.clone())
+            .await;
             let error = match outcome {
                 Err(_elapsed) => Error::other(
                     ErrorKind::Timeout,
@@ -482,7 +533,11 @@ impl Inner {
                     if (200..300).contains(&answer.status) {
                         return Ok((answer, attempts));
                     }
-                    if answer.status == 401 && use_auth && self.auth.can_refresh() && !reauthenticated {
+                    if answer.status == 401
+                        && use_auth
+                        && self.auth.can_refresh()
+                        && !reauthenticated
+                    {
                         // The cached token was refused: fetch a new one, once.
                         tracing::debug!("token refused (401); fetching a new one");
                         self.auth.invalidate(answer.auth_generation).await;
@@ -527,10 +582,17 @@ impl Inner {
         use_auth: bool,
         refresh_token: bool,
     ) -> Result<Answer, AttemptError> {
-        let mut request = self.http.request(op.method(), url.clone()).header(ACCEPT, "application/json");
+        let mut request = self
+            .http
+            .request(op.method(), url.clone())
+            .header(ACCEPT, "application/json");
         let mut auth_generation = 0;
         if use_auth {
-            let h = self.auth.header(self, refresh_token).await.map_err(AttemptError::Final)?;
+            let h = self
+                .auth
+                .header(self, refresh_token)
+                .await
+                .map_err(AttemptError::Final)?;
             auth_generation = h.generation;
             request = request.header(h.name, h.value);
         }
@@ -538,16 +600,27 @@ impl Inner {
             request = request.header(CONTENT_TYPE, "application/json").body(body);
         }
         tracing::trace!("sending");
-        let response = request.send().await.map_err(|e| AttemptError::Retryable(transport_error(e)))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| AttemptError::Retryable(transport_error(e)))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let ok = response.status().is_success();
-        let body = read_body(response, if ok { MAX_RESPONSE_BYTES } else { MAX_ERROR_BODY_BYTES }, ok)
-            .await
-            .map_err(|e| match e.kind() {
-                ErrorKind::Decode => AttemptError::Final(e.with_status(status)),
-                _ => AttemptError::Retryable(e),
-            })?;
+        let body = read_body(
+            response,
+            if ok {
+                MAX_RESPONSE_BYTES
+            } else {
+                MAX_ERROR_BODY_BYTES
+            },
+            ok,
+        )
+        .await
+        .map_err(|e| match e.kind() {
+            ErrorKind::Decode => AttemptError::Final(e.with_status(status)),
+            _ => AttemptError::Retryable(e),
+        })?;
         Ok(Answer {
             status,
             body,
@@ -563,7 +636,11 @@ impl Inner {
 
 #[async_trait]
 impl PasswordExchange for Inner {
-    async fn exchange(&self, username: &str, password: &SecretString) -> Result<AccessToken, Error> {
+    async fn exchange(
+        &self,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<AccessToken, Error> {
         #[derive(serde::Serialize)]
         struct TokenIn<'a> {
             username: &'a str,
@@ -585,7 +662,10 @@ impl PasswordExchange for Inner {
         .await?;
         let token = answer.into_inner();
         if token.access_token.is_empty() {
-            return Err(Error::other(ErrorKind::Decode, "the token response has an empty access_token"));
+            return Err(Error::other(
+                ErrorKind::Decode,
+                "the token response has an empty access_token",
+            ));
         }
         if let Some(kind) = token.token_type.as_deref() {
             if !kind.eq_ignore_ascii_case("bearer") {
@@ -613,7 +693,11 @@ fn trace_id(headers: &HeaderMap) -> Option<String> {
 
 /// Reads at most `limit` bytes. Over the limit, a successful answer is a
 /// Decode error; an error answer is cut short (its start is enough).
-async fn read_body(mut response: reqwest::Response, limit: usize, strict: bool) -> Result<Bytes, Error> {
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+    strict: bool,
+) -> Result<Bytes, Error> {
     let too_big = || {
         Error::other(
             ErrorKind::Decode,
@@ -646,11 +730,21 @@ async fn read_body(mut response: reqwest::Response, limit: usize, strict: bool) 
 /// Classifies a transport failure. The message names what failed and the
 /// innermost cause; it contains no header or body.
 fn transport_error(e: reqwest::Error) -> Error {
-    let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Connection };
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Connection
+    };
     let what = if e.is_connect() {
         let target = e
             .url()
-            .map(|u| format!("{}:{}", u.host_str().unwrap_or("?"), u.port_or_known_default().unwrap_or(0)))
+            .map(|u| {
+                format!(
+                    "{}:{}",
+                    u.host_str().unwrap_or("?"),
+                    u.port_or_known_default().unwrap_or(0)
+                )
+            })
             .unwrap_or_default();
         format!("could not connect to {target}")
     } else if e.is_body() || e.is_decode() {

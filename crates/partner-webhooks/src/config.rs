@@ -220,7 +220,10 @@ impl fmt::Debug for ClientConfigBuilder {
         f.debug_struct("ClientConfigBuilder")
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| crate::REDACTED))
-            .field("bearer_token", &self.bearer_token.as_ref().map(|_| crate::REDACTED))
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| crate::REDACTED),
+            )
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| crate::REDACTED))
             .field("token_provider", &self.token_provider.is_some())
@@ -264,7 +267,11 @@ impl ClientConfigBuilder {
 
     /// Authenticate with a Partner Hub user, exchanged at `POST /api/v2/token`
     /// for a bearer token that is cached until shortly before it expires.
-    pub fn username_password(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn username_password(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
         self.username = Some(username.into());
         self.password = Some(SecretString::from(password.into()));
         self
@@ -336,8 +343,15 @@ impl ClientConfigBuilder {
     /// Checks everything and returns the configuration.
     pub fn build(self) -> Result<ClientConfig, Error> {
         let base_url = parse_base_url(
-            self.base_url.as_deref().or(self.env.base_url.as_deref()).unwrap_or(DEFAULT_BASE_URL),
-            if self.base_url.is_some() { "base_url" } else { ENV_BASE_URL },
+            self.base_url
+                .as_deref()
+                .or(self.env.base_url.as_deref())
+                .unwrap_or(DEFAULT_BASE_URL),
+            if self.base_url.is_some() {
+                "base_url"
+            } else {
+                ENV_BASE_URL
+            },
             self.allow_insecure_http,
         )?;
 
@@ -346,7 +360,10 @@ impl ClientConfigBuilder {
             (None, Some(raw)) => check_duration(ENV_TIMEOUT, parse_seconds(ENV_TIMEOUT, raw)?)?,
             (None, None) => DEFAULT_TIMEOUT,
         };
-        let attempt_timeout = self.attempt_timeout.map(|t| check_duration("attempt_timeout", t)).transpose()?;
+        let attempt_timeout = self
+            .attempt_timeout
+            .map(|t| check_duration("attempt_timeout", t))
+            .transpose()?;
         let connect_timeout = match self.connect_timeout {
             Some(t) => check_duration("connect_timeout", t)?,
             None => DEFAULT_CONNECT_TIMEOUT,
@@ -355,7 +372,10 @@ impl ClientConfigBuilder {
             (Some(n), _) => check_retries("max_retries", n)?,
             (None, Some(raw)) => {
                 let n = raw.trim().parse::<u32>().map_err(|_| {
-                    Error::invalid_input(ENV_MAX_RETRIES, format!("must be a whole number from 0 to {MAX_MAX_RETRIES}"))
+                    Error::invalid_input(
+                        ENV_MAX_RETRIES,
+                        format!("must be a whole number from 0 to {MAX_MAX_RETRIES}"),
+                    )
                 })?;
                 check_retries(ENV_MAX_RETRIES, n)?
             }
@@ -363,7 +383,10 @@ impl ClientConfigBuilder {
         };
         let backoff = self.backoff.unwrap_or_default();
         if backoff.initial.is_zero() || backoff.max < backoff.initial {
-            return Err(Error::invalid_input("backoff", "initial must be > 0 and max >= initial"));
+            return Err(Error::invalid_input(
+                "backoff",
+                "initial must be > 0 and max >= initial",
+            ));
         }
 
         let credentials = resolve_credentials(
@@ -378,7 +401,10 @@ impl ClientConfigBuilder {
         let mut user_agent = format!("partner-webhooks/{} (rust)", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = self.user_agent_suffix {
             if suffix.chars().any(|c| c.is_control()) {
-                return Err(Error::invalid_input("user_agent_suffix", "must not contain control characters"));
+                return Err(Error::invalid_input(
+                    "user_agent_suffix",
+                    "must not contain control characters",
+                ));
             }
             user_agent = format!("{user_agent} {suffix}");
         }
@@ -407,10 +433,15 @@ fn resolve_credentials(
 ) -> Result<Credentials, Error> {
     use secrecy::ExposeSecret;
     const FIELD: &str = "credentials";
-    let explicit = [api_key.is_some(), bearer_token.is_some(), username.is_some() || password.is_some(), provider.is_some()]
-        .iter()
-        .filter(|b| **b)
-        .count();
+    let explicit = [
+        api_key.is_some(),
+        bearer_token.is_some(),
+        username.is_some() || password.is_some(),
+        provider.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
     if explicit > 1 {
         return Err(Error::invalid_input(
             FIELD,
@@ -421,7 +452,10 @@ fn resolve_credentials(
         if s.expose_secret().trim().is_empty() {
             Err(Error::invalid_input(field.to_string(), "must not be empty"))
         } else if s.expose_secret().chars().any(|c| c.is_control()) {
-            Err(Error::invalid_input(field.to_string(), "must not contain control characters"))
+            Err(Error::invalid_input(
+                field.to_string(),
+                "must not contain control characters",
+            ))
         } else {
             Ok(())
         }
@@ -436,7 +470,10 @@ fn resolve_credentials(
     }
     if username.is_some() || password.is_some() {
         let (Some(username), Some(password)) = (username, password) else {
-            return Err(Error::invalid_input(FIELD, "username and password must be given together"));
+            return Err(Error::invalid_input(
+                FIELD,
+                "username and password must be given together",
+            ));
         };
         if username.trim().is_empty() {
             return Err(Error::invalid_input("username", "must not be empty"));
@@ -454,15 +491,22 @@ fn resolve_credentials(
     }
     Err(Error::invalid_input(
         FIELD,
-        format!("none given: pass an API key (or set {ENV_API_KEY}), a bearer token, a username and password, or a token provider"),
+        format!(
+            "none given: pass an API key (or set {ENV_API_KEY}), a bearer token, a username and password, or a token provider"
+        ),
     ))
 }
 
 fn parse_base_url(raw: &str, field: &str, allow_http: bool) -> Result<Url, Error> {
-    let mut url = Url::parse(raw.trim()).map_err(|e| Error::invalid_input(field.to_string(), format!("must be an absolute URL ({e})")))?;
+    let mut url = Url::parse(raw.trim()).map_err(|e| {
+        Error::invalid_input(field.to_string(), format!("must be an absolute URL ({e})"))
+    })?;
     crate::validate::check_http_url(&url, field, allow_http)?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::invalid_input(field.to_string(), "must not have a query or fragment"));
+        return Err(Error::invalid_input(
+            field.to_string(),
+            "must not have a query or fragment",
+        ));
     }
     // The API's paths already start with /api/v2: accept a base given with it
     // (as 360dialog's docs write it) without doubling it.
@@ -478,19 +522,30 @@ fn parse_seconds(field: &str, raw: &str) -> Result<Duration, Error> {
         .ok()
         .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
         .map(Duration::from_secs_f64)
-        .ok_or_else(|| Error::invalid_input(field.to_string(), "must be a number of seconds greater than 0 (at most 86400)"))
+        .ok_or_else(|| {
+            Error::invalid_input(
+                field.to_string(),
+                "must be a number of seconds greater than 0 (at most 86400)",
+            )
+        })
 }
 
 fn check_duration(field: &str, d: Duration) -> Result<Duration, Error> {
     if d.is_zero() || d > Duration::from_secs(86_400) {
-        return Err(Error::invalid_input(field.to_string(), "must be greater than 0 and at most 86400 seconds"));
+        return Err(Error::invalid_input(
+            field.to_string(),
+            "must be greater than 0 and at most 86400 seconds",
+        ));
     }
     Ok(d)
 }
 
 fn check_retries(field: &str, n: u32) -> Result<u32, Error> {
     if n > MAX_MAX_RETRIES {
-        return Err(Error::invalid_input(field.to_string(), format!("must be at most {MAX_MAX_RETRIES} (got {n})")));
+        return Err(Error::invalid_input(
+            field.to_string(),
+            format!("must be at most {MAX_MAX_RETRIES} (got {n})"),
+        ));
     }
     Ok(n)
 }
@@ -554,13 +609,22 @@ mod tests {
 
     #[test]
     fn malformed_env_values_name_the_variable_unless_overridden() {
-        let e = builder_with_env(&[(ENV_API_KEY, "k"), (ENV_TIMEOUT, "soon")]).build().unwrap_err();
+        let e = builder_with_env(&[(ENV_API_KEY, "k"), (ENV_TIMEOUT, "soon")])
+            .build()
+            .unwrap_err();
         assert_eq!(e.field(), Some(ENV_TIMEOUT));
-        let e = builder_with_env(&[(ENV_API_KEY, "k"), (ENV_MAX_RETRIES, "-1")]).build().unwrap_err();
+        let e = builder_with_env(&[(ENV_API_KEY, "k"), (ENV_MAX_RETRIES, "-1")])
+            .build()
+            .unwrap_err();
         assert_eq!(e.field(), Some(ENV_MAX_RETRIES));
-        let e = builder_with_env(&[(ENV_API_KEY, "k"), (ENV_BASE_URL, "http://example.com")]).build().unwrap_err();
+        let e = builder_with_env(&[(ENV_API_KEY, "k"), (ENV_BASE_URL, "http://example.com")])
+            .build()
+            .unwrap_err();
         assert_eq!(e.field(), Some(ENV_BASE_URL));
-        builder_with_env(&[(ENV_API_KEY, "k"), (ENV_TIMEOUT, "soon")]).timeout(Duration::from_secs(1)).build().unwrap();
+        builder_with_env(&[(ENV_API_KEY, "k"), (ENV_TIMEOUT, "soon")])
+            .timeout(Duration::from_secs(1))
+            .build()
+            .unwrap();
     }
 
     #[test]
@@ -574,19 +638,38 @@ mod tests {
         assert_eq!(e.field(), Some("api_key"));
         let e = ClientConfig::builder().api_key("a\nb").build().unwrap_err();
         assert_eq!(e.message(), "must not contain control characters");
-        let c = ClientConfig::builder().username_password("me@example.com", "pw").build().unwrap();
+        let c = ClientConfig::builder()
+            .username_password("me@example.com", "pw")
+            .build()
+            .unwrap();
         assert!(matches!(c.credentials(), Credentials::Password { .. }));
     }
 
     #[test]
     fn base_url_rules() {
         for (raw, rule) in [
-            ("hub.360dialog.io", "must be an absolute URL (relative URL without a base)"),
-            ("http://hub.360dialog.io", "must use https unless the host is loopback (got http://hub.360dialog.io)"),
-            ("https://u:p@hub.360dialog.io", "must not contain a user name or password"),
-            ("https://hub.360dialog.io/?x=1", "must not have a query or fragment"),
+            (
+                "hub.360dialog.io",
+                "must be an absolute URL (relative URL without a base)",
+            ),
+            (
+                "http://hub.360dialog.io",
+                "must use https unless the host is loopback (got http://hub.360dialog.io)",
+            ),
+            (
+                "https://u:p@hub.360dialog.io",
+                "must not contain a user name or password",
+            ),
+            (
+                "https://hub.360dialog.io/?x=1",
+                "must not have a query or fragment",
+            ),
         ] {
-            let e = ClientConfig::builder().api_key("k").base_url(raw).build().unwrap_err();
+            let e = ClientConfig::builder()
+                .api_key("k")
+                .base_url(raw)
+                .build()
+                .unwrap_err();
             assert_eq!((e.field(), e.message()), (Some("base_url"), rule), "{raw}");
         }
         let c = ClientConfig::builder()
@@ -600,9 +683,17 @@ mod tests {
 
     #[test]
     fn numeric_rules() {
-        let e = ClientConfig::builder().api_key("k").timeout(Duration::ZERO).build().unwrap_err();
+        let e = ClientConfig::builder()
+            .api_key("k")
+            .timeout(Duration::ZERO)
+            .build()
+            .unwrap_err();
         assert_eq!(e.field(), Some("timeout"));
-        let e = ClientConfig::builder().api_key("k").max_retries(11).build().unwrap_err();
+        let e = ClientConfig::builder()
+            .api_key("k")
+            .max_retries(11)
+            .build()
+            .unwrap_err();
         assert_eq!(e.message(), "must be at most 10 (got 11)");
     }
 
@@ -612,9 +703,15 @@ mod tests {
         assert!(!format!("{b:?}").contains("hunter2-password"));
         let c = b.build().unwrap();
         assert!(!format!("{c:?}").contains("hunter2-password"));
-        let c = ClientConfig::builder().api_key("key-abc-123").build().unwrap();
+        let c = ClientConfig::builder()
+            .api_key("key-abc-123")
+            .build()
+            .unwrap();
         assert!(!format!("{c:?}").contains("key-abc-123"));
-        let c = ClientConfig::builder().bearer_token("tok-xyz-789").build().unwrap();
+        let c = ClientConfig::builder()
+            .bearer_token("tok-xyz-789")
+            .build()
+            .unwrap();
         assert!(!format!("{c:?}").contains("tok-xyz-789"));
     }
 }

@@ -207,7 +207,10 @@ impl Error {
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("");
-        let mut e = Error::new(kind, format!("HTTP {status} {reason}").trim_end().to_string());
+        let mut e = Error::new(
+            kind,
+            format!("HTTP {status} {reason}").trim_end().to_string(),
+        );
         e.inner.status = Some(status);
         e.inner.retry_after = retry_after;
         if let Some(meta) = meta {
@@ -220,7 +223,10 @@ impl Error {
         e
     }
 
-    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
         self.inner.source = Some(Box::new(source));
         self
     }
@@ -355,7 +361,10 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -378,7 +387,10 @@ mod tests {
         let body = br#"{"meta":{"developer_message":"Wrong\npayload","http_code":400,"success":false,"360dialog_trace_id":"abc","details":{"webhook_url":["Not a valid URL."]}}}"#;
         let e = Error::from_response(400, body, None).with_attempts(1);
         let s = e.to_string();
-        assert_eq!(s, "Validation: HTTP 400 Bad Request: Wrong payload (trace id abc)");
+        assert_eq!(
+            s,
+            "Validation: HTTP 400 Bad Request: Wrong payload (trace id abc)"
+        );
         assert_eq!(e.details().unwrap()["webhook_url"][0], "Not a valid URL.");
     }
 

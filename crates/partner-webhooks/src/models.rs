@@ -34,7 +34,9 @@ pub struct WebhookHeaders(pub BTreeMap<String, Value>);
 
 impl WebhookHeaders {
     /// Builds a map of string values.
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         WebhookHeaders(
             pairs
                 .into_iter()
@@ -322,7 +324,11 @@ pub struct ErrorMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Trace ID for 360dialog support.
-    #[serde(rename = "360dialog_trace_id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "360dialog_trace_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// Additional error data (any JSON; an object per the spec, an array in older APIs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -354,8 +360,11 @@ impl ErrorMeta {
                 meta @ Value::Object(_) => {
                     // Tolerate odd types field by field rather than losing the rest.
                     let mut m = ErrorMeta::default();
-                    let Value::Object(mut meta) = meta else { unreachable!() };
-                    m.developer_message = meta.remove("developer_message").and_then(value_to_string);
+                    let Value::Object(mut meta) = meta else {
+                        unreachable!()
+                    };
+                    m.developer_message =
+                        meta.remove("developer_message").and_then(value_to_string);
                     m.http_code = meta.remove("http_code").and_then(|v| v.as_i64());
                     m.success = meta.remove("success").and_then(|v| v.as_bool());
                     m.trace_id = meta.remove("360dialog_trace_id").and_then(value_to_string);
@@ -422,14 +431,23 @@ mod tests {
         let p: PartnerOut = serde_json::from_str(json).unwrap();
         assert_eq!(p.brand_name.as_deref(), Some("Brand"));
         let s = p.settings.as_ref().unwrap();
-        assert_eq!(s.partner_change_request.as_ref().unwrap().auto_approve, Some(true));
+        assert_eq!(
+            s.partner_change_request.as_ref().unwrap().auto_approve,
+            Some(true)
+        );
         let sharing = s.account_sharing.as_ref().unwrap();
-        assert_eq!(sharing.solution_status, Some(SolutionStatus::Unknown("SOMETHING_NEW".into())));
+        assert_eq!(
+            sharing.solution_status,
+            Some(SolutionStatus::Unknown("SOMETHING_NEW".into()))
+        );
         assert_eq!(s.extra["future_setting"], "on");
         assert_eq!(p.extra["brand_new_field"], serde_json::json!([1, 2]));
         // Nothing lost on the way back out.
         let back: Value = serde_json::to_value(&p).unwrap();
-        assert_eq!(back["settings"]["account_sharing"]["solution_status"], "SOMETHING_NEW");
+        assert_eq!(
+            back["settings"]["account_sharing"]["solution_status"],
+            "SOMETHING_NEW"
+        );
         assert_eq!(back["brand_new_field"], serde_json::json!([1, 2]));
     }
 

@@ -40,7 +40,10 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         return None;
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// The delays between attempts of one call.
@@ -104,17 +107,26 @@ mod tests {
             })
             .collect();
         // Jitter adds up to one more step; never below the step, never far above the cap.
-        assert!(delays[0] >= Duration::from_millis(100) && delays[0] <= Duration::from_millis(200), "{delays:?}");
+        assert!(
+            delays[0] >= Duration::from_millis(100) && delays[0] <= Duration::from_millis(200),
+            "{delays:?}"
+        );
         assert!(delays[1] >= Duration::from_millis(200), "{delays:?}");
         for d in &delays[2..] {
-            assert!(*d >= Duration::from_millis(400) && *d <= Duration::from_millis(800), "{delays:?}");
+            assert!(
+                *d >= Duration::from_millis(400) && *d <= Duration::from_millis(800),
+                "{delays:?}"
+            );
         }
     }
 
     #[test]
     fn retry_after_wins_within_the_cap() {
         let mut s = RetrySchedule::new(Backoff::default());
-        assert_eq!(s.next(Some(Duration::from_secs(2))), Decision::RetryAfter(Duration::from_secs(2)));
+        assert_eq!(
+            s.next(Some(Duration::from_secs(2))),
+            Decision::RetryAfter(Duration::from_secs(2))
+        );
         assert_eq!(s.next(Some(Duration::from_secs(61))), Decision::GiveUp);
     }
 
@@ -122,6 +134,9 @@ mod tests {
     fn retry_after_http_date_in_the_future() {
         let when = SystemTime::now() + Duration::from_secs(30);
         let d = parse_retry_after(&httpdate::fmt_http_date(when)).unwrap();
-        assert!(d > Duration::from_secs(28) && d <= Duration::from_secs(30), "{d:?}");
+        assert!(
+            d > Duration::from_secs(28) && d <= Duration::from_secs(30),
+            "{d:?}"
+        );
     }
 }

@@ -38,7 +38,11 @@ pub const RESERVED_HEADER_NAMES: &[&str] = &[
 
 /// Everything but RFC 3986 unreserved characters is percent-encoded, so a
 /// partner id is always exactly one path segment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Checks a partner id and returns it percent-encoded as one path segment.
 ///
@@ -60,11 +64,17 @@ pub fn partner_id_segment(partner_id: &str) -> Result<String, Error> {
     if partner_id.len() > MAX_PARTNER_ID_LEN {
         return Err(Error::invalid_input(
             FIELD,
-            format!("must be at most {MAX_PARTNER_ID_LEN} bytes (got {})", partner_id.len()),
+            format!(
+                "must be at most {MAX_PARTNER_ID_LEN} bytes (got {})",
+                partner_id.len()
+            ),
         ));
     }
     if partner_id.chars().any(char::is_control) {
-        return Err(Error::invalid_input(FIELD, "must not contain control characters"));
+        return Err(Error::invalid_input(
+            FIELD,
+            "must not contain control characters",
+        ));
     }
     if partner_id == "." || partner_id == ".." {
         return Err(Error::invalid_input(FIELD, "must not be '.' or '..'"));
@@ -103,13 +113,20 @@ pub fn webhook_url(raw: &str, allow_http: bool) -> Result<Url, Error> {
     if raw.len() > MAX_WEBHOOK_URL_LEN {
         return Err(Error::invalid_input(
             FIELD,
-            format!("must be at most {MAX_WEBHOOK_URL_LEN} bytes (got {})", raw.len()),
+            format!(
+                "must be at most {MAX_WEBHOOK_URL_LEN} bytes (got {})",
+                raw.len()
+            ),
         ));
     }
     if raw.trim() != raw || raw.chars().any(char::is_control) {
-        return Err(Error::invalid_input(FIELD, "must not contain whitespace at the ends or control characters"));
+        return Err(Error::invalid_input(
+            FIELD,
+            "must not contain whitespace at the ends or control characters",
+        ));
     }
-    let url = Url::parse(raw).map_err(|e| Error::invalid_input(FIELD, format!("must be an absolute URL ({e})")))?;
+    let url = Url::parse(raw)
+        .map_err(|e| Error::invalid_input(FIELD, format!("must be an absolute URL ({e})")))?;
     check_http_url(&url, FIELD, allow_http)?;
     Ok(url)
 }
@@ -118,13 +135,19 @@ pub fn webhook_url(raw: &str, allow_http: bool) -> Result<Url, Error> {
 pub(crate) fn check_http_url(url: &Url, field: &str, allow_http: bool) -> Result<(), Error> {
     let scheme = url.scheme();
     if scheme != "http" && scheme != "https" {
-        return Err(Error::invalid_input(field, format!("must use http or https (got {scheme}:)")));
+        return Err(Error::invalid_input(
+            field,
+            format!("must use http or https (got {scheme}:)"),
+        ));
     }
     let Some(host) = url.host() else {
         return Err(Error::invalid_input(field, "must have a host"));
     };
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::invalid_input(field, "must not contain a user name or password"));
+        return Err(Error::invalid_input(
+            field,
+            "must not contain a user name or password",
+        ));
     }
     if scheme == "http" && !allow_http && !is_loopback_host(&host) {
         return Err(Error::invalid_input(
@@ -182,33 +205,56 @@ pub fn webhook_headers(headers: &WebhookHeaders) -> Result<(), Error> {
             ));
         }
         if name.len() > MAX_HEADER_NAME_LEN {
-            return Err(Error::invalid_input(field(), format!("header name must be at most {MAX_HEADER_NAME_LEN} bytes")));
+            return Err(Error::invalid_input(
+                field(),
+                format!("header name must be at most {MAX_HEADER_NAME_LEN} bytes"),
+            ));
         }
         let lower = name.to_ascii_lowercase();
         if RESERVED_HEADER_NAMES.contains(&lower.as_str()) {
-            return Err(Error::invalid_input(field(), "header name is reserved and cannot be set"));
+            return Err(Error::invalid_input(
+                field(),
+                "header name is reserved and cannot be set",
+            ));
         }
         if !seen.insert(lower) {
-            return Err(Error::invalid_input(field(), "header name is repeated (names are case-insensitive)"));
+            return Err(Error::invalid_input(
+                field(),
+                "header name is repeated (names are case-insensitive)",
+            ));
         }
         let serde_json::Value::String(value) = value else {
-            return Err(Error::invalid_input(field(), "header value must be a string"));
+            return Err(Error::invalid_input(
+                field(),
+                "header value must be a string",
+            ));
         };
         if value.len() > MAX_HEADER_VALUE_LEN {
-            return Err(Error::invalid_input(field(), format!("header value must be at most {MAX_HEADER_VALUE_LEN} bytes")));
+            return Err(Error::invalid_input(
+                field(),
+                format!("header value must be at most {MAX_HEADER_VALUE_LEN} bytes"),
+            ));
         }
         if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-            return Err(Error::invalid_input(field(), "header value must not contain CR, LF or NUL"));
+            return Err(Error::invalid_input(
+                field(),
+                "header value must not contain CR, LF or NUL",
+            ));
         }
         if value.chars().any(|c| c.is_control() && c != '\t') {
-            return Err(Error::invalid_input(field(), "header value must not contain control characters"));
+            return Err(Error::invalid_input(
+                field(),
+                "header value must not contain control characters",
+            ));
         }
         total += name.len() + value.len();
     }
     if total > MAX_HEADERS_TOTAL_LEN {
         return Err(Error::invalid_input(
             "webhook_headers",
-            format!("names and values together must be at most {MAX_HEADERS_TOTAL_LEN} bytes (got {total})"),
+            format!(
+                "names and values together must be at most {MAX_HEADERS_TOTAL_LEN} bytes (got {total})"
+            ),
         ));
     }
     Ok(())
@@ -246,19 +292,32 @@ mod tests {
             assert_eq!(e.message(), rule, "{id:?}");
         }
         let long = "a".repeat(MAX_PARTNER_ID_LEN + 1);
-        assert!(partner_id_segment(&long).unwrap_err().message().contains("at most 128 bytes"));
+        assert!(
+            partner_id_segment(&long)
+                .unwrap_err()
+                .message()
+                .contains("at most 128 bytes")
+        );
         assert!(partner_id_segment(&"a".repeat(MAX_PARTNER_ID_LEN)).is_ok());
     }
 
     #[test]
     fn partner_id_is_always_one_segment() {
-        for id in ["../x", "a/b", "?q=1", "#frag", "..%2f", "%2e%2e", "a b", "ü/ß", "\\..\\", ";x", "...", ".a"] {
+        for id in [
+            "../x", "a/b", "?q=1", "#frag", "..%2f", "%2e%2e", "a b", "ü/ß", "\\..\\", ";x", "...",
+            ".a",
+        ] {
             let seg = partner_id_segment(id).unwrap();
-            let url = Url::parse(&format!("https://hub.example/api/v2/partners/{seg}/webhook_url")).unwrap();
+            let url = Url::parse(&format!(
+                "https://hub.example/api/v2/partners/{seg}/webhook_url"
+            ))
+            .unwrap();
             let segments: Vec<_> = url.path_segments().unwrap().collect();
             assert_eq!(segments.len(), 5, "{id:?} -> {}", url);
             assert_eq!(segments[4], "webhook_url");
-            let decoded = percent_encoding::percent_decode_str(segments[3]).decode_utf8().unwrap();
+            let decoded = percent_encoding::percent_decode_str(segments[3])
+                .decode_utf8()
+                .unwrap();
             assert_eq!(decoded, id);
             assert!(url.query().is_none() && url.fragment().is_none());
         }
@@ -268,20 +327,45 @@ mod tests {
     fn webhook_url_rules() {
         for (raw, rule) in [
             ("", "must not be empty"),
-            ("example.com/hook", "must be an absolute URL (relative URL without a base)"),
+            (
+                "example.com/hook",
+                "must be an absolute URL (relative URL without a base)",
+            ),
             ("ftp://example.com/x", "must use http or https (got ftp:)"),
-            ("http://example.com/x", "must use https unless the host is loopback (got http://example.com)"),
-            ("https://user:pw@example.com/x", "must not contain a user name or password"),
-            (" https://example.com", "must not contain whitespace at the ends or control characters"),
-            ("https://exa\nmple.com", "must not contain whitespace at the ends or control characters"),
+            (
+                "http://example.com/x",
+                "must use https unless the host is loopback (got http://example.com)",
+            ),
+            (
+                "https://user:pw@example.com/x",
+                "must not contain a user name or password",
+            ),
+            (
+                " https://example.com",
+                "must not contain whitespace at the ends or control characters",
+            ),
+            (
+                "https://exa\nmple.com",
+                "must not contain whitespace at the ends or control characters",
+            ),
         ] {
             let e = webhook_url(raw, false).unwrap_err();
             assert_eq!(e.field(), Some("webhook_url"), "{raw:?}");
             assert_eq!(e.message(), rule, "{raw:?}");
         }
         let too_long = format!("https://example.com/{}", "a".repeat(MAX_WEBHOOK_URL_LEN));
-        assert!(webhook_url(&too_long, false).unwrap_err().message().starts_with("must be at most 2048 bytes"));
-        for ok in ["http://localhost:9/x", "http://127.0.0.2/x", "http://[::1]:80/", "https://example.com"] {
+        assert!(
+            webhook_url(&too_long, false)
+                .unwrap_err()
+                .message()
+                .starts_with("must be at most 2048 bytes")
+        );
+        for ok in [
+            "http://localhost:9/x",
+            "http://127.0.0.2/x",
+            "http://[::1]:80/",
+            "https://example.com",
+        ] {
             webhook_url(ok, false).unwrap();
         }
         assert!(webhook_url("http://example.com/x", true).is_ok());
@@ -289,18 +373,64 @@ mod tests {
 
     #[test]
     fn header_rules() {
-        let cases: &[(&[(&str, &str)], &str, &str)] = &[
-            (&[("Bad Name", "v")], "webhook_headers.Bad Name", "header name must be an RFC 9110 token"),
-            (&[("", "v")], "webhook_headers.", "header name must be an RFC 9110 token"),
-            (&[("X-ü", "v")], "webhook_headers.X-ü", "header name must be an RFC 9110 token"),
-            (&[("Content-Length", "1")], "webhook_headers.Content-Length", "header name is reserved"),
-            (&[("transfer-encoding", "x")], "webhook_headers.transfer-encoding", "header name is reserved"),
-            (&[("Connection", "x")], "webhook_headers.Connection", "header name is reserved"),
-            (&[("X-360Dialog-Signature", "x")], "webhook_headers.X-360Dialog-Signature", "header name is reserved"),
-            (&[("X-A", "a\r\nInjected: 1")], "webhook_headers.X-A", "header value must not contain CR, LF or NUL"),
-            (&[("X-A", "a\0")], "webhook_headers.X-A", "header value must not contain CR, LF or NUL"),
-            (&[("X-A", "a\u{7}")], "webhook_headers.X-A", "header value must not contain control characters"),
-            (&[("X-A", "1"), ("x-a", "2")], "webhook_headers.x-a", "header name is repeated"),
+        /// (headers, expected field, expected start of the rule)
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+        let cases: &[Case] = &[
+            (
+                &[("Bad Name", "v")],
+                "webhook_headers.Bad Name",
+                "header name must be an RFC 9110 token",
+            ),
+            (
+                &[("", "v")],
+                "webhook_headers.",
+                "header name must be an RFC 9110 token",
+            ),
+            (
+                &[("X-ü", "v")],
+                "webhook_headers.X-ü",
+                "header name must be an RFC 9110 token",
+            ),
+            (
+                &[("Content-Length", "1")],
+                "webhook_headers.Content-Length",
+                "header name is reserved",
+            ),
+            (
+                &[("transfer-encoding", "x")],
+                "webhook_headers.transfer-encoding",
+                "header name is reserved",
+            ),
+            (
+                &[("Connection", "x")],
+                "webhook_headers.Connection",
+                "header name is reserved",
+            ),
+            (
+                &[("X-360Dialog-Signature", "x")],
+                "webhook_headers.X-360Dialog-Signature",
+                "header name is reserved",
+            ),
+            (
+                &[("X-A", "a\r\nInjected: 1")],
+                "webhook_headers.X-A",
+                "header value must not contain CR, LF or NUL",
+            ),
+            (
+                &[("X-A", "a\0")],
+                "webhook_headers.X-A",
+                "header value must not contain CR, LF or NUL",
+            ),
+            (
+                &[("X-A", "a\u{7}")],
+                "webhook_headers.X-A",
+                "header value must not contain control characters",
+            ),
+            (
+                &[("X-A", "1"), ("x-a", "2")],
+                "webhook_headers.x-a",
+                "header name is repeated",
+            ),
         ];
         for (pairs, field, rule) in cases {
             let e = headers_err(pairs);
@@ -314,19 +444,40 @@ mod tests {
                 }
             }
         }
-        let many: Vec<(String, String)> = (0..=MAX_HEADERS).map(|i| (format!("X-{i}"), "v".into())).collect();
+        let many: Vec<(String, String)> = (0..=MAX_HEADERS)
+            .map(|i| (format!("X-{i}"), "v".into()))
+            .collect();
         let e = webhook_headers(&WebhookHeaders::from_pairs(many)).unwrap_err();
         assert_eq!(e.message(), "at most 50 headers (got 51)");
         let big = "v".repeat(MAX_HEADER_VALUE_LEN + 1);
-        assert!(headers_err(&[("X-A", &big)]).message().starts_with("header value must be at most"));
+        assert!(
+            headers_err(&[("X-A", &big)])
+                .message()
+                .starts_with("header value must be at most")
+        );
         let quarter = "v".repeat(4000);
-        let total: Vec<(String, String)> = (0..5).map(|i| (format!("X-{i}"), quarter.clone())).collect();
-        assert!(webhook_headers(&WebhookHeaders::from_pairs(total)).unwrap_err().message().starts_with("names and values together"));
+        let total: Vec<(String, String)> = (0..5)
+            .map(|i| (format!("X-{i}"), quarter.clone()))
+            .collect();
+        assert!(
+            webhook_headers(&WebhookHeaders::from_pairs(total))
+                .unwrap_err()
+                .message()
+                .starts_with("names and values together")
+        );
         let mut h = WebhookHeaders::default();
         h.0.insert("X-N".into(), serde_json::json!(5));
-        assert_eq!(webhook_headers(&h).unwrap_err().message(), "header value must be a string");
+        assert_eq!(
+            webhook_headers(&h).unwrap_err().message(),
+            "header value must be a string"
+        );
         // Allowed: tab, obs-text, empty map, empty value.
-        webhook_headers(&WebhookHeaders::from_pairs([("X-A", "a\tb"), ("X-B", "ünïcode"), ("X-C", "")])).unwrap();
+        webhook_headers(&WebhookHeaders::from_pairs([
+            ("X-A", "a\tb"),
+            ("X-B", "ünïcode"),
+            ("X-C", ""),
+        ]))
+        .unwrap();
         webhook_headers(&WebhookHeaders::default()).unwrap();
     }
 }

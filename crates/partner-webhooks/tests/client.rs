@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use partner_webhooks::models::WebhookHeaders;
 use partner_webhooks::{
-    AccessToken, ClientConfig, ErrorKind, PartnerClient, RequestOptions, TokenProvider, TokenProviderError,
+    AccessToken, ClientConfig, ErrorKind, PartnerClient, RequestOptions, TokenProvider,
+    TokenProviderError,
 };
 use partner_webhooks_sandbox::{Fault, Sandbox, SandboxConfig};
 
@@ -18,7 +19,11 @@ async fn sandbox() -> Sandbox {
 }
 
 fn api_key_client(sb: &Sandbox) -> PartnerClient {
-    let config = ClientConfig::builder().base_url(sb.base_url()).api_key(sb.api_key()).build().unwrap();
+    let config = ClientConfig::builder()
+        .base_url(sb.base_url())
+        .api_key(sb.api_key())
+        .build()
+        .unwrap();
     PartnerClient::new(config).unwrap()
 }
 
@@ -26,10 +31,17 @@ fn api_key_client(sb: &Sandbox) -> PartnerClient {
 async fn response_carries_status_attempts_trace_id_and_raw_body() {
     let sb = sandbox().await;
     let client = api_key_client(&sb);
-    let r = client.set_webhook_url(sb.partner_id(), "https://hooks.example.com/x").await.unwrap();
+    let r = client
+        .set_webhook_url(sb.partner_id(), "https://hooks.example.com/x")
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.attempts(), 1);
-    assert_eq!(r.trace_id().map(str::len), Some(32), "sandbox sends a trace id header");
+    assert_eq!(
+        r.trace_id().map(str::len),
+        Some(32),
+        "sandbox sends a trace id header"
+    );
     let raw: serde_json::Value = serde_json::from_slice(r.raw_body()).unwrap();
     assert_eq!(raw["webhook_url"], "https://hooks.example.com/x");
     assert_eq!(r.id.as_deref(), Some(sb.partner_id()));
@@ -52,7 +64,8 @@ impl TokenProvider for BackendTokens {
         if refresh {
             self.refreshes.fetch_add(1, Ordering::SeqCst);
         }
-        let body = serde_json::json!({"username": self.username, "password": self.password}).to_string();
+        let body =
+            serde_json::json!({"username": self.username, "password": self.password}).to_string();
         let resp = reqwest::Client::new()
             .post(format!("{}/api/v2/token", self.base_url))
             .header("content-type", "application/json")
@@ -60,8 +73,10 @@ impl TokenProvider for BackendTokens {
             .send()
             .await?;
         let v: serde_json::Value = serde_json::from_slice(&resp.bytes().await?)?;
-        Ok(AccessToken::new(v["access_token"].as_str().ok_or("no token")?)
-            .expires_in(Duration::from_secs(v["expires_in"].as_u64().unwrap_or(60))))
+        Ok(
+            AccessToken::new(v["access_token"].as_str().ok_or("no token")?)
+                .expires_in(Duration::from_secs(v["expires_in"].as_u64().unwrap_or(60))),
+        )
     }
 }
 
@@ -117,7 +132,11 @@ async fn token_provider_failure_is_an_authentication_error_and_nothing_is_sent()
         .token_provider(Arc::new(FailingProvider))
         .build()
         .unwrap();
-    let err = PartnerClient::new(config).unwrap().get_webhook_url(sb.partner_id()).await.unwrap_err();
+    let err = PartnerClient::new(config)
+        .unwrap()
+        .get_webhook_url(sb.partner_id())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(err.message(), "token provider failed: backend unreachable");
     assert_eq!(sb.stats().count("get_webhook_url"), 0);
@@ -132,25 +151,43 @@ async fn oversized_success_body_is_a_decode_error() {
         ..Fault::status("get_webhook_url", 200, 1)
     })
     .unwrap();
-    let err = api_key_client(&sb).get_webhook_url(sb.partner_id()).await.unwrap_err();
+    let err = api_key_client(&sb)
+        .get_webhook_url(sb.partner_id())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
-    assert!(err.message().contains("larger than the 8388608-byte limit"), "{err}");
+    assert!(
+        err.message().contains("larger than the 8388608-byte limit"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn connection_refused_is_a_connection_error_after_retries() {
     // Bind then drop a listener: nothing listens on that port any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let config = ClientConfig::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .api_key("k")
         .max_retries(1)
         .build()
         .unwrap();
-    let err = PartnerClient::new(config).unwrap().get_webhook_url("abcPA").await.unwrap_err();
+    let err = PartnerClient::new(config)
+        .unwrap()
+        .get_webhook_url("abcPA")
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection);
     assert_eq!(err.attempts(), 2);
-    assert!(err.to_string().contains(&format!("could not connect to 127.0.0.1:{port}")), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("could not connect to 127.0.0.1:{port}")),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -161,8 +198,11 @@ async fn attempt_timeout_retries_a_hanging_attempt() {
         ..Fault::status("get_webhook_url", 200, 1)
     })
     .unwrap();
-    let client = api_key_client(&sb)
-        .with_options(RequestOptions::new().attempt_timeout(Duration::from_millis(300)).timeout(Duration::from_secs(5)));
+    let client = api_key_client(&sb).with_options(
+        RequestOptions::new()
+            .attempt_timeout(Duration::from_millis(300))
+            .timeout(Duration::from_secs(5)),
+    );
     let r = client.get_webhook_url(sb.partner_id()).await.unwrap();
     assert_eq!(r.attempts(), 2);
 }
@@ -199,7 +239,10 @@ fn no_secret_reaches_logs_debug_or_errors() {
         .with_ansi(false)
         .finish();
     // Everything, sandbox included, runs on this thread under the subscriber.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let mut seen = Vec::<String>::new();
     let (api_key, password) = tracing::subscriber::with_default(subscriber, || {
         rt.block_on(async {
@@ -215,26 +258,45 @@ fn no_secret_reaches_logs_debug_or_errors() {
             )
             .unwrap();
             let bearer_client = PartnerClient::new(
-                ClientConfig::builder().base_url(sb.base_url()).bearer_token(BEARER).build().unwrap(),
+                ClientConfig::builder()
+                    .base_url(sb.base_url())
+                    .bearer_token(BEARER)
+                    .build()
+                    .unwrap(),
             )
             .unwrap();
-            seen.push(format!("{key_client:?} {pw_client:?} {bearer_client:?} {:?}", key_client.config()));
+            seen.push(format!(
+                "{key_client:?} {pw_client:?} {bearer_client:?} {:?}",
+                key_client.config()
+            ));
 
             let headers = WebhookHeaders::from_pairs([("Authorization", HEADER_SECRET)]);
             seen.push(format!("{headers:?}"));
-            let r = key_client.set_webhook_headers(sb.partner_id(), headers).await.unwrap();
+            let r = key_client
+                .set_webhook_headers(sb.partner_id(), headers)
+                .await
+                .unwrap();
             seen.push(format!("{r:?}"));
-            let r = pw_client.get_webhook_headers(sb.partner_id()).await.unwrap();
+            let r = pw_client
+                .get_webhook_headers(sb.partner_id())
+                .await
+                .unwrap();
             seen.push(format!("{r:?}"));
             // A retried failure, a 401 and an invalid-input error, all logged and formatted.
             sb.inject_fault(Fault::status("*", 503, 1)).unwrap();
             sb.revoke_tokens();
             let r = pw_client.get_webhook_headers(sb.partner_id()).await;
             seen.push(format!("{r:?}"));
-            let e = bearer_client.get_webhook_url(sb.partner_id()).await.unwrap_err();
+            let e = bearer_client
+                .get_webhook_url(sb.partner_id())
+                .await
+                .unwrap_err();
             seen.push(format!("{e} {e:?}"));
             let bad = WebhookHeaders::from_pairs([("X-A", format!("{HEADER_SECRET}\r\n"))]);
-            let e = key_client.set_webhook_headers(sb.partner_id(), bad).await.unwrap_err();
+            let e = key_client
+                .set_webhook_headers(sb.partner_id(), bad)
+                .await
+                .unwrap_err();
             seen.push(format!("{e} {e:?}"));
             let wrong = PartnerClient::new(
                 ClientConfig::builder()
@@ -252,8 +314,14 @@ fn no_secret_reaches_logs_debug_or_errors() {
         })
     });
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("retrying"), "the trace-level log was captured");
-    assert!(logs.contains("partner_webhooks.request"), "request spans were captured");
+    assert!(
+        logs.contains("retrying"),
+        "the trace-level log was captured"
+    );
+    assert!(
+        logs.contains("partner_webhooks.request"),
+        "request spans were captured"
+    );
     for secret in [api_key.as_str(), password.as_str(), BEARER, HEADER_SECRET] {
         assert!(!logs.contains(secret), "a secret reached the logs");
         for s in &seen {

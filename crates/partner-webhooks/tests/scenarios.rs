@@ -38,7 +38,11 @@ impl Ctx {
         match v {
             Value::String(s) => Value::String(self.subst(s)),
             Value::Array(a) => Value::Array(a.iter().map(|x| self.subst_value(x)).collect()),
-            Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (self.subst(k), self.subst_value(x))).collect()),
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, x)| (self.subst(k), self.subst_value(x)))
+                    .collect(),
+            ),
             other => other.clone(),
         }
     }
@@ -81,7 +85,11 @@ async fn call(client: &PartnerClient, step: &Value, ctx: &Ctx) -> Outcome {
     }
     match step["call"].as_str().unwrap() {
         "get_webhook_url" => done(client.get_webhook_url(&pid).await),
-        "set_webhook_url" => done(client.set_webhook_url(&pid, &ctx.subst(step["url"].as_str().unwrap())).await),
+        "set_webhook_url" => done(
+            client
+                .set_webhook_url(&pid, &ctx.subst(step["url"].as_str().unwrap()))
+                .await,
+        ),
         "get_webhook_headers" => done(client.get_webhook_headers(&pid).await),
         "set_webhook_headers" => {
             let headers = ctx.subst_value(&step["headers"]);
@@ -91,7 +99,11 @@ async fn call(client: &PartnerClient, step: &Value, ctx: &Ctx) -> Outcome {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
                 .collect();
-            done(client.set_webhook_headers(&pid, WebhookHeaders::from_pairs(pairs)).await)
+            done(
+                client
+                    .set_webhook_headers(&pid, WebhookHeaders::from_pairs(pairs))
+                    .await,
+            )
         }
         other => panic!("unknown call {other}"),
     }
@@ -116,7 +128,12 @@ fn check_subset(expected: &Value, actual: &Value, path: &str, failures: &mut Vec
                 return;
             };
             for (k, v) in exp {
-                check_subset(v, act.get(k).unwrap_or(&Value::Null), &format!("{path}.{k}"), failures);
+                check_subset(
+                    v,
+                    act.get(k).unwrap_or(&Value::Null),
+                    &format!("{path}.{k}"),
+                    failures,
+                );
             }
         }
         other => {
@@ -134,14 +151,20 @@ fn check_outcome(expect: &Value, outcome: &Outcome, failures: &mut Vec<String>) 
     };
     if let Some(want) = expect.get("attempts").and_then(Value::as_u64) {
         if u64::from(attempts) != want {
-            failures.push(format!("attempts: expected {want}, got {attempts} ({outcome:?})"));
+            failures.push(format!(
+                "attempts: expected {want}, got {attempts} ({outcome:?})"
+            ));
         }
     }
     match (expect.get("ok"), expect.get("error"), outcome) {
         (Some(ok), None, Ok((body, _))) => check_subset(ok, body, "ok", failures),
         (None, Some(err), Err(e)) => check_error(err, e, failures),
-        (Some(_), None, Err(e)) => failures.push(format!("expected success, got error: {e} ({e:?})")),
-        (None, Some(_), Ok((body, _))) => failures.push(format!("expected an error, got success: {body}")),
+        (Some(_), None, Err(e)) => {
+            failures.push(format!("expected success, got error: {e} ({e:?})"))
+        }
+        (None, Some(_), Ok((body, _))) => {
+            failures.push(format!("expected an error, got success: {body}"))
+        }
         _ => failures.push("expect needs exactly one of ok / error".into()),
     }
 }
@@ -152,9 +175,15 @@ fn check_error(want: &Value, e: &Error, failures: &mut Vec<String>) {
     actual.insert("kind".into(), e.kind().as_str().into());
     actual.insert("status".into(), e.status().into());
     actual.insert("developer_message".into(), e.developer_message().into());
-    actual.insert("details".into(), e.details().cloned().unwrap_or(Value::Null));
+    actual.insert(
+        "details".into(),
+        e.details().cloned().unwrap_or(Value::Null),
+    );
     actual.insert("field".into(), e.field().into());
-    actual.insert("retry_after_ms".into(), e.retry_after().map(|d| d.as_millis() as u64).into());
+    actual.insert(
+        "retry_after_ms".into(),
+        e.retry_after().map(|d| d.as_millis() as u64).into(),
+    );
     for (k, v) in want {
         match k.as_str() {
             "trace_id" => match v {
@@ -165,7 +194,10 @@ fn check_error(want: &Value, e: &Error, failures: &mut Vec<String>) {
                 }
                 Value::String(s) => {
                     if e.trace_id() != Some(s.as_str()) {
-                        failures.push(format!("error.trace_id: expected {s}, got {:?}", e.trace_id()));
+                        failures.push(format!(
+                            "error.trace_id: expected {s}, got {:?}",
+                            e.trace_id()
+                        ));
                     }
                 }
                 _ => failures.push("error.trace_id must be true or a string".into()),
@@ -173,7 +205,10 @@ fn check_error(want: &Value, e: &Error, failures: &mut Vec<String>) {
             "body_contains" => {
                 let needle = v.as_str().unwrap();
                 if !e.body().unwrap_or_default().contains(needle) {
-                    failures.push(format!("error.body: expected to contain {needle:?}, got {:?}", e.body()));
+                    failures.push(format!(
+                        "error.body: expected to contain {needle:?}, got {:?}",
+                        e.body()
+                    ));
                 }
             }
             "details" => check_subset(v, &actual["details"], "error.details", failures),
@@ -227,8 +262,11 @@ async fn run_scenario(path: PathBuf) -> Result<(), String> {
             continue;
         }
         for fault in step["faults"].as_array().into_iter().flatten() {
-            let fault: Fault = serde_json::from_value(ctx.subst_value(fault)).map_err(|e| format!("{name}: fault: {e}"))?;
-            ctx.sandbox.inject_fault(fault).map_err(|e| format!("{name}: fault: {e}"))?;
+            let fault: Fault = serde_json::from_value(ctx.subst_value(fault))
+                .map_err(|e| format!("{name}: fault: {e}"))?;
+            ctx.sandbox
+                .inject_fault(fault)
+                .map_err(|e| format!("{name}: fault: {e}"))?;
         }
         let expect = &ctx.subst_value(&step["expect"]);
         let n = step["concurrency"].as_u64().unwrap_or(1) as usize;
@@ -252,13 +290,21 @@ async fn run_scenario(path: PathBuf) -> Result<(), String> {
         }
         check_stats(expect, &before, &ctx.sandbox.stats(), &mut step_failures);
         step_failures.dedup();
-        failures.extend(step_failures.into_iter().map(|f| format!("step {}: {f}", i + 1)));
+        failures.extend(
+            step_failures
+                .into_iter()
+                .map(|f| format!("step {}: {f}", i + 1)),
+        );
     }
     ctx.sandbox.shutdown().await;
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!("{name} ({}):\n    {}", scenario["name"], failures.join("\n    ")))
+        Err(format!(
+            "{name} ({}):\n    {}",
+            scenario["name"],
+            failures.join("\n    ")
+        ))
     }
 }
 
@@ -276,7 +322,11 @@ async fn futures_join_all<F: std::future::Future>(futs: impl Iterator<Item = F>)
                 }
             }
         }
-        if all_done { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+        if all_done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
     })
     .await;
     results.into_iter().map(Option::unwrap).collect()
@@ -285,9 +335,16 @@ async fn futures_join_all<F: std::future::Future>(futs: impl Iterator<Item = F>)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_scenarios_pass() {
     let files = scenario_files();
-    assert!(files.len() >= 25, "expected at least 25 scenarios, found {}", files.len());
+    assert!(
+        files.len() >= 25,
+        "expected at least 25 scenarios, found {}",
+        files.len()
+    );
     // Each scenario has its own sandbox, so they run concurrently.
-    let handles: Vec<_> = files.into_iter().map(|f| tokio::spawn(run_scenario(f))).collect();
+    let handles: Vec<_> = files
+        .into_iter()
+        .map(|f| tokio::spawn(run_scenario(f)))
+        .collect();
     let mut failures = Vec::new();
     let mut passed = 0;
     for h in handles {
@@ -297,5 +354,9 @@ async fn all_scenarios_pass() {
         }
     }
     println!("{passed} scenarios passed, {} failed", failures.len());
-    assert!(failures.is_empty(), "scenario failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "scenario failures:\n{}",
+        failures.join("\n")
+    );
 }
