@@ -235,16 +235,10 @@ async fn set_url(
         path,
         Some(body),
         |st, id, body, trace| {
-            let fields = match object_body(body, &["webhook_url"]) {
-                Ok(f) => f,
+            let url = match single_field(body, "webhook_url") {
+                Ok(Value::String(s)) => s,
+                Ok(_) => return wrong_payload(trace, "webhook_url", "Not a valid string."),
                 Err((field, reason)) => return wrong_payload(trace, &field, reason),
-            };
-            let url = match fields.get("webhook_url") {
-                None => {
-                    return wrong_payload(trace, "webhook_url", "Missing data for required field.");
-                }
-                Some(Value::String(s)) => s.clone(),
-                Some(_) => return wrong_payload(trace, "webhook_url", "Not a valid string."),
             };
             if !is_valid_webhook_url(&url) {
                 return wrong_payload(trace, "webhook_url", "Not a valid URL.");
@@ -293,22 +287,12 @@ async fn set_headers(
         path,
         Some(body),
         |st, id, body, trace| {
-            let fields = match object_body(body, &["webhook_headers"]) {
-                Ok(f) => f,
-                Err((field, reason)) => return wrong_payload(trace, &field, reason),
-            };
-            let map = match fields.get("webhook_headers") {
-                None => {
-                    return wrong_payload(
-                        trace,
-                        "webhook_headers",
-                        "Missing data for required field.",
-                    );
-                }
-                Some(Value::Object(m)) => m.clone(),
-                Some(_) => {
+            let map = match single_field(body, "webhook_headers") {
+                Ok(Value::Object(m)) => m,
+                Ok(_) => {
                     return wrong_payload(trace, "webhook_headers", "Not a valid mapping type.");
                 }
+                Err((field, reason)) => return wrong_payload(trace, &field, reason),
             };
             for (name, value) in &map {
                 let bad_name = name.is_empty() || !name.bytes().all(is_tchar);
@@ -391,6 +375,13 @@ fn object_body(body: Option<&Bytes>, allowed: &[&str]) -> Result<Map<String, Val
         return Err((extra.clone(), "Unknown field."));
     }
     Ok(map)
+}
+
+/// Parses a body `{"<name>": value}` (no other key) and returns the value.
+fn single_field(body: Option<&Bytes>, name: &str) -> Result<Value, PayloadError> {
+    let mut map = object_body(body, &[name])?;
+    map.remove(name)
+        .ok_or_else(|| (name.to_string(), "Missing data for required field."))
 }
 
 fn is_tchar(b: u8) -> bool {
