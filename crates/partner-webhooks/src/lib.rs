@@ -31,15 +31,22 @@ pub mod auth;
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod events;
+mod lenient;
 pub mod models;
 mod open_enum;
 pub mod retry;
+pub mod signature;
 pub mod validate;
+pub mod verifier;
 
 pub use auth::{AccessToken, Credentials, TokenProvider, TokenProviderError};
 pub use client::{Operation, PartnerClient, RequestOptions, Response};
 pub use config::{Backoff, ClientConfig, ClientConfigBuilder};
 pub use error::{Error, ErrorKind};
+pub use events::{PartnerEvent, parse_event};
+pub use signature::{io_signature, sign, verify_signature};
+pub use verifier::{VerifiedEvent, VerifyError, VerifyErrorKind, WebhookVerifier};
 
 /// What `Debug` prints in place of a secret.
 pub const REDACTED: &str = "[redacted]";
