@@ -31,6 +31,8 @@ pub struct SandboxConfig {
     pub token_ttl: Duration,
     /// The platform secret that signs delivered webhook events.
     pub platform_secret: String,
+    /// How events are delivered to the webhook URL.
+    pub delivery: crate::delivery::DeliveryPolicy,
 }
 
 /// A random lowercase hex string of `bytes` random bytes, after `prefix`.
@@ -56,6 +58,7 @@ impl Default for SandboxConfig {
             password: random_secret("pw_", 12),
             token_ttl: Duration::from_secs(3600),
             platform_secret: random_secret("ps_", 24),
+            delivery: crate::delivery::DeliveryPolicy::default(),
         }
     }
 }
@@ -71,6 +74,7 @@ impl fmt::Debug for SandboxConfig {
             .field("password", &"[redacted]")
             .field("token_ttl", &self.token_ttl)
             .field("platform_secret", &"[redacted]")
+            .field("delivery", &self.delivery)
             .finish()
     }
 }

@@ -5,7 +5,9 @@
 //! per-partner state, `X-API-Key`/Bearer authentication, the `meta` error
 //! shape with a `360dialog_trace_id`, and fault injection over HTTP
 //! (`POST /_sandbox/faults`) so that retries and timeouts can be tested from
-//! any language. See the crate's README for the HTTP API.
+//! any language. Like 360dialog it delivers signed events to the partner's
+//! webhook URL (`POST /_sandbox/partners/{partner_id}/events`). See the
+//! crate's README for the HTTP API.
 //!
 //! ```
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -18,15 +20,19 @@
 #![warn(missing_docs)]
 
 mod config;
+mod delivery;
 mod faults;
 mod routes;
+mod samples;
 mod server;
 mod state;
 
 pub use config::SandboxConfig;
+pub use delivery::{Delivery, DeliveryAttempt, DeliveryPolicy, DeliveryStatus};
 pub use faults::{Fault, FaultError, RetryAfter};
+pub use samples::sample_data;
 pub use server::Sandbox;
-pub use state::Stats;
+pub use state::{EmitError, Stats};
 
 /// The header the sandbox sets on every answer with the request's trace id
 /// (the same value as `meta.360dialog_trace_id` in error bodies).

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::TRACE_ID_HEADER;
 use crate::faults::{Fault, RetryAfter};
-use crate::state::{Access, State};
+use crate::state::{Access, EmitError, State};
 
 type Shared = Arc<State>;
 
@@ -34,6 +34,11 @@ pub(crate) fn router(state: Shared) -> Router {
         )
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/tokens", delete(revoke_tokens))
+        .route("/_sandbox/partners/{partner_id}/events", post(emit_event))
+        .route(
+            "/_sandbox/partners/{partner_id}/deliveries",
+            get(list_deliveries),
+        )
         .fallback(not_found)
         .with_state(state)
 }
@@ -441,6 +446,60 @@ async fn stats(Extract(state): Extract<Shared>) -> Response {
 async fn revoke_tokens(Extract(state): Extract<Shared>) -> Response {
     let n = state.revoke_tokens();
     json_response(StatusCode::OK, &json!({ "revoked": n }), &new_trace_id())
+}
+
+async fn emit_event(
+    Extract(state): Extract<Shared>,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    let trace_id = new_trace_id();
+    let Ok(Path(partner_id)) = path else {
+        return meta_error(StatusCode::NOT_FOUND, "Not found", &trace_id, None);
+    };
+    let mut fields = match object_body(Some(&body), &["event", "data"]) {
+        Ok(f) => f,
+        Err((field, reason)) => return wrong_payload(&trace_id, &field, reason),
+    };
+    let event = match fields.remove("event") {
+        Some(Value::String(e)) => e,
+        Some(_) => return wrong_payload(&trace_id, "event", "Not a valid string."),
+        None => return wrong_payload(&trace_id, "event", "Missing data for required field."),
+    };
+    let data = fields.remove("data").filter(|d| !d.is_null());
+    match state.emit(&partner_id, &event, data) {
+        Ok(d) => json_response(
+            StatusCode::ACCEPTED,
+            &json!({"delivery_id": d.id, "event": d.event, "url": d.url, "status": d.status}),
+            &trace_id,
+        ),
+        Err(EmitError::NoSuchPartner) => {
+            meta_error(StatusCode::NOT_FOUND, "Partner not found", &trace_id, None)
+        }
+        Err(EmitError::NoWebhookUrl) => meta_error(
+            StatusCode::CONFLICT,
+            "The partner has no webhook URL set: POST .../webhook_url first",
+            &trace_id,
+            None,
+        ),
+        Err(e @ EmitError::EmptyEvent) => wrong_payload(&trace_id, "event", &e.to_string()),
+        Err(e) => wrong_payload(&trace_id, "data", &e.to_string()),
+    }
+}
+
+async fn list_deliveries(
+    Extract(state): Extract<Shared>,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let trace_id = new_trace_id();
+    match path {
+        Ok(Path(partner_id)) if state.partner_exists(&partner_id) => json_response(
+            StatusCode::OK,
+            &json!({ "deliveries": state.deliveries(Some(&partner_id)) }),
+            &trace_id,
+        ),
+        _ => meta_error(StatusCode::NOT_FOUND, "Partner not found", &trace_id, None),
+    }
 }
 
 async fn not_found() -> Response {

@@ -10,8 +10,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::SandboxConfig;
+use crate::delivery::{Delivery, DeliveryStatus};
 use crate::faults::{Fault, FaultError};
-use crate::state::{State, Stats};
+use crate::state::{EmitError, State, Stats};
 
 /// A running sandbox on 127.0.0.1. Dropping it stops the server.
 ///
@@ -143,6 +144,37 @@ impl Sandbox {
     /// Invalidates every issued bearer token (the next call with one gets 401).
     pub fn revoke_tokens(&self) -> usize {
         self.state.revoke_tokens()
+    }
+
+    /// Delivers `event` (with `data`, or realistic sample data when `None`)
+    /// to this partner's webhook URL, signed and with its custom headers, in
+    /// the background (same as `POST /_sandbox/partners/{id}/events`).
+    /// Returns the delivery id.
+    pub fn emit(&self, event: &str, data: Option<serde_json::Value>) -> Result<String, EmitError> {
+        self.state
+            .emit(self.partner_id(), event, data)
+            .map(|d| d.id)
+    }
+
+    /// Every delivery so far, oldest first.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.state.deliveries(None)
+    }
+
+    /// Waits until the delivery `id` is no longer pending (or `timeout`
+    /// passes) and returns it.
+    pub async fn wait_for_delivery(&self, id: &str, timeout: Duration) -> Option<Delivery> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let current = self.state.deliveries(None).into_iter().find(|d| d.id == id);
+            let pending = current
+                .as_ref()
+                .is_none_or(|d| d.status == DeliveryStatus::Pending);
+            if !pending || tokio::time::Instant::now() >= deadline {
+                return current;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     /// Stops accepting connections and waits (up to a second) for requests in

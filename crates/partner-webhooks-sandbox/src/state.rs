@@ -2,13 +2,14 @@
 //! pending faults and request counters.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::config::{SandboxConfig, random_secret};
+use crate::delivery::{self, Delivery, DeliveryStatus};
 use crate::faults::Fault;
 
 /// What the sandbox has seen, from `GET /_sandbox/stats`.
@@ -77,6 +78,27 @@ pub(crate) struct State {
     tokens: Mutex<HashMap<String, Instant>>,
     faults: Mutex<VecDeque<Fault>>,
     stats: Mutex<Stats>,
+    deliveries: Mutex<Vec<Delivery>>,
+    http: reqwest::Client,
+    runtime: tokio::runtime::Handle,
+}
+
+/// Why an event could not be emitted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmitError {
+    /// No such partner.
+    #[error("partner not found")]
+    NoSuchPartner,
+    /// The partner has no webhook URL to deliver to.
+    #[error("the partner has no webhook URL set")]
+    NoWebhookUrl,
+    /// The event name is empty.
+    #[error("event must be a non-empty string")]
+    EmptyEvent,
+    /// `data` is not a JSON object.
+    #[error("data must be a JSON object")]
+    DataNotObject,
 }
 
 /// Whether a request may act on a partner.
@@ -106,7 +128,85 @@ impl State {
             tokens: Mutex::new(HashMap::new()),
             faults: Mutex::new(VecDeque::new()),
             stats: Mutex::new(Stats::default()),
+            deliveries: Mutex::new(Vec::new()),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent("360dialog-partner-webhooks-sandbox")
+                .build()
+                .unwrap_or_default(),
+            runtime: tokio::runtime::Handle::current(),
         }
+    }
+
+    /// Starts delivering `event` to the partner's webhook URL; returns the
+    /// delivery as queued. The attempts run in the background.
+    pub(crate) fn emit(
+        self: &Arc<Self>,
+        partner_id: &str,
+        event: &str,
+        data: Option<Value>,
+    ) -> Result<Delivery, EmitError> {
+        if event.trim().is_empty() {
+            return Err(EmitError::EmptyEvent);
+        }
+        if data.as_ref().is_some_and(|d| !d.is_object()) {
+            return Err(EmitError::DataNotObject);
+        }
+        let (url, headers) = self
+            .with_partner(partner_id, |p| {
+                (p.webhook_url.clone(), p.webhook_headers.clone())
+            })
+            .ok_or(EmitError::NoSuchPartner)?;
+        let url = url.ok_or(EmitError::NoWebhookUrl)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let data = data.unwrap_or_else(|| crate::samples::sample_data(event, partner_id));
+        let body = json!({ "id": id, "event": event, "data": data }).to_string();
+        let queued = Delivery {
+            id: id.clone(),
+            partner_id: partner_id.to_string(),
+            event: event.to_string(),
+            url: url.clone(),
+            status: DeliveryStatus::Pending,
+            attempts: Vec::new(),
+            body: body.clone(),
+        };
+        lock(&self.deliveries).push(queued.clone());
+        let job = delivery::Job {
+            id: id.clone(),
+            url,
+            headers,
+            body,
+            secret: self.config.platform_secret.clone(),
+            policy: self.config.delivery,
+        };
+        let (st1, st2) = (self.clone(), self.clone());
+        let (id1, id2) = (id.clone(), id);
+        self.runtime.spawn(delivery::run(
+            job,
+            self.http.clone(),
+            move |attempt| st1.update_delivery(&id1, |d| d.attempts.push(attempt.clone())),
+            move |status| st2.update_delivery(&id2, |d| d.status = status),
+        ));
+        Ok(queued)
+    }
+
+    fn update_delivery(&self, id: &str, f: impl FnOnce(&mut Delivery)) {
+        if let Some(d) = lock(&self.deliveries).iter_mut().find(|d| d.id == id) {
+            f(d);
+        }
+    }
+
+    /// Deliveries, oldest first; only one partner's when given.
+    pub(crate) fn deliveries(&self, partner_id: Option<&str>) -> Vec<Delivery> {
+        lock(&self.deliveries)
+            .iter()
+            .filter(|d| partner_id.is_none_or(|p| d.partner_id == p))
+            .cloned()
+            .collect()
+    }
+
+    pub(crate) fn partner_exists(&self, partner_id: &str) -> bool {
+        lock(&self.partners).contains_key(partner_id)
     }
 
     pub(crate) fn count(&self, route: &str) {

@@ -1,0 +1,56 @@
+//! Realistic `data` for each partner event, filled in when an emitted event
+//! has none. Shapes follow 360dialog's channel and client objects as far as
+//! they are known (every field is a plausible guess; see the domain notes).
+
+use serde_json::{Value, json};
+
+/// Sample `data` for `event` (an empty object for events without a known shape).
+pub fn sample_data(event: &str, partner_id: &str) -> Value {
+    let channel = |status: &str, mode: &str, fb: &str| {
+        json!({
+            "id": "sandboxCH",
+            "client_id": "sandboxCL",
+            "partner_id": partner_id,
+            "client": {"id": "sandboxCL", "name": "Sandbox Client GmbH", "partner_payload": null},
+            "status": status,
+            "account_mode": mode,
+            "created_at": "2026-01-01T12:00:00Z",
+            "modified_at": "2026-01-02T09:30:00Z",
+            "billing_started_at": if mode == "live" { json!("2026-01-02T09:30:00Z") } else { Value::Null },
+            "terminated_at": null,
+            "setup_info": {"phone_number": "+4915123456789", "phone_name": "Sandbox Client"},
+            "waba_account": {"id": "sandboxWA", "external_id": "102030405060708", "fb_account_status": fb},
+            "integration": {"enabled": true, "app_id": "1234567890", "state": "running"}
+        })
+    };
+    match event {
+        "client_created" => json!({
+            "id": "sandboxCL", "name": "Sandbox Client GmbH", "status": "active", "partner_id": partner_id,
+            "partner_payload": null, "created_at": "2026-01-01T12:00:00Z", "modified_at": "2026-01-01T12:00:00Z"
+        }),
+        "channel_created" => channel("created", "sandbox", "pending"),
+        "channel_submitted" => channel("unverified", "sandbox", "pending"),
+        "channel_ready" => channel("ready", "sandbox", "verified"),
+        "channel_running" => channel("running", "live", "verified"),
+        "channel_live" => channel("live", "live", "verified"),
+        "cancellation_request" | "cancellation_revoke" | "cancellation_processed" => {
+            let mut c = channel("running", "live", "verified");
+            c["terminated_at"] = json!("2026-02-01T00:00:00Z");
+            c
+        }
+        "account_violation" => json!({
+            "phone_number": "+4915123456789", "violation_type": "SCAM", "waba_account_id": "sandboxWA"
+        }),
+        "account_restriction" => json!({
+            "phone_number": "+4915123456789", "violation_type": "SPAM", "waba_account_id": "sandboxWA",
+            "restrictions": [{"restriction_type": "RESTRICTED_ADD_PHONE_NUMBER_ACTION", "expiration": "2026-03-01T00:00:00Z"}]
+        }),
+        "template_messaging_enabled" | "template_messaging_disabled" => json!({
+            "channel_id": "sandboxCH", "waba_account_id": "sandboxWA", "phone_number": "+4915123456789"
+        }),
+        "waba_template_status_changed" => json!({
+            "waba_account_id": "sandboxWA", "name": "order_update", "language": "en", "status": "approved"
+        }),
+        _ => json!({}),
+    }
+}
