@@ -60,6 +60,8 @@ pub enum Command {
     Headers(HeadersCommand),
     /// Run the local sandbox of the Partner API until SIGINT/SIGTERM
     Sandbox(SandboxArgs),
+    /// Receive partner webhooks on 127.0.0.1: verify each POST and print its event
+    Listen(ListenArgs),
     /// Walk through the whole loop against an embedded sandbox (no network, no credentials)
     Demo,
 }
@@ -105,4 +107,30 @@ pub struct SandboxArgs {
     /// Platform secret that signs delivered events (default: random)
     #[arg(long, value_name = "SECRET", hide_env_values = true)]
     pub platform_secret: Option<String>,
+}
+
+/// `listen ...`
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Platform secret to verify x-360dialog-signature with (repeat while rotating)
+    #[arg(
+        long = "secret",
+        value_name = "SECRET",
+        env = "PARTNER_WEBHOOK_SECRETS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub secrets: Vec<String>,
+    /// A custom header every request must carry, as 'Name: value' (repeatable)
+    #[arg(long = "require-header", value_name = "NAME: VALUE")]
+    pub require_headers: Vec<String>,
+    /// Largest body accepted, in bytes [default: 1048576]
+    #[arg(long, value_name = "BYTES")]
+    pub max_body: Option<usize>,
+    /// Accept requests without a signature (a signature that is present is still checked)
+    #[arg(long)]
+    pub allow_unsigned: bool,
 }

@@ -7,13 +7,14 @@ use partner_webhooks::{ClientConfigBuilder, Error, PartnerClient};
 use partner_webhooks_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
-use crate::args::{Cli, Command, HeadersCommand, SandboxArgs, UrlCommand};
+use crate::args::{Cli, Command, HeadersCommand, ListenArgs, SandboxArgs, UrlCommand};
 use crate::output;
 
 /// Runs the parsed command; the error decides the exit code.
 pub async fn run(cli: Cli) -> Result<(), Error> {
     match &cli.command {
         Command::Sandbox(args) => sandbox(&cli, args).await,
+        Command::Listen(args) => listen(&cli, args).await,
         Command::Demo => crate::demo::run().await,
         Command::Url(cmd) => {
             let (client, partner_id) = client(&cli)?;
@@ -23,7 +24,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
                     if cli.json {
                         print_raw(r.raw_body());
                     } else {
-                        println!(
+                        outln!(
                             "webhook_url: {}",
                             r.webhook_url.as_deref().unwrap_or("(not set)")
                         );
@@ -34,7 +35,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
                     if cli.json {
                         print_raw(r.raw_body());
                     } else {
-                        println!(
+                        outln!(
                             "webhook_url set to {} for partner {partner_id}",
                             r.webhook_url.as_deref().unwrap_or(url)
                         );
@@ -52,7 +53,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
                         print_raw(r.raw_body());
                     } else {
                         for line in output::header_lines(r.webhook_headers.as_ref(), *reveal) {
-                            println!("{line}");
+                            outln!("{line}");
                         }
                     }
                 }
@@ -67,7 +68,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
                     } else {
                         let names: Vec<&str> =
                             r.webhook_headers.iter().flat_map(|h| h.names()).collect();
-                        println!(
+                        outln!(
                             "{} webhook header(s) set for partner {partner_id}{}{}",
                             names.len(),
                             if names.is_empty() { "" } else { ": " },
@@ -82,7 +83,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn print_raw(body: &[u8]) {
-    println!("{}", String::from_utf8_lossy(body).trim_end());
+    outln!("{}", String::from_utf8_lossy(body).trim_end());
 }
 
 fn client(cli: &Cli) -> Result<(PartnerClient, String), Error> {
@@ -114,18 +115,24 @@ fn client(cli: &Cli) -> Result<(PartnerClient, String), Error> {
     Ok((PartnerClient::new(builder.build()?)?, partner_id))
 }
 
-/// Parses `Name: value` arguments.
+/// Splits `Name: value` (the `n`th use of `flag`, counted from 1).
+fn header_arg(flag: &str, n: usize, arg: &str) -> Result<(String, String), Error> {
+    let Some((name, value)) = arg.split_once(':') else {
+        return Err(Error::invalid_input(
+            format!("{flag} #{n}"),
+            "must look like 'Name: value'",
+        ));
+    };
+    Ok((name.trim().to_string(), value.trim_start().to_string()))
+}
+
+/// Parses `--header 'Name: value'` arguments.
 fn headers_from_args(args: &[String]) -> Result<WebhookHeaders, Error> {
-    let mut pairs = Vec::with_capacity(args.len());
-    for (i, arg) in args.iter().enumerate() {
-        let Some((name, value)) = arg.split_once(':') else {
-            return Err(Error::invalid_input(
-                format!("--header #{}", i + 1),
-                "must look like 'Name: value'",
-            ));
-        };
-        pairs.push((name.trim().to_string(), value.trim_start().to_string()));
-    }
+    let pairs = args
+        .iter()
+        .enumerate()
+        .map(|(i, arg)| header_arg("--header", i + 1, arg))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(WebhookHeaders::from_pairs(pairs))
 }
 
@@ -192,31 +199,83 @@ async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
         "password": sandbox.password(),
     });
     if cli.json {
-        println!("{info}");
+        outln!("{info}");
     } else {
-        println!("sandbox listening on {}", sandbox.base_url());
-        println!("  partner id:      {}", sandbox.partner_id());
-        println!("  api key:         {}", sandbox.api_key());
-        println!("  platform secret: {}", sandbox.platform_secret());
-        println!(
+        outln!("sandbox listening on {}", sandbox.base_url());
+        outln!("  partner id:      {}", sandbox.partner_id());
+        outln!("  api key:         {}", sandbox.api_key());
+        outln!("  platform secret: {}", sandbox.platform_secret());
+        outln!(
             "  user / password: {} / {}",
             sandbox.username(),
             sandbox.password()
         );
-        println!(
+        outln!(
             "  faults:          POST {}/_sandbox/faults  (Ctrl-C to stop)",
             sandbox.base_url()
         );
     }
     sandbox.serve_until(shutdown_signal()).await;
     if !cli.json {
-        println!("sandbox stopped");
+        outln!("sandbox stopped");
     }
     Ok(())
 }
 
+async fn listen(cli: &Cli, args: &ListenArgs) -> Result<(), Error> {
+    let mut builder =
+        partner_webhooks::WebhookVerifier::builder().secrets(args.secrets.iter().cloned());
+    for (i, arg) in args.require_headers.iter().enumerate() {
+        let (name, value) = header_arg("--require-header", i + 1, arg)?;
+        builder = builder.require_header(name, value);
+    }
+    if let Some(max) = args.max_body {
+        builder = builder.max_body(max);
+    }
+    if args.allow_unsigned {
+        builder = builder.require_signature(false);
+    }
+    let verifier = std::sync::Arc::new(builder.build()?);
+    let json_mode = cli.json;
+    let listener =
+        crate::listen::Listener::start(args.port, verifier.clone(), move |outcome| match outcome {
+            crate::listen::Outcome::Accepted(event) => {
+                if json_mode {
+                    outln!("{}", output::event_json(&event));
+                } else {
+                    outln!("{}", output::event_line(&event));
+                }
+            }
+            crate::listen::Outcome::Refused(e) => {
+                errln!("refused ({}): {e}", e.http_status());
+            }
+        })
+        .await
+        .map_err(|e| {
+            Error::invalid_input(
+                "port",
+                format!("cannot listen on 127.0.0.1:{} ({e})", args.port),
+            )
+        })?;
+    errln!(
+        "listening on {} (signature {}, {} required header(s), bodies up to {} bytes); Ctrl-C to stop",
+        listener.url(),
+        if verifier.requires_signature() {
+            "required"
+        } else {
+            "optional"
+        },
+        args.require_headers.len(),
+        verifier.max_body()
+    );
+    shutdown_signal().await;
+    listener.shutdown().await;
+    errln!("listener stopped");
+    Ok(())
+}
+
 /// Completes on SIGINT or SIGTERM.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

@@ -1,10 +1,19 @@
-//! `partner-webhooks demo`: the whole configuration loop against an embedded
-//! sandbox, one printed step at a time. Exits non-zero if any step did not
-//! behave as shown.
+//! `partner-webhooks demo`: the whole loop in one process, one printed step at
+//! a time: configure the webhook against an embedded sandbox, then receive,
+//! verify and type the events it delivers, and refuse a forged one. Exits
+//! non-zero if any step did not behave as shown.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use partner_webhooks::models::WebhookHeaders;
-use partner_webhooks::{ClientConfig, Error, ErrorKind, PartnerClient};
-use partner_webhooks_sandbox::{Fault, Sandbox, SandboxConfig};
+use partner_webhooks::{
+    ClientConfig, Error, ErrorKind, PartnerClient, VerifyErrorKind, WebhookVerifier,
+};
+use partner_webhooks_sandbox::{DeliveryStatus, Fault, Sandbox, SandboxConfig};
+use tokio::sync::mpsc;
+
+use crate::listen::{Listener, Outcome};
 
 /// A demo step that did not go as expected.
 fn unexpected(what: impl Into<String>) -> Error {
@@ -15,7 +24,7 @@ fn unexpected(what: impl Into<String>) -> Error {
 }
 
 fn step(n: u32, text: &str) {
-    println!("\n[{n}] {text}");
+    outln!("\n[{n}] {text}");
 }
 
 /// Runs the demo; any surprise is an error (exit code 4).
@@ -24,11 +33,11 @@ pub async fn run() -> Result<(), Error> {
         .await
         .map_err(|e| unexpected(format!("the sandbox did not start ({e})")))?;
     let partner = sandbox.partner_id().to_string();
-    println!(
+    outln!(
         "partner-webhooks demo: embedded sandbox at {} (no network, no credentials)",
         sandbox.base_url()
     );
-    println!("partner id {partner}; API key from the sandbox, never printed by the client");
+    outln!("partner id {partner}; API key from the sandbox, never printed by the client");
 
     let client = PartnerClient::new(
         ClientConfig::builder()
@@ -39,7 +48,7 @@ pub async fn run() -> Result<(), Error> {
 
     step(1, "get_webhook_url before anything is set");
     let r = client.get_webhook_url(&partner).await?;
-    println!(
+    outln!(
         "    webhook_url = {:?}  (HTTP {}, {} attempt)",
         r.webhook_url,
         r.status(),
@@ -52,7 +61,7 @@ pub async fn run() -> Result<(), Error> {
     let hook = "https://partner.example.com/360dialog/events";
     step(2, &format!("set_webhook_url {hook}"));
     let r = client.set_webhook_url(&partner, hook).await?;
-    println!(
+    outln!(
         "    partner {} ({}) now sends events to {:?}",
         r.id.as_deref().unwrap_or("?"),
         r.brand_name.as_deref().unwrap_or("?"),
@@ -61,7 +70,7 @@ pub async fn run() -> Result<(), Error> {
 
     step(3, "get_webhook_url reads it back");
     let r = client.get_webhook_url(&partner).await?;
-    println!("    webhook_url = {:?}", r.webhook_url);
+    outln!("    webhook_url = {:?}", r.webhook_url);
     if r.webhook_url.as_deref() != Some(hook) {
         return Err(unexpected("the URL did not persist"));
     }
@@ -73,9 +82,9 @@ pub async fn run() -> Result<(), Error> {
     let secret = "demo-shared-secret";
     let headers =
         WebhookHeaders::from_pairs([("X-Partner-Auth", secret), ("X-Environment", "demo")]);
-    println!("    sending {headers:?}  (Debug output never shows values)");
+    outln!("    sending {headers:?}  (Debug output never shows values)");
     let r = client.set_webhook_headers(&partner, headers).await?;
-    println!(
+    outln!(
         "    {} header(s) stored",
         r.webhook_headers.as_ref().map_or(0, |h| h.len())
     );
@@ -84,7 +93,7 @@ pub async fn run() -> Result<(), Error> {
     let r = client.get_webhook_headers(&partner).await?;
     let stored = r.webhook_headers.clone().unwrap_or_default();
     for line in crate::output::header_lines(Some(&stored), false) {
-        println!("    {line}");
+        outln!("    {line}");
     }
     if stored.get_str("X-Partner-Auth") != Some(secret) {
         return Err(unexpected("the header did not persist"));
@@ -98,7 +107,7 @@ pub async fn run() -> Result<(), Error> {
         .inject_fault(Fault::status("get_webhook_url", 503, 2))
         .map_err(|e| unexpected(e.to_string()))?;
     let r = client.get_webhook_url(&partner).await?;
-    println!("    succeeded after {} attempts", r.attempts());
+    outln!("    succeeded after {} attempts", r.attempts());
     if r.attempts() != 3 {
         return Err(unexpected("expected 3 attempts"));
     }
@@ -108,7 +117,7 @@ pub async fn run() -> Result<(), Error> {
         "an unknown partner: a typed error with the trace id for support",
     );
     match client.get_webhook_url("unknownPA").await {
-        Err(e) if e.kind() == ErrorKind::NotFound && e.trace_id().is_some() => println!("    {e}"),
+        Err(e) if e.kind() == ErrorKind::NotFound && e.trace_id().is_some() => outln!("    {e}"),
         other => return Err(unexpected(format!("expected NotFound, got {other:?}"))),
     }
 
@@ -118,14 +127,123 @@ pub async fn run() -> Result<(), Error> {
         .set_webhook_url(&partner, "http://partner.example.com/insecure")
         .await
     {
-        Err(e) if e.kind() == ErrorKind::InvalidInput => println!("    {e}"),
+        Err(e) if e.kind() == ErrorKind::InvalidInput => outln!("    {e}"),
         other => return Err(unexpected(format!("expected InvalidInput, got {other:?}"))),
     }
     if sandbox.stats() != before {
         return Err(unexpected("an invalid call reached the server"));
     }
 
+    receive(&sandbox, &client, secret).await?;
+
     sandbox.shutdown().await;
-    println!("\ndemo finished: every step behaved as shown");
+    outln!("\ndemo finished: every step behaved as shown");
+    Ok(())
+}
+
+/// The receiving half: a verifying listener as the webhook URL, events
+/// delivered by the sandbox, and a forged request refused.
+async fn receive(
+    sandbox: &Sandbox,
+    client: &PartnerClient,
+    header_secret: &str,
+) -> Result<(), Error> {
+    let partner = sandbox.partner_id();
+    let verifier = Arc::new(
+        WebhookVerifier::builder()
+            .secret(sandbox.platform_secret())
+            .require_header("X-Partner-Auth", header_secret)
+            .build()?,
+    );
+    let (tx, mut rx) = mpsc::unbounded_channel::<Outcome>();
+    let listener = Listener::start(0, verifier, move |o| {
+        let _ = tx.send(o);
+    })
+    .await
+    .map_err(|e| unexpected(format!("the listener did not start ({e})")))?;
+
+    step(
+        9,
+        &format!(
+            "a verifying listener at {}; set it as the webhook URL",
+            listener.url()
+        ),
+    );
+    client.set_webhook_url(partner, &listener.url()).await?;
+    outln!("    it checks x-360dialog-signature (platform secret) and X-Partner-Auth");
+
+    step(
+        10,
+        "the sandbox delivers the onboarding events, signed, with the custom header",
+    );
+    let events = [
+        "channel_created",
+        "channel_submitted",
+        "channel_ready",
+        "channel_running",
+        "channel_live",
+    ];
+    for event in events.iter().copied().chain(["partner_change_requested"]) {
+        let id = sandbox
+            .emit(event, None)
+            .map_err(|e| unexpected(e.to_string()))?;
+        let arrived = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .map_err(|_| unexpected(format!("{event} did not arrive")))?;
+        match arrived {
+            Some(Outcome::Accepted(e)) if e.event_type() == event && e.signature_verified() => {
+                outln!("    {}", crate::output::event_line(&e));
+                let known = events.contains(&event);
+                if e.is_unknown() == known {
+                    return Err(unexpected(format!(
+                        "{event} typed wrongly: {:?}",
+                        e.known_type()
+                    )));
+                }
+            }
+            other => {
+                return Err(unexpected(format!(
+                    "{event}: expected a verified event, got {other:?}"
+                )));
+            }
+        }
+        let delivery = sandbox
+            .wait_for_delivery(&id, Duration::from_secs(10))
+            .await;
+        if delivery.map(|d| d.status) != Some(DeliveryStatus::Delivered) {
+            return Err(unexpected(format!(
+                "the sandbox did not record {event} as delivered"
+            )));
+        }
+    }
+
+    step(
+        11,
+        "a forged event (signed with the wrong secret) is refused",
+    );
+    let body = br#"{"event":"channel_live","data":{"id":"forgedCH"}}"#;
+    let forged = reqwest::Client::new()
+        .post(listener.url())
+        .header(
+            "x-360dialog-signature",
+            partner_webhooks::sign(body, "not-the-platform-secret"),
+        )
+        .header("X-Partner-Auth", header_secret)
+        .body(&body[..])
+        .send()
+        .await
+        .map_err(|e| unexpected(format!("could not reach the listener ({e})")))?;
+    let status = forged.status().as_u16();
+    match rx.recv().await {
+        Some(Outcome::Refused(e)) if e.kind() == VerifyErrorKind::BadSignature && status == 401 => {
+            outln!("    HTTP {status}: {e}");
+        }
+        other => {
+            return Err(unexpected(format!(
+                "expected a 401 BadSignature, got {status} {other:?}"
+            )));
+        }
+    }
+    listener.shutdown().await;
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! `partner-webhooks`: configure 360dialog partner webhooks from the shell, and
 //! run the local sandbox. See `partner-webhooks --help`.
 
+#[macro_use]
+mod output;
 mod args;
 mod commands;
 mod demo;
-mod output;
+mod listen;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -34,7 +36,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            errln!("error: cannot start the async runtime: {e}");
             return ExitCode::from(4);
         }
     };

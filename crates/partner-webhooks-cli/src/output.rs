@@ -1,4 +1,23 @@
 //! How results and errors are printed: readable lines, or JSON with `--json`.
+//!
+//! Everything is written with `outln!`/`errln!`, which ignore a closed pipe:
+//! `partner-webhooks listen | head -1` must not kill the receiver.
+
+/// `println!` that ignores write errors (a closed pipe) instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores write errors instead of panicking.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 use partner_webhooks::models::WebhookHeaders;
 use partner_webhooks::{Error, ErrorKind};
@@ -28,9 +47,9 @@ pub fn print_error(e: &Error, json_mode: bool) {
                 "attempts": e.attempts(),
             }
         });
-        eprintln!("{line}");
+        errln!("{line}");
     } else {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
     }
 }
 
@@ -93,4 +112,44 @@ mod tests {
         assert_eq!(exit_code(&Error::from_response(503, b"", None)), 4);
         assert_eq!(exit_code(&Error::other(ErrorKind::Timeout, "t")), 4);
     }
+}
+
+/// An accepted event as one JSON object (what `listen --json` prints).
+pub fn event_json(e: &partner_webhooks::VerifiedEvent) -> Value {
+    json!({
+        "event": e.event_type(),
+        "type": e.known_type(),
+        "id": e.id(),
+        "channel_id": e.channel_id(),
+        "client_id": e.client_id(),
+        "phone_number": e.phone_number(),
+        "phone_name": e.phone_name(),
+        "status": e.status(),
+        "signature_verified": e.signature_verified(),
+        "data": e.data(),
+    })
+}
+
+/// An accepted event as one readable line.
+pub fn event_line(e: &partner_webhooks::VerifiedEvent) -> String {
+    let mut line = format!("{:<26}", e.event_type());
+    if e.is_unknown() {
+        line.push_str(" (unknown event, kept whole)");
+    }
+    for (label, value) in [
+        ("channel", e.channel_id()),
+        ("client", e.client_id()),
+        ("phone", e.phone_number()),
+        ("status", e.status()),
+    ] {
+        if let Some(v) = value {
+            line.push_str(&format!(" {label}={v}"));
+        }
+    }
+    line.push_str(if e.signature_verified() {
+        "  [signature ok]"
+    } else {
+        "  [unsigned]"
+    });
+    line
 }

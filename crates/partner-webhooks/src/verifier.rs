@@ -130,6 +130,23 @@ impl VerifyError {
         }
     }
 
+    /// The error for a body over `max_body` bytes (for receivers that stop
+    /// reading at the cap).
+    pub fn body_too_large(max_body: usize) -> Self {
+        VerifyError::new(
+            VerifyErrorKind::BodyTooLarge,
+            format!("the body is larger than {max_body} bytes"),
+        )
+    }
+
+    /// The error for a body that could not be read completely.
+    pub fn unreadable_body() -> Self {
+        VerifyError::new(
+            VerifyErrorKind::MalformedJson,
+            "the body could not be read completely",
+        )
+    }
+
     /// What was wrong.
     pub fn kind(&self) -> VerifyErrorKind {
         self.kind
@@ -362,10 +379,7 @@ impl WebhookVerifier {
         V: AsRef<[u8]>,
     {
         if body.len() > self.max_body {
-            return Err(VerifyError::new(
-                VerifyErrorKind::BodyTooLarge,
-                format!("the body is larger than {} bytes", self.max_body),
-            ));
+            return Err(VerifyError::body_too_large(self.max_body));
         }
         // Look only at the headers we check; remember a repeat instead of collecting.
         let mut found: Vec<(Option<V>, bool)> = Vec::with_capacity(self.required_headers.len());
