@@ -8,7 +8,7 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust build test test-rust lint demo clean
+.PHONY: help setup setup-rust build test test-rust lint demo bench clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test-rust: setup-rust ## Rust unit, integration, scenario and doc tests
 lint: setup-rust ## Formatting and clippy with warnings as errors
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+bench: setup-rust ## Benchmarks (not tests): verify+parse of a 1 KiB signed event
+	$(CARGO) bench --locked -p partner-webhooks --bench verify
 
 clean: ## Remove build outputs
 	$(CARGO) clean
