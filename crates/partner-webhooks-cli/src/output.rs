@@ -89,31 +89,6 @@ pub fn header_lines(headers: Option<&WebhookHeaders>, reveal: bool) -> Vec<Strin
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn masked_lines_hide_values() {
-        let h = WebhookHeaders::from_pairs([("X-Auth", "topsecret")]);
-        assert_eq!(
-            header_lines(Some(&h), false),
-            vec!["X-Auth: ******** (9 chars)"]
-        );
-        assert_eq!(header_lines(Some(&h), true), vec!["X-Auth: topsecret"]);
-        assert_eq!(header_lines(None, false), vec!["(no webhook headers set)"]);
-    }
-
-    #[test]
-    fn exit_codes_by_kind() {
-        assert_eq!(exit_code(&Error::invalid_input("x", "y")), 2);
-        assert_eq!(exit_code(&Error::from_response(404, b"", None)), 3);
-        assert_eq!(exit_code(&Error::from_response(429, b"", None)), 3);
-        assert_eq!(exit_code(&Error::from_response(503, b"", None)), 4);
-        assert_eq!(exit_code(&Error::other(ErrorKind::Timeout, "t")), 4);
-    }
-}
-
 /// An accepted event as one JSON object (what `listen --json` prints).
 pub fn event_json(e: &partner_webhooks::VerifiedEvent) -> Value {
     json!({
@@ -152,4 +127,29 @@ pub fn event_line(e: &partner_webhooks::VerifiedEvent) -> String {
         "  [unsigned]"
     });
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masked_lines_hide_values() {
+        let h = WebhookHeaders::from_pairs([("X-Auth", "topsecret")]);
+        assert_eq!(
+            header_lines(Some(&h), false),
+            vec!["X-Auth: ******** (9 chars)"]
+        );
+        assert_eq!(header_lines(Some(&h), true), vec!["X-Auth: topsecret"]);
+        assert_eq!(header_lines(None, false), vec!["(no webhook headers set)"]);
+    }
+
+    #[test]
+    fn exit_codes_by_kind() {
+        assert_eq!(exit_code(&Error::invalid_input("x", "y")), 2);
+        assert_eq!(exit_code(&Error::from_response(404, b"", None)), 3);
+        assert_eq!(exit_code(&Error::from_response(429, b"", None)), 3);
+        assert_eq!(exit_code(&Error::from_response(503, b"", None)), 4);
+        assert_eq!(exit_code(&Error::other(ErrorKind::Timeout, "t")), 4);
+    }
 }

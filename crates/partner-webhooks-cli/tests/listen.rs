@@ -103,7 +103,9 @@ async fn listen_verifies_refuses_and_survives() {
     assert_eq!(s, 200);
     assert_eq!(l.next_event()["event"], "channel_ready");
 
-    let cases: Vec<(Vec<u8>, Vec<(&str, String)>, u16, &str)> = vec![
+    /// (body, headers, expected status, expected error kind)
+    type Case<'a> = (Vec<u8>, Vec<(&'a str, String)>, u16, &'a str);
+    let cases: Vec<Case> = vec![
         (
             good.clone(),
             vec![auth.clone(), signed(&good, "wrong")],

@@ -579,7 +579,10 @@ impl Kind {
     }
 }
 
-/// A typed payload before it is put into its variant.
+/// A typed payload before it is put into its variant. Short-lived (built and
+/// consumed within `parse_event`), so it is not boxed: that would cost an
+/// allocation per event.
+#[allow(clippy::large_enum_variant)]
 enum Payload {
     Client(ClientData),
     Channel(ChannelData),

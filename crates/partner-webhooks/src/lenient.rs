@@ -63,9 +63,11 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 }
 
 /// What a scalar-expecting visitor found.
+#[derive(Default)]
 enum Scalar<'de> {
     Str(Cow<'de, str>),
     Bool(bool),
+    #[default]
     Other,
 }
 
@@ -101,12 +103,6 @@ macro_rules! skip_unwanted {
             Ok(Self::Value::default())
         }
     };
-}
-
-impl Default for Scalar<'_> {
-    fn default() -> Self {
-        Scalar::Other
-    }
 }
 
 impl<'de> Visitor<'de> for ScalarVisitor {
