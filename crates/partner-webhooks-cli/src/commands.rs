@@ -1,7 +1,5 @@
 //! What each command does.
 
-use std::time::Duration;
-
 use partner_webhooks::models::WebhookHeaders;
 use partner_webhooks::{ClientConfigBuilder, Error, PartnerClient};
 use partner_webhooks_sandbox::{Sandbox, SandboxConfig};
@@ -101,13 +99,7 @@ fn client(cli: &Cli) -> Result<(PartnerClient, String), Error> {
         builder = builder.api_key(key);
     }
     if let Some(secs) = cli.timeout {
-        if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
-            return Err(Error::invalid_input(
-                "timeout",
-                "must be a number of seconds greater than 0 (at most 86400)",
-            ));
-        }
-        builder = builder.timeout(Duration::from_secs_f64(secs));
+        builder = builder.timeout(partner_webhooks::config::seconds("timeout", secs)?);
     }
     if let Some(n) = cli.max_retries {
         builder = builder.max_retries(n);

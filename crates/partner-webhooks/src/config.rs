@@ -517,17 +517,27 @@ fn parse_base_url(raw: &str, field: &str, allow_http: bool) -> Result<Url, Error
 }
 
 fn parse_seconds(field: &str, raw: &str) -> Result<Duration, Error> {
-    raw.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| {
-            Error::invalid_input(
-                field.to_string(),
-                "must be a number of seconds greater than 0 (at most 86400)",
-            )
-        })
+    seconds(field, raw.trim().parse::<f64>().unwrap_or(f64::NAN))
+}
+
+/// A duration given in seconds by a caller (bindings, the CLI): finite,
+/// greater than 0, at most a day; otherwise `InvalidInput` naming `field`.
+///
+/// ```
+/// use std::time::Duration;
+/// use partner_webhooks::config::seconds;
+/// assert_eq!(seconds("timeout", 1.5).unwrap(), Duration::from_millis(1500));
+/// assert_eq!(seconds("timeout", 0.0).unwrap_err().field(), Some("timeout"));
+/// assert!(seconds("timeout", f64::NAN).is_err());
+/// ```
+pub fn seconds(field: &str, secs: f64) -> Result<Duration, Error> {
+    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
+        return Err(Error::invalid_input(
+            field.to_string(),
+            "must be a number of seconds greater than 0 (at most 86400)",
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
 }
 
 fn check_duration(field: &str, d: Duration) -> Result<Duration, Error> {

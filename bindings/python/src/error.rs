@@ -1,0 +1,123 @@
+//! The one place where Rust errors become Python exceptions.
+//!
+//! The exception classes live in pure Python (`partner_webhooks/_exceptions.py`)
+//! so they can be subclassed, pickled and documented like any Python class;
+//! this module picks the class by error kind and fills in its attributes.
+
+use partner_webhooks::{Error, ErrorKind, VerifyError};
+use partner_webhooks_runtime::RuntimeError;
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// Every error a binding call can end with.
+pub enum BindingError {
+    /// From the client (HTTP, validation, auth).
+    Client(Error),
+    /// From the shared runtime (fork, nested blocking call, contained panic).
+    Runtime(RuntimeError),
+    /// From the webhook verifier.
+    Verify(VerifyError),
+}
+
+impl From<Error> for BindingError {
+    fn from(e: Error) -> Self {
+        BindingError::Client(e)
+    }
+}
+
+impl From<RuntimeError> for BindingError {
+    fn from(e: RuntimeError) -> Self {
+        BindingError::Runtime(e)
+    }
+}
+
+impl From<VerifyError> for BindingError {
+    fn from(e: VerifyError) -> Self {
+        BindingError::Verify(e)
+    }
+}
+
+/// The `_exceptions` class for a client error.
+fn class_for(e: &Error) -> &'static str {
+    match (e.kind(), e.status()) {
+        (ErrorKind::InvalidInput, _) => "InvalidInputError",
+        (ErrorKind::Authentication, _) => "AuthenticationError",
+        (ErrorKind::PermissionDenied, _) => "PermissionDeniedError",
+        (ErrorKind::NotFound, _) => "NotFoundError",
+        (ErrorKind::Validation, Some(400)) => "BadRequestError",
+        (ErrorKind::Validation, Some(422)) => "UnprocessableEntityError",
+        (ErrorKind::Validation, _) => "APIStatusError",
+        (ErrorKind::RateLimited, _) => "RateLimitError",
+        (ErrorKind::Server, _) => "InternalServerError",
+        (ErrorKind::Timeout, _) => "APITimeoutError",
+        (ErrorKind::Connection, _) => "APIConnectionError",
+        (ErrorKind::Decode, _) => "APIResponseValidationError",
+        _ => "APIError",
+    }
+}
+
+fn build(
+    py: Python<'_>,
+    class: &str,
+    message: String,
+    attrs: &Bound<'_, PyDict>,
+) -> PyResult<PyErr> {
+    let module = py.import("partner_webhooks._exceptions")?;
+    let exc = module.getattr(class)?.call((message,), Some(attrs))?;
+    Ok(PyErr::from_value(exc))
+}
+
+impl BindingError {
+    fn to_pyerr(&self, py: Python<'_>) -> PyResult<PyErr> {
+        let attrs = PyDict::new(py);
+        match self {
+            BindingError::Client(e) => {
+                attrs.set_item("kind", e.kind().as_str())?;
+                attrs.set_item("status_code", e.status())?;
+                attrs.set_item("trace_id", e.trace_id())?;
+                attrs.set_item("developer_message", e.developer_message())?;
+                let details = match e.details() {
+                    Some(d) => pythonize::pythonize(py, d)?.unbind(),
+                    None => py.None(),
+                };
+                attrs.set_item("details", details)?;
+                attrs.set_item("body", e.body())?;
+                attrs.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
+                attrs.set_item("attempts", e.attempts())?;
+                attrs.set_item("field", e.field())?;
+                build(py, class_for(e), e.to_string(), &attrs)
+            }
+            BindingError::Runtime(e) => {
+                attrs.set_item("kind", "Runtime")?;
+                build(py, "PartnerWebhooksError", e.to_string(), &attrs)
+            }
+            BindingError::Verify(e) => {
+                attrs.set_item("kind", e.kind().as_str())?;
+                attrs.set_item("http_status", e.http_status())?;
+                build(py, "WebhookVerificationError", e.to_string(), &attrs)
+            }
+        }
+    }
+}
+
+impl From<BindingError> for PyErr {
+    fn from(e: BindingError) -> PyErr {
+        Python::attach(|py| match e.to_pyerr(py) {
+            Ok(err) => err,
+            // The exceptions module itself failed to load: still raise, plainly.
+            Err(load) => PyRuntimeError::new_err(format!("{} (and {load})", plain_message(&e))),
+        })
+    }
+}
+
+fn plain_message(e: &BindingError) -> String {
+    match e {
+        BindingError::Client(e) => e.to_string(),
+        BindingError::Runtime(e) => e.to_string(),
+        BindingError::Verify(e) => e.to_string(),
+    }
+}
+
+/// Shorthand for binding results.
+pub type BindingResult<T> = Result<T, BindingError>;

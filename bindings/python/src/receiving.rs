@@ -1,0 +1,282 @@
+//! Receiving for Python: `WebhookVerifier`, `Event`, and the signature helpers.
+
+use std::sync::Arc;
+
+use partner_webhooks::{
+    Error, PartnerEvent, VerifiedEvent, VerifyError, WebhookVerifier as CoreVerifier,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyMapping};
+
+use crate::convert::{bytes_like, request_headers};
+use crate::error::{BindingError, BindingResult};
+
+/// Verifies incoming partner webhook requests and parses them into [`Event`]s.
+///
+/// ```python
+/// verifier = WebhookVerifier(secrets=["platform-secret"],
+///                            required_headers={"X-Partner-Auth": "shared-secret"})
+/// event = verifier.verify(request.headers, raw_body)
+/// ```
+#[pyclass(module = "partner_webhooks._native", frozen)]
+pub struct WebhookVerifier {
+    inner: Arc<CoreVerifier>,
+    secrets: usize,
+    header_names: Vec<String>,
+}
+
+#[pymethods]
+impl WebhookVerifier {
+    #[new]
+    #[pyo3(signature = (secrets=None, *, required_headers=None, max_body=None, require_signature=None))]
+    fn new(
+        secrets: Option<Vec<String>>,
+        required_headers: Option<Bound<'_, PyMapping>>,
+        max_body: Option<usize>,
+        require_signature: Option<bool>,
+    ) -> PyResult<Self> {
+        let secrets = secrets.unwrap_or_default();
+        let mut b = CoreVerifier::builder().secrets(secrets.iter().cloned());
+        let mut header_names = Vec::new();
+        if let Some(headers) = required_headers {
+            let map = crate::convert::headers(headers.as_any())?;
+            for (name, value) in &map.0 {
+                header_names.push(name.clone());
+                b = b.require_header(name.as_str(), value.as_str().unwrap_or_default());
+            }
+        }
+        if let Some(m) = max_body {
+            b = b.max_body(m);
+        }
+        if let Some(r) = require_signature {
+            b = b.require_signature(r);
+        }
+        let inner = b.build().map_err(BindingError::from)?;
+        Ok(WebhookVerifier {
+            inner: Arc::new(inner),
+            secrets: secrets.len(),
+            header_names,
+        })
+    }
+
+    /// Checks body size, required headers and `x-360dialog-signature`, then
+    /// parses the event. `headers`: a mapping or `(name, value)` pairs;
+    /// `body`: the raw request body as `bytes`. Raises `WebhookVerificationError`.
+    fn verify(&self, headers: &Bound<'_, PyAny>, body: &Bound<'_, PyAny>) -> PyResult<Event> {
+        let headers = request_headers(headers)?;
+        let body = body_bytes(body)?;
+        let event = self
+            .inner
+            .verify(
+                headers.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
+                &body,
+            )
+            .map_err(BindingError::from)?;
+        Ok(Event::from(event))
+    }
+
+    /// The body cap in bytes.
+    #[getter]
+    fn max_body(&self) -> usize {
+        self.inner.max_body()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "WebhookVerifier(secrets=[{} redacted], required_headers={:?}, max_body={}, require_signature={})",
+            self.secrets,
+            self.header_names,
+            self.inner.max_body(),
+            if self.inner.requires_signature() {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
+
+fn body_bytes(body: &Bound<'_, PyAny>) -> BindingResult<Vec<u8>> {
+    bytes_like(body)
+        .ok_or_else(|| Error::invalid_input("body", "must be bytes (the raw request body)").into())
+}
+
+/// A partner webhook event.
+#[pyclass(module = "partner_webhooks._native", frozen)]
+pub struct Event {
+    event: PartnerEvent,
+    signature_verified: bool,
+}
+
+impl From<VerifiedEvent> for Event {
+    fn from(v: VerifiedEvent) -> Self {
+        let signature_verified = v.signature_verified();
+        Event {
+            event: v.into_event(),
+            signature_verified,
+        }
+    }
+}
+
+#[pymethods]
+impl Event {
+    /// The `event` value exactly as sent.
+    #[getter(r#type)]
+    fn event_type(&self) -> &str {
+        self.event.event_type()
+    }
+
+    /// The canonical name of a known event, or None for an unknown one.
+    #[getter]
+    fn known_type(&self) -> Option<&'static str> {
+        self.event.known_type()
+    }
+
+    /// Whether the SDK does not know this event.
+    #[getter]
+    fn is_unknown(&self) -> bool {
+        self.event.is_unknown()
+    }
+
+    /// The top-level `id`, when sent.
+    #[getter]
+    fn id(&self) -> Option<&str> {
+        self.event.id()
+    }
+
+    /// The `data` object (or the top level when there is none), as a dict.
+    #[getter]
+    fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, self.event.data())?)
+    }
+
+    /// The body exactly as received.
+    #[getter]
+    fn raw(&self) -> &str {
+        self.event.raw().as_str()
+    }
+
+    /// Channel id (`data.channel_id`, or `data.id` for channel events).
+    #[getter]
+    fn channel_id(&self) -> Option<&str> {
+        self.event.channel_id()
+    }
+
+    /// Client id.
+    #[getter]
+    fn client_id(&self) -> Option<&str> {
+        self.event.client_id()
+    }
+
+    /// Phone number, at the top of `data` or under `setup_info`.
+    #[getter]
+    fn phone_number(&self) -> Option<&str> {
+        self.event.phone_number()
+    }
+
+    /// Display name, at the top of `data` or under `setup_info`.
+    #[getter]
+    fn phone_name(&self) -> Option<&str> {
+        self.event.phone_name()
+    }
+
+    /// `data.status` as sent.
+    #[getter]
+    fn status(&self) -> Option<&str> {
+        self.event.status()
+    }
+
+    /// Whether a signature was present and verified.
+    #[getter]
+    fn signature_verified(&self) -> bool {
+        self.signature_verified
+    }
+
+    /// A key for de-duplicating redeliveries.
+    #[getter]
+    fn dedup_key(&self) -> String {
+        self.event.dedup_key()
+    }
+
+    /// Everything as a plain dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("type", self.event.event_type())?;
+        d.set_item("known_type", self.event.known_type())?;
+        d.set_item("id", self.event.id())?;
+        d.set_item("channel_id", self.event.channel_id())?;
+        d.set_item("client_id", self.event.client_id())?;
+        d.set_item("phone_number", self.event.phone_number())?;
+        d.set_item("phone_name", self.event.phone_name())?;
+        d.set_item("status", self.event.status())?;
+        d.set_item("signature_verified", self.signature_verified)?;
+        d.set_item("data", self.data(py)?)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Event(type={:?}, id={:?}, channel_id={:?}, status={:?}, signature_verified={})",
+            self.event.event_type(),
+            self.event.id(),
+            self.event.channel_id(),
+            self.event.status(),
+            if self.signature_verified {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
+
+/// Parses an event body without verifying it (tests, replays). Raises
+/// `WebhookVerificationError` (MalformedJson, NotAnObject, MissingEventField).
+#[pyfunction]
+pub fn parse_event(body: &Bound<'_, PyAny>) -> PyResult<Event> {
+    let body = body_bytes(body)?;
+    let event = partner_webhooks::parse_event(&body)
+        .map_err(|e| BindingError::from(VerifyError::from(e)))?;
+    Ok(Event {
+        event,
+        signature_verified: false,
+    })
+}
+
+/// Whether `header_value` is the HMAC-SHA256 of `body` under any of `secrets`
+/// (hex, optional `sha256=` prefix, either case; constant-time comparison).
+#[pyfunction]
+pub fn verify_signature(
+    body: &Bound<'_, PyAny>,
+    header_value: &str,
+    secrets: Vec<String>,
+) -> PyResult<bool> {
+    if secrets.is_empty() {
+        return Err(BindingError::from(Error::invalid_input(
+            "secrets",
+            "give at least one secret",
+        ))
+        .into());
+    }
+    Ok(partner_webhooks::verify_signature(&body_bytes(body)?, header_value, &secrets).is_ok())
+}
+
+/// The `x-360dialog-signature` value for `body`: lowercase hex HMAC-SHA256.
+#[pyfunction]
+pub fn sign(body: &Bound<'_, PyAny>, secret: &str) -> PyResult<String> {
+    Ok(partner_webhooks::sign(&body_bytes(body)?, secret))
+}
+
+/// The Integrated Onboarding signature: hex HMAC-SHA512 of
+/// `"{partner_id}|{unix_seconds}"` (now, when not given).
+#[pyfunction]
+#[pyo3(signature = (partner_id, secret, unix_seconds=None))]
+pub fn io_signature(partner_id: &str, secret: &str, unix_seconds: Option<u64>) -> String {
+    let ts = unix_seconds.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default()
+    });
+    partner_webhooks::io_signature(partner_id, secret, ts)
+}
