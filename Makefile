@@ -4,21 +4,30 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
-# One shared target/ for the whole workspace (and later the bindings).
+# One shared target/ for the whole workspace and every binding.
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
+PYTHON ?= python3
+VENV := $(CARGO_TARGET_DIR)/venv-python
+VPY := $(VENV)/bin/python
+# Pinned Python tools for building and testing the binding.
+PY_TOOLS := maturin==1.16.0 pytest==9.2.0 pytest-asyncio==1.3.0 mypy==2.4.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust build test test-rust lint demo bench clean
+.PHONY: help setup setup-rust setup-python build test test-rust test-python test-python-wheel lint lint-rust lint-python demo bench clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: setup-rust ## Install everything the build and tests need
+setup: setup-rust setup-python ## Install everything the build and tests need
 
 setup-rust: ## Rust components (rustfmt, clippy) and all locked crates
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust from https://rustup.rs" >&2; exit 1; }
 	@if command -v rustup >/dev/null; then rustup component add rustfmt clippy >/dev/null 2>&1 || true; fi
 	$(CARGO) fetch --locked
+
+setup-python: ## A venv under target/ with maturin, pytest and mypy (pinned)
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check $(PY_TOOLS)
 
 build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 	$(CARGO) build --workspace --locked
@@ -26,14 +35,31 @@ build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 demo: setup-rust ## The whole loop against the embedded sandbox (no network, no credentials)
 	$(CARGO) run --locked --quiet -p partner-webhooks-cli -- demo
 
-test: test-rust ## Every test of every language
+test: test-rust test-python test-python-wheel ## Every test of every language
 
 test-rust: setup-rust ## Rust unit, integration, scenario and doc tests
-	$(CARGO) test --workspace --locked
+	$(CARGO) test --locked
 
-lint: setup-rust ## Formatting and clippy with warnings as errors
+test-python: setup-rust setup-python ## Build the Python package from source (pip install ./python) and run pytest
+	PATH="$(VENV)/bin:$$PATH" MATURIN_PEP517_ARGS="--profile dev" \
+	  $(VPY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python
+	cd python && PATH="$(VENV)/bin:$$PATH" pytest -q -p no:cacheprovider tests
+
+test-python-wheel: setup-python ## Build the release abi3 wheel and use it from a fresh venv
+	rm -rf $(CARGO_TARGET_DIR)/wheels $(CARGO_TARGET_DIR)/venv-wheel
+	cd python && PATH="$(VENV)/bin:$$PATH" maturin build --release --locked --out $(CARGO_TARGET_DIR)/wheels
+	$(PYTHON) -m venv $(CARGO_TARGET_DIR)/venv-wheel
+	$(CARGO_TARGET_DIR)/venv-wheel/bin/pip install --quiet --disable-pip-version-check $(CARGO_TARGET_DIR)/wheels/*abi3*.whl
+	cd / && $(CARGO_TARGET_DIR)/venv-wheel/bin/python $(CURDIR)/python/examples/smoke.py
+
+lint: lint-rust lint-python ## All linters
+
+lint-rust: setup-rust ## Formatting and clippy with warnings as errors
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+lint-python: test-python ## The .pyi stubs checked against the built module (mypy stubtest)
+	cd $(CARGO_TARGET_DIR) && $(VPY) -m mypy.stubtest partner_webhooks._native --ignore-missing-stub
 
 bench: setup-rust ## Benchmarks (not tests): verify+parse of a 1 KiB signed event
 	$(CARGO) bench --locked -p partner-webhooks --bench verify

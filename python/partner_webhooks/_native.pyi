@@ -1,12 +1,13 @@
 """Type stubs for the native module ``partner_webhooks._native`` (Rust, pyo3)."""
 
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union, final
 
 __version__: str
 
 _Reply = Tuple[int, Optional[str], int, Dict[str, Any]]
 _Headers = Union[Mapping[str, Union[str, bytes]], Iterable[Tuple[str, Union[str, bytes]]]]
 
+@final
 class NativeClient:
     def __new__(
         cls,
@@ -46,6 +47,7 @@ class NativeClient:
         max_retries: Optional[int] = None,
     ) -> Any: ...
 
+@final
 class Event:
     @property
     def type(self) -> str: ...
@@ -75,6 +77,7 @@ class Event:
     def dedup_key(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class WebhookVerifier:
     def __new__(
         cls,
@@ -88,6 +91,7 @@ class WebhookVerifier:
     @property
     def max_body(self) -> int: ...
 
+@final
 class Sandbox:
     def __new__(
         cls,

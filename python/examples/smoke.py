@@ -1,0 +1,17 @@
+"""Smoke test of an installed wheel: the README's first calls, against the
+in-process sandbox (run from outside the source tree)."""
+
+import partner_webhooks as pw
+
+with pw.Sandbox() as sb:
+    client = pw.Client(api_key=sb.api_key, base_url=sb.base_url)
+    client.set_webhook_url(sb.partner_id, "https://hooks.example.com/360dialog")
+    assert client.get_webhook_url(sb.partner_id).webhook_url == "https://hooks.example.com/360dialog"
+    body = b'{"event":"channel_live","data":{"id":"c1"}}'
+    event = pw.WebhookVerifier([sb.platform_secret]).verify({"x-360dialog-signature": pw.sign(body, sb.platform_secret)}, body)
+    assert event.channel_id == "c1"
+    try:
+        client.get_webhook_url("unknownPA")
+    except pw.NotFoundError as e:
+        assert e.status_code == 404
+print(f"wheel smoke test passed: partner_webhooks {pw.__version__} from {pw.__file__}")
