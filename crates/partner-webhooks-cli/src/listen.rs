@@ -4,7 +4,7 @@
 //! outcome to a callback. It reads at most the verifier's body cap and never
 //! stops on bad input.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
 use futures_util::StreamExt;
 use partner_webhooks::{VerifiedEvent, VerifyError, WebhookVerifier};
+use partner_webhooks_sandbox::serve::Server;
 use serde_json::json;
-use tokio::sync::oneshot;
 
 /// What happened to one request.
 #[derive(Debug)]
@@ -27,9 +27,7 @@ pub enum Outcome {
 
 /// A running receiver; dropping it stops the server.
 pub struct Listener {
-    addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    server: Server,
 }
 
 impl Listener {
@@ -40,7 +38,6 @@ impl Listener {
         on_outcome: impl Fn(Outcome) + Send + Sync + 'static,
     ) -> std::io::Result<Listener> {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
-        let addr = listener.local_addr()?;
         let on_outcome = Arc::new(on_outcome);
         let app =
             axum::Router::new().fallback(move |method: Method, headers: HeaderMap, body: Body| {
@@ -60,45 +57,20 @@ impl Listener {
                     handle(&verifier, &headers, body, on_outcome.as_ref())
                 }
             });
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(e) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                tracing::error!(error = %e, "listener stopped with an error");
-            }
-        });
         Ok(Listener {
-            addr,
-            stop: Some(stop),
-            task,
+            server: Server::spawn(listener, app)?,
         })
     }
 
     /// `http://127.0.0.1:PORT/webhook`: the URL to configure as webhook URL
     /// (any path is accepted).
     pub fn url(&self) -> String {
-        format!("http://{}/webhook", self.addr)
+        format!("http://{}/webhook", self.server.addr())
     }
 
-    /// Stops accepting connections and lets requests in flight finish.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let _ = (&mut self.task).await;
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+    /// Stops accepting connections and lets requests in flight finish (up to 5 s).
+    pub async fn shutdown(self) {
+        self.server.stop(std::time::Duration::from_secs(5)).await;
     }
 }
 

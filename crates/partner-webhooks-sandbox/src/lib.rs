@@ -24,6 +24,7 @@ mod delivery;
 mod faults;
 mod routes;
 mod samples;
+pub mod serve;
 mod server;
 mod state;
 

@@ -6,12 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use crate::config::SandboxConfig;
 use crate::delivery::{Delivery, DeliveryStatus};
 use crate::faults::{Fault, FaultError};
+use crate::serve::Server;
 use crate::state::{EmitError, State, Stats};
 
 /// A running sandbox on 127.0.0.1. Dropping it stops the server.
@@ -29,11 +28,9 @@ use crate::state::{EmitError, State, Stats};
 /// # });
 /// ```
 pub struct Sandbox {
-    addr: SocketAddr,
     base_url: String,
     state: Arc<State>,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    server: Server,
 }
 
 impl fmt::Debug for Sandbox {
@@ -49,28 +46,14 @@ impl Sandbox {
     /// Binds 127.0.0.1:`config.port` and serves on the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
-        let addr = listener.local_addr()?;
         let state = Arc::new(State::new(config));
-        let app = crate::routes::router(state.clone());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(e) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                tracing::error!(error = %e, "sandbox server stopped with an error");
-            }
-        });
+        let server = Server::spawn(listener, crate::routes::router(state.clone()))?;
+        let addr = server.addr();
         tracing::info!(%addr, "sandbox listening");
         Ok(Sandbox {
-            addr,
             base_url: format!("http://{addr}"),
             state,
-            stop: Some(stop),
-            task: Some(task),
+            server,
         })
     }
 
@@ -81,7 +64,7 @@ impl Sandbox {
 
     /// The bound address.
     pub fn local_addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// The partner the credentials belong to.
@@ -179,35 +162,13 @@ impl Sandbox {
 
     /// Stops accepting connections and waits (up to a second) for requests in
     /// flight; delayed ones are then abandoned.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let abort = task.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(1), task)
-                .await
-                .is_err()
-            {
-                abort.abort();
-            }
-        }
+    pub async fn shutdown(self) {
+        self.server.stop(Duration::from_secs(1)).await;
     }
 
     /// Serves until `signal` completes (for the standalone CLI).
     pub async fn serve_until(self, signal: impl std::future::Future<Output = ()>) {
         signal.await;
         self.shutdown().await;
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
     }
 }
