@@ -13,12 +13,12 @@ VPY := $(VENV)/bin/python
 PY_TOOLS := maturin==1.16.0 pytest==9.2.0 pytest-asyncio==1.3.0 mypy==2.4.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python build test test-rust test-python test-python-wheel lint lint-rust lint-python demo bench clean
+.PHONY: help setup setup-rust setup-python setup-node build test test-rust test-python test-python-wheel test-node test-node-pack lint lint-rust lint-python lint-node demo bench clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: setup-rust setup-python ## Install everything the build and tests need
+setup: setup-rust setup-python setup-node ## Install everything the build and tests need
 
 setup-rust: ## Rust components (rustfmt, clippy) and all locked crates
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust from https://rustup.rs" >&2; exit 1; }
@@ -29,13 +29,17 @@ setup-python: ## A venv under target/ with maturin, pytest and mypy (pinned)
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --disable-pip-version-check $(PY_TOOLS)
 
+setup-node: ## npm dependencies of the Node package (pinned by package-lock.json)
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 18 or newer" >&2; exit 1; }
+	cd node && npm ci --no-audit --no-fund --ignore-scripts
+
 build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 	$(CARGO) build --workspace --locked
 
 demo: setup-rust ## The whole loop against the embedded sandbox (no network, no credentials)
 	$(CARGO) run --locked --quiet -p partner-webhooks-cli -- demo
 
-test: test-rust test-python test-python-wheel ## Every test of every language
+test: test-rust test-python test-python-wheel test-node test-node-pack ## Every test of every language
 
 test-rust: setup-rust ## Rust unit, integration, scenario and doc tests
 	$(CARGO) test --locked
@@ -52,7 +56,20 @@ test-python-wheel: setup-python ## Build the release abi3 wheel and use it from 
 	$(CARGO_TARGET_DIR)/venv-wheel/bin/pip install --quiet --disable-pip-version-check $(CARGO_TARGET_DIR)/wheels/*abi3*.whl
 	cd / && $(CARGO_TARGET_DIR)/venv-wheel/bin/python $(CURDIR)/python/examples/smoke.py
 
-lint: lint-rust lint-python ## All linters
+test-node: setup-rust setup-node ## Build the Node addon (dev profile), run node --test and the TypeScript check
+	cd node && npm run --silent build
+	cd node && node --test test/
+	cd node && npx tsc --noEmit -p test/tsconfig.json
+
+test-node-pack: setup-node ## npm pack with a release addon; install the tarball in an empty project; require and import it
+	rm -rf $(CARGO_TARGET_DIR)/npm-pack && mkdir -p $(CARGO_TARGET_DIR)/npm-pack/project
+	cd node && npm run --silent build:release && npm pack --silent --pack-destination $(CARGO_TARGET_DIR)/npm-pack
+	cd $(CARGO_TARGET_DIR)/npm-pack/project && npm init -y >/dev/null && \
+	  npm install --no-audit --no-fund ../partner-webhooks-*.tgz && \
+	  node $(CURDIR)/node/examples/smoke.cjs && \
+	  node $(CURDIR)/node/examples/smoke.mjs
+
+lint: lint-rust lint-python lint-node ## All linters
 
 lint-rust: setup-rust ## Formatting and clippy with warnings as errors
 	$(CARGO) fmt --all --check
@@ -63,6 +80,9 @@ lint-python: test-python ## The .pyi stubs checked against the built module (myp
 
 bench: setup-rust ## Benchmarks (not tests): verify+parse of a 1 KiB signed event
 	$(CARGO) bench --locked -p partner-webhooks --bench verify
+
+lint-node: test-node ## The committed native.d.ts / native.js match what the napi CLI generates
+	git diff --exit-code -- node/native.d.ts node/native.js || { echo "node/native.d.ts or native.js drifted: commit the regenerated files" >&2; exit 1; }
 
 clean: ## Remove build outputs
 	$(CARGO) clean

@@ -4,7 +4,7 @@
 //! so they can be subclassed, pickled and documented like any Python class;
 //! this module picks the class by error kind and fills in its attributes.
 
-use partner_webhooks::{Error, ErrorKind, VerifyError};
+use partner_webhooks::{Error, VerifyError};
 use partner_webhooks_runtime::RuntimeError;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -38,25 +38,6 @@ impl From<VerifyError> for BindingError {
     }
 }
 
-/// The `_exceptions` class for a client error.
-fn class_for(e: &Error) -> &'static str {
-    match (e.kind(), e.status()) {
-        (ErrorKind::InvalidInput, _) => "InvalidInputError",
-        (ErrorKind::Authentication, _) => "AuthenticationError",
-        (ErrorKind::PermissionDenied, _) => "PermissionDeniedError",
-        (ErrorKind::NotFound, _) => "NotFoundError",
-        (ErrorKind::Validation, Some(400)) => "BadRequestError",
-        (ErrorKind::Validation, Some(422)) => "UnprocessableEntityError",
-        (ErrorKind::Validation, _) => "APIStatusError",
-        (ErrorKind::RateLimited, _) => "RateLimitError",
-        (ErrorKind::Server, _) => "InternalServerError",
-        (ErrorKind::Timeout, _) => "APITimeoutError",
-        (ErrorKind::Connection, _) => "APIConnectionError",
-        (ErrorKind::Decode, _) => "APIResponseValidationError",
-        _ => "APIError",
-    }
-}
-
 fn build(
     py: Python<'_>,
     class: &str,
@@ -86,7 +67,7 @@ impl BindingError {
                 attrs.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
                 attrs.set_item("attempts", e.attempts())?;
                 attrs.set_item("field", e.field())?;
-                build(py, class_for(e), e.to_string(), &attrs)
+                build(py, e.class_name(), e.to_string(), &attrs)
             }
             BindingError::Runtime(e) => {
                 attrs.set_item("kind", "Runtime")?;

@@ -302,6 +302,32 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         self.inner.kind.is_retryable()
     }
+
+    /// The name of the exception class the Python and Node packages raise
+    /// for this error (the same tree in both, after Stainless-style SDKs).
+    ///
+    /// ```
+    /// use partner_webhooks::Error;
+    /// assert_eq!(Error::from_response(404, b"", None).class_name(), "NotFoundError");
+    /// assert_eq!(Error::from_response(422, b"", None).class_name(), "UnprocessableEntityError");
+    /// assert_eq!(Error::from_response(409, b"", None).class_name(), "APIStatusError");
+    /// ```
+    pub fn class_name(&self) -> &'static str {
+        match (self.kind(), self.status()) {
+            (ErrorKind::InvalidInput, _) => "InvalidInputError",
+            (ErrorKind::Authentication, _) => "AuthenticationError",
+            (ErrorKind::PermissionDenied, _) => "PermissionDeniedError",
+            (ErrorKind::NotFound, _) => "NotFoundError",
+            (ErrorKind::Validation, Some(400)) => "BadRequestError",
+            (ErrorKind::Validation, Some(422)) => "UnprocessableEntityError",
+            (ErrorKind::Validation, _) => "APIStatusError",
+            (ErrorKind::RateLimited, _) => "RateLimitError",
+            (ErrorKind::Server, _) => "InternalServerError",
+            (ErrorKind::Timeout, _) => "APITimeoutError",
+            (ErrorKind::Connection, _) => "APIConnectionError",
+            (ErrorKind::Decode, _) => "APIResponseValidationError",
+        }
+    }
 }
 
 impl fmt::Display for Error {
