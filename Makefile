@@ -66,8 +66,8 @@ test-node-pack: setup-node ## npm pack with a release addon; install the tarball
 	cd node && npm run --silent build:release && npm pack --silent --pack-destination $(CARGO_TARGET_DIR)/npm-pack
 	cd $(CARGO_TARGET_DIR)/npm-pack/project && npm init -y >/dev/null && \
 	  npm install --no-audit --no-fund ../partner-webhooks-*.tgz && \
-	  node $(CURDIR)/node/examples/smoke.cjs && \
-	  node $(CURDIR)/node/examples/smoke.mjs
+	  cp $(CURDIR)/node/examples/smoke.cjs $(CURDIR)/node/examples/smoke.mjs . && \
+	  node smoke.cjs && node smoke.mjs
 
 lint: lint-rust lint-python lint-node ## All linters
 

@@ -134,7 +134,9 @@ fn parse_call(op: &str, partner_id: String, arg: Option<Value>) -> BindingResult
             .into());
         }
         (other, _) => {
-            return Err(CoreError::invalid_input("op", format!("unknown operation {other}")).into());
+            return Err(
+                CoreError::invalid_input("op", format!("unknown operation {other}")).into(),
+            );
         }
     })
 }
@@ -253,7 +255,7 @@ impl NativeClient {
             let outcome: BindingResult<Value> = match state {
                 Some(state) => tokio::select! {
                     r = work => r.map_err(BindingError::from).and_then(|r| r.map_err(BindingError::from)),
-                    _ = cancelled(state) => Err(BindingError::Aborted),
+                    _ = cancelled(state) => Err(BindingError(partner_webhooks_runtime::CallError::Cancelled)),
                 },
                 None => work.await.map_err(BindingError::from).and_then(|r| r.map_err(BindingError::from)),
             };

@@ -4,47 +4,26 @@
 //! whose message is a JSON payload `{"class", "kind", "message", ...}`; the
 //! package's `errors.js` turns it into the typed class named by `class`.
 
-use partner_webhooks::{Error, VerifyError};
-use partner_webhooks_runtime::RuntimeError;
+use partner_webhooks_runtime::CallError;
 use serde_json::{Value, json};
 
 /// Marks a message as a payload for `errors.js`.
 pub const PAYLOAD_PREFIX: &str = "partner-webhooks:";
 
-/// Every error a binding call can end with.
-pub enum BindingError {
-    /// From the client (HTTP, validation, auth).
-    Client(Error),
-    /// From the shared runtime (contained panic, shutdown).
-    Runtime(RuntimeError),
-    /// From the webhook verifier.
-    Verify(VerifyError),
-    /// The caller's AbortSignal fired.
-    Aborted,
-}
+/// The binding's handle on [`CallError`] (a local type, so that it can
+/// convert into `napi::Error`); anything convertible into `CallError` converts into it.
+pub struct BindingError(pub CallError);
 
-impl From<Error> for BindingError {
-    fn from(e: Error) -> Self {
-        BindingError::Client(e)
-    }
-}
-
-impl From<RuntimeError> for BindingError {
-    fn from(e: RuntimeError) -> Self {
-        BindingError::Runtime(e)
-    }
-}
-
-impl From<VerifyError> for BindingError {
-    fn from(e: VerifyError) -> Self {
-        BindingError::Verify(e)
+impl<E: Into<CallError>> From<E> for BindingError {
+    fn from(e: E) -> Self {
+        BindingError(e.into())
     }
 }
 
 impl BindingError {
     fn payload(&self) -> Value {
-        match self {
-            BindingError::Client(e) => json!({
+        match &self.0 {
+            CallError::Client(e) => json!({
                 "class": e.class_name(),
                 "kind": e.kind().as_str(),
                 "message": e.to_string(),
@@ -57,16 +36,16 @@ impl BindingError {
                 "attempts": e.attempts(),
                 "field": e.field(),
             }),
-            BindingError::Runtime(e) => json!({
+            CallError::Runtime(e) => json!({
                 "class": "PartnerWebhooksError", "kind": "Runtime", "message": e.to_string(),
             }),
-            BindingError::Verify(e) => json!({
+            CallError::Verify(e) => json!({
                 "class": "WebhookVerificationError",
                 "kind": e.kind().as_str(),
                 "message": e.to_string(),
                 "httpStatus": e.http_status(),
             }),
-            BindingError::Aborted => json!({
+            _ => json!({
                 "class": "APIUserAbortError", "kind": "Aborted", "message": "the request was aborted",
             }),
         }

@@ -4,37 +4,18 @@
 //! so they can be subclassed, pickled and documented like any Python class;
 //! this module picks the class by error kind and fills in its attributes.
 
-use partner_webhooks::{Error, VerifyError};
-use partner_webhooks_runtime::RuntimeError;
+use partner_webhooks_runtime::CallError;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// Every error a binding call can end with.
-pub enum BindingError {
-    /// From the client (HTTP, validation, auth).
-    Client(Error),
-    /// From the shared runtime (fork, nested blocking call, contained panic).
-    Runtime(RuntimeError),
-    /// From the webhook verifier.
-    Verify(VerifyError),
-}
+/// The binding's handle on [`CallError`] (a local type, so that it can
+/// convert into `PyErr`); anything convertible into `CallError` converts into it.
+pub struct BindingError(pub CallError);
 
-impl From<Error> for BindingError {
-    fn from(e: Error) -> Self {
-        BindingError::Client(e)
-    }
-}
-
-impl From<RuntimeError> for BindingError {
-    fn from(e: RuntimeError) -> Self {
-        BindingError::Runtime(e)
-    }
-}
-
-impl From<VerifyError> for BindingError {
-    fn from(e: VerifyError) -> Self {
-        BindingError::Verify(e)
+impl<E: Into<CallError>> From<E> for BindingError {
+    fn from(e: E) -> Self {
+        BindingError(e.into())
     }
 }
 
@@ -52,8 +33,8 @@ fn build(
 impl BindingError {
     fn to_pyerr(&self, py: Python<'_>) -> PyResult<PyErr> {
         let attrs = PyDict::new(py);
-        match self {
-            BindingError::Client(e) => {
+        match &self.0 {
+            CallError::Client(e) => {
                 attrs.set_item("kind", e.kind().as_str())?;
                 attrs.set_item("status_code", e.status())?;
                 attrs.set_item("trace_id", e.trace_id())?;
@@ -69,14 +50,18 @@ impl BindingError {
                 attrs.set_item("field", e.field())?;
                 build(py, e.class_name(), e.to_string(), &attrs)
             }
-            BindingError::Runtime(e) => {
+            CallError::Runtime(e) => {
                 attrs.set_item("kind", "Runtime")?;
                 build(py, "PartnerWebhooksError", e.to_string(), &attrs)
             }
-            BindingError::Verify(e) => {
+            CallError::Verify(e) => {
                 attrs.set_item("kind", e.kind().as_str())?;
                 attrs.set_item("http_status", e.http_status())?;
                 build(py, "WebhookVerificationError", e.to_string(), &attrs)
+            }
+            other => {
+                attrs.set_item("kind", "Cancelled")?;
+                build(py, "PartnerWebhooksError", other.to_string(), &attrs)
             }
         }
     }
@@ -93,11 +78,7 @@ impl From<BindingError> for PyErr {
 }
 
 fn plain_message(e: &BindingError) -> String {
-    match e {
-        BindingError::Client(e) => e.to_string(),
-        BindingError::Runtime(e) => e.to_string(),
-        BindingError::Verify(e) => e.to_string(),
-    }
+    e.0.to_string()
 }
 
 /// Shorthand for binding results.
