@@ -13,12 +13,12 @@ VPY := $(VENV)/bin/python
 PY_TOOLS := maturin==1.16.0 pytest==9.2.0 pytest-asyncio==1.3.0 mypy==2.4.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node build test test-rust test-python test-python-wheel test-node test-node-pack lint lint-rust lint-python lint-node demo bench clean
+.PHONY: help setup setup-rust setup-python setup-node setup-kotlin build test test-rust test-python test-python-wheel test-node test-node-pack test-kotlin kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node demo bench clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: setup-rust setup-python setup-node ## Install everything the build and tests need
+setup: setup-rust setup-python setup-node setup-kotlin ## Install everything the build and tests need
 
 setup-rust: ## Rust components (rustfmt, clippy) and all locked crates
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust from https://rustup.rs" >&2; exit 1; }
@@ -33,13 +33,22 @@ setup-node: ## npm dependencies of the Node package (pinned by package-lock.json
 	@command -v npm >/dev/null || { echo "npm not found: install Node.js 18 or newer" >&2; exit 1; }
 	cd node && npm ci --no-audit --no-fund --ignore-scripts
 
+KOTLIN_TOOLS := $(CARGO_TARGET_DIR)/kotlin-tools
+setup-kotlin: ## JDK check, Debian's JNA and json-simple, and kotlin-compiler 2.4.20 from npm
+	@command -v java >/dev/null || { echo "java not found: install a JDK 17" >&2; exit 1; }
+	@if [ ! -f /usr/share/java/jna.jar ] || [ ! -f /usr/share/java/json-simple.jar ]; then \
+	  apt-get update -q && apt-get install -y -q libjna-java libjson-simple-java; fi
+	@mkdir -p $(KOTLIN_TOOLS) && cd $(KOTLIN_TOOLS) && \
+	  { test -x node_modules/kotlin-compiler/bin/kotlinc || { echo '{"private":true}' > package.json && \
+	    npm install --no-audit --no-fund --save-exact kotlin-compiler@2.4.20; }; }
+
 build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 	$(CARGO) build --workspace --locked
 
 demo: setup-rust ## The whole loop against the embedded sandbox (no network, no credentials)
 	$(CARGO) run --locked --quiet -p partner-webhooks-cli -- demo
 
-test: test-rust test-python test-python-wheel test-node test-node-pack ## Every test of every language
+test: test-rust test-python test-python-wheel test-node test-node-pack test-kotlin kotlin-jar test-swift ## Every test of every language
 
 test-rust: setup-rust ## Rust unit, integration, scenario and doc tests
 	$(CARGO) test --locked
@@ -68,6 +77,19 @@ test-node-pack: setup-node ## npm pack with a release addon; install the tarball
 	  npm install --no-audit --no-fund ../partner-webhooks-*.tgz && \
 	  cp $(CURDIR)/node/examples/smoke.cjs $(CURDIR)/node/examples/smoke.mjs . && \
 	  node smoke.cjs && node smoke.mjs
+
+test-kotlin: setup-rust setup-kotlin ## uniffi: Rust tests as a foreign caller; generate Kotlin+Swift; compile and run the Kotlin tests
+	$(CARGO) test --locked -p partner-webhooks-uniffi
+	bindings/uniffi/scripts/bindings.sh test-kotlin
+
+kotlin-jar: setup-kotlin ## target/kotlin/partner-webhooks.jar (classes + release library), checked by a JVM program using only it
+	bindings/uniffi/scripts/bindings.sh kotlin-jar
+
+swift-package: setup-rust ## Generate the Swift package under target/swift/PartnerWebhooks
+	bindings/uniffi/scripts/bindings.sh swift-package
+
+test-swift: setup-rust ## Run the Swift XCTests where a Swift toolchain exists (otherwise says so)
+	bindings/uniffi/scripts/bindings.sh test-swift
 
 lint: lint-rust lint-python lint-node ## All linters
 

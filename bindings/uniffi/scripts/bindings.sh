@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Builds the uniffi library, generates the Kotlin and Swift bindings, and
+# tests/packages them. Usage (from the repository root, or via make):
+#   bindings.sh generate      build the cdylib + uniffi-bindgen; generate Kotlin and Swift
+#   bindings.sh test-kotlin   generate, compile with kotlinc, run bindings/uniffi/tests/kotlin/Main.kt
+#   bindings.sh kotlin-jar    target/kotlin/partner-webhooks.jar (classes + release .so as a JNA resource), then a smoke test using only that jar
+#   bindings.sh swift-package assemble target/swift/PartnerWebhooks (Package.swift, sources, header, modulemap, XCTests)
+#   bindings.sh test-swift    swift test where a Swift toolchain exists; otherwise says why it is skipped
+# Needs: JDK 17, Debian's libjna-java and libjson-simple-java, and the npm package
+# kotlin-compiler (installed under target/kotlin-tools by `make setup-kotlin`).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+ROOT=$PWD
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+KOTLIN_HOME=${KOTLIN_HOME:-$TARGET/kotlin-tools/node_modules/kotlin-compiler}
+JNA=${JNA_JAR:-/usr/share/java/jna.jar}
+JSON=${JSON_SIMPLE_JAR:-/usr/share/java/json-simple.jar}
+CORO=${COROUTINES_JAR:-$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar}
+LIB=libpartner_webhooks_uniffi.so
+GEN=$TARGET/uniffi
+OUT=$TARGET/kotlin
+
+# Generates from the dev build: the release profile strips symbols, and with
+# them the metadata uniffi-bindgen reads (the interface is the same).
+generate() {
+  cargo build --locked -p partner-webhooks-uniffi --lib
+  cargo build --locked -p partner-webhooks-uniffi --features bindgen --bin uniffi-bindgen
+  rm -rf "$GEN" && mkdir -p "$GEN"
+  "$TARGET/debug/uniffi-bindgen" generate --no-format --library "$TARGET/debug/$LIB" --language kotlin --out-dir "$GEN/kotlin"
+  "$TARGET/debug/uniffi-bindgen" generate --no-format --library "$TARGET/debug/$LIB" --language swift --out-dir "$GEN/swift"
+  echo "generated: $(find "$GEN" -type f | sed "s|$ROOT/||" | tr '\n' ' ')"
+}
+
+kotlinc() {
+  "$KOTLIN_HOME/bin/kotlinc" -nowarn "$@"
+}
+
+test_kotlin() {
+  generate
+  mkdir -p "$OUT"
+  kotlinc -cp "$JNA:$CORO:$JSON" "$GEN"/kotlin/com/partnerwebhooks/*.kt bindings/uniffi/tests/kotlin/Main.kt \
+    -include-runtime -d "$OUT/kotlin-test.jar"
+  java -Djna.library.path="$TARGET/debug" -cp "$OUT/kotlin-test.jar:$JNA:$CORO:$JSON" MainKt "$ROOT"
+}
+
+kotlin_jar() {
+  generate
+  cargo build --locked --release -p partner-webhooks-uniffi --lib
+  local stage=$OUT/jar-stage
+  rm -rf "$stage" && mkdir -p "$stage/linux-x86-64"
+  kotlinc -cp "$JNA:$CORO" "$GEN"/kotlin/com/partnerwebhooks/*.kt -d "$stage"
+  cp "$TARGET/release/$LIB" "$stage/linux-x86-64/$LIB"
+  (cd "$stage" && jar --create --file "$OUT/partner-webhooks.jar" .)
+  echo "built $(du -h "$OUT/partner-webhooks.jar" | cut -f1) $OUT/partner-webhooks.jar"
+  # A JVM program with only the jar, JNA and kotlinx-coroutines (json-simple for the test itself):
+  kotlinc -cp "$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON" bindings/uniffi/tests/kotlin/Main.kt -d "$OUT/smoke-classes"
+  java -cp "$OUT/smoke-classes:$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON:$KOTLIN_HOME/lib/kotlin-stdlib.jar" MainKt "$ROOT" --jar-smoke
+}
+
+swift_package() {
+  [ -d "$GEN/swift" ] || generate
+  local pkg=$TARGET/swift/PartnerWebhooks
+  rm -rf "$pkg" && mkdir -p "$pkg/Sources/PartnerWebhooks" "$pkg/Sources/PartnerWebhooksFFI/include" "$pkg/Tests"
+  cp bindings/uniffi/swift/Package.swift "$pkg/"
+  cp -r bindings/uniffi/swift/Tests/. "$pkg/Tests/"
+  cp "$GEN/swift/PartnerWebhooks.swift" "$pkg/Sources/PartnerWebhooks/"
+  cp "$GEN/swift/PartnerWebhooksFFI.h" "$pkg/Sources/PartnerWebhooksFFI/include/"
+  cp "$GEN/swift/PartnerWebhooksFFI.modulemap" "$pkg/Sources/PartnerWebhooksFFI/include/module.modulemap"
+  echo "swift package: $pkg"
+}
+
+test_swift() {
+  swift_package
+  if command -v swift >/dev/null 2>&1; then
+    (cd "$TARGET/swift/PartnerWebhooks" && swift test -Xlinker -L"$TARGET/debug" -Xlinker -lpartner_webhooks_uniffi)
+  else
+    echo "test-swift: SKIPPED: no Swift toolchain on this machine; the Swift package was generated at $TARGET/swift/PartnerWebhooks but its XCTests were not run"
+  fi
+}
+
+case "${1:-}" in
+  generate) generate ;;
+  test-kotlin) test_kotlin ;;
+  kotlin-jar) kotlin_jar ;;
+  swift-package) swift_package ;;
+  test-swift) test_swift ;;
+  *) echo "usage: $0 generate|test-kotlin|kotlin-jar|swift-package|test-swift" >&2; exit 2 ;;
+esac

@@ -1,0 +1,174 @@
+//! The in-process sandbox for Kotlin/Swift tests.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use partner_webhooks::Error as CoreError;
+use partner_webhooks_sandbox::{Fault, RetryAfter, Sandbox as CoreSandbox, SandboxConfig};
+
+use crate::error::{PartnerError, err};
+
+/// A fault to inject (see the sandbox README).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct FaultSpec {
+    pub route: String,
+    #[uniffi(default = 1)]
+    pub times: u32,
+    #[uniffi(default = None)]
+    pub status: Option<u16>,
+    /// Seconds, or a raw value such as an HTTP date.
+    #[uniffi(default = None)]
+    pub retry_after: Option<String>,
+    #[uniffi(default = None)]
+    pub delay_ms: Option<u64>,
+    #[uniffi(default = false)]
+    pub reset: bool,
+    #[uniffi(default = None)]
+    pub body: Option<String>,
+}
+
+/// The sandbox's credentials and address.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct SandboxInfo {
+    pub base_url: String,
+    pub partner_id: String,
+    pub other_partner_id: String,
+    pub api_key: String,
+    pub username: String,
+    pub password: String,
+    pub platform_secret: String,
+}
+
+/// A local stand-in for the Partner API on 127.0.0.1.
+#[derive(uniffi::Object)]
+pub struct Sandbox {
+    inner: Mutex<Option<CoreSandbox>>,
+}
+
+impl Sandbox {
+    fn with<T>(&self, f: impl FnOnce(&CoreSandbox) -> T) -> Result<T, PartnerError> {
+        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        guard
+            .as_ref()
+            .map(f)
+            .ok_or_else(|| err(CoreError::invalid_input("sandbox", "is stopped")))
+    }
+}
+
+#[uniffi::export]
+impl Sandbox {
+    /// Starts a sandbox on a free port.
+    #[uniffi::constructor]
+    pub fn start() -> Result<Arc<Self>, PartnerError> {
+        let sb = partner_webhooks_runtime::block_on(CoreSandbox::start(SandboxConfig::default()))
+            .map_err(err)?
+            .map_err(|e| {
+                err(CoreError::invalid_input(
+                    "port",
+                    format!("cannot listen ({e})"),
+                ))
+            })?;
+        Ok(Arc::new(Sandbox {
+            inner: Mutex::new(Some(sb)),
+        }))
+    }
+
+    pub fn info(&self) -> Result<SandboxInfo, PartnerError> {
+        self.with(|s| SandboxInfo {
+            base_url: s.base_url().into(),
+            partner_id: s.partner_id().into(),
+            other_partner_id: s.other_partner_id().into(),
+            api_key: s.api_key().into(),
+            username: s.username().into(),
+            password: s.password().into(),
+            platform_secret: s.platform_secret().into(),
+        })
+    }
+
+    pub fn inject_fault(&self, fault: FaultSpec) -> Result<(), PartnerError> {
+        let retry_after = fault.retry_after.map(|r| match r.parse::<u64>() {
+            Ok(secs) => RetryAfter::Seconds(secs),
+            Err(_) => RetryAfter::Raw(r),
+        });
+        let f = Fault {
+            route: fault.route,
+            times: fault.times,
+            status: fault.status,
+            retry_after,
+            delay_ms: fault.delay_ms,
+            reset: fault.reset,
+            body: fault.body,
+        };
+        self.with(|s| s.inject_fault(f))?
+            .map_err(|e| err(CoreError::invalid_input(e.field, e.rule)))
+    }
+
+    pub fn clear_faults(&self) -> Result<u32, PartnerError> {
+        self.with(|s| s.clear_faults() as u32)
+    }
+
+    pub fn revoke_tokens(&self) -> Result<u32, PartnerError> {
+        self.with(|s| s.revoke_tokens() as u32)
+    }
+
+    /// Requests seen on `route` so far.
+    pub fn request_count(&self, route: String) -> Result<u64, PartnerError> {
+        self.with(|s| s.stats().count(&route))
+    }
+
+    /// Bearer tokens issued so far.
+    pub fn tokens_issued(&self) -> Result<u64, PartnerError> {
+        self.with(|s| s.stats().tokens_issued)
+    }
+
+    /// Delivers an event (JSON `data`, or realistic sample data) to the webhook URL.
+    #[uniffi::method(default(data_json = None))]
+    pub fn emit(&self, event: String, data_json: Option<String>) -> Result<String, PartnerError> {
+        let data = match data_json {
+            Some(j) => Some(
+                serde_json::from_str(&j)
+                    .map_err(|e| err(CoreError::invalid_input("data_json", e.to_string())))?,
+            ),
+            None => None,
+        };
+        self.with(|s| s.emit(&event, data))?
+            .map_err(|e| err(CoreError::invalid_input("event", e.to_string())))
+    }
+
+    /// The delivery's status once it is no longer pending (or at the timeout).
+    pub async fn wait_for_delivery(
+        &self,
+        id: String,
+        timeout_seconds: f64,
+    ) -> Result<String, PartnerError> {
+        let deadline =
+            std::time::Instant::now() + Duration::from_secs_f64(timeout_seconds.clamp(0.0, 600.0));
+        loop {
+            let status = self.with(|s| {
+                s.deliveries()
+                    .into_iter()
+                    .find(|d| d.id == id)
+                    .map(|d| d.status)
+            })?;
+            let done =
+                status.is_some_and(|s| s != partner_webhooks_sandbox::DeliveryStatus::Pending);
+            if done || std::time::Instant::now() >= deadline {
+                return Ok(status
+                    .map(|s| format!("{s:?}").to_lowercase())
+                    .unwrap_or_else(|| "unknown".into()));
+            }
+            partner_webhooks_runtime::run(tokio::time::sleep(Duration::from_millis(10)))
+                .await
+                .map_err(err)?;
+        }
+    }
+
+    /// Stops the server.
+    pub fn stop(&self) -> Result<(), PartnerError> {
+        let taken = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(sb) = taken {
+            partner_webhooks_runtime::block_on(sb.shutdown()).map_err(err)?;
+        }
+        Ok(())
+    }
+}

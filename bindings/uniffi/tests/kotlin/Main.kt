@@ -1,0 +1,346 @@
+// Kotlin tests of the uniffi bindings: every file of tests/scenarios and
+// tests/vectors, plus coroutine cancellation, a Kotlin token provider called
+// from Rust, and exceptions by kind. Prints "N passed, M failed"; exit code 1
+// on any failure.
+import com.partnerwebhooks.*
+import java.io.File
+import java.math.BigDecimal
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.util.Base64
+import kotlinx.coroutines.*
+import org.json.simple.JsonArray
+import org.json.simple.JsonObject
+import org.json.simple.Jsoner
+
+var passed = 0
+var failed = 0
+
+fun check(name: String, block: () -> Unit) {
+    try {
+        block()
+        passed++
+    } catch (e: Throwable) {
+        failed++
+        println("FAIL $name: ${e.message ?: e}")
+    }
+}
+
+fun assertEq(expected: Any?, actual: Any?, what: String) {
+    if (expected != actual) throw AssertionError("$what: expected $expected, got $actual")
+}
+
+fun json(text: String): Any? = Jsoner.deserialize(text)
+
+/** JSON numbers come back as BigDecimal; compare them as such. */
+fun norm(v: Any?): Any? = when (v) {
+    is BigDecimal -> v.stripTrailingZeros()
+    is Number -> BigDecimal(v.toString()).stripTrailingZeros()
+    is Map<*, *> -> v.mapValues { norm(it.value) }
+    is List<*> -> v.map { norm(it) }
+    else -> v
+}
+
+fun info(e: PartnerException): ErrorInfo? = when (e) {
+    is PartnerException.Authentication -> e.info
+    is PartnerException.PermissionDenied -> e.info
+    is PartnerException.NotFound -> e.info
+    is PartnerException.Validation -> e.info
+    is PartnerException.RateLimited -> e.info
+    is PartnerException.Server -> e.info
+    is PartnerException.Timeout -> e.info
+    is PartnerException.Connection -> e.info
+    is PartnerException.Decode -> e.info
+    else -> null
+}
+
+fun kindOf(e: PartnerException): String = when (e) {
+    is PartnerException.InvalidInput -> "InvalidInput"
+    is PartnerException.Verification -> e.kind
+    is PartnerException.Runtime -> "Runtime"
+    is PartnerException.Cancelled -> "Cancelled"
+    else -> info(e)!!.kind
+}
+
+// ---------------------------------------------------------------- scenarios
+
+fun subst(v: Any?, sb: SandboxInfo): Any? = when (v) {
+    is String -> v.replace("{partner_id}", sb.partnerId).replace("{other_partner_id}", sb.otherPartnerId)
+        .replace("{base_url}", sb.baseUrl)
+    is Map<*, *> -> v.entries.associate { (k, x) -> subst(k, sb) to subst(x, sb) }
+    is List<*> -> v.map { subst(it, sb) }
+    else -> v
+}
+
+fun subset(expected: Any?, actual: Any?, path: String, failures: MutableList<String>) {
+    when {
+        expected == "\$absent" -> if (actual != null) failures.add("$path: expected absent, got $actual")
+        expected == "\$present" -> if (actual == null) failures.add("$path: expected present")
+        expected is Map<*, *> -> {
+            if (actual !is Map<*, *>) { failures.add("$path: expected an object, got $actual"); return }
+            for ((k, x) in expected) subset(x, actual[k], "$path.$k", failures)
+        }
+        norm(expected) != norm(actual) -> failures.add("$path: expected $expected, got $actual")
+    }
+}
+
+sealed class Outcome {
+    class Ok(val body: Any?, val attempts: Int) : Outcome()
+    class Err(val e: PartnerException) : Outcome()
+}
+
+suspend fun call(client: PartnerClient, step: Map<*, *>, sb: SandboxInfo): Outcome {
+    val opts = step["options"] as Map<*, *>?
+    val options = CallOptions(
+        timeoutSeconds = (opts?.get("timeout_ms") as BigDecimal?)?.toDouble()?.div(1000),
+        maxRetries = (opts?.get("max_retries") as BigDecimal?)?.toInt()?.toUInt(),
+    )
+    val pid = subst(step["partner_id"] ?: "", sb) as String
+    return try {
+        val info = when (step["call"]) {
+            "get_webhook_url" -> client.getWebhookUrl(pid, options).response
+            "set_webhook_url" -> client.setWebhookUrl(pid, subst(step["url"], sb) as String, options).response
+            "get_webhook_headers" -> client.getWebhookHeaders(pid, options).response
+            "set_webhook_headers" -> {
+                @Suppress("UNCHECKED_CAST")
+                val headers = subst(step["headers"], sb) as Map<String, String>
+                client.setWebhookHeaders(pid, headers, options).response
+            }
+            else -> error("unknown call ${step["call"]}")
+        }
+        Outcome.Ok(json(info.bodyJson), info.attempts.toInt())
+    } catch (e: PartnerException) {
+        Outcome.Err(e)
+    }
+}
+
+fun checkError(want: Map<*, *>, e: PartnerException, failures: MutableList<String>) {
+    val i = info(e)
+    for ((key, value) in want) {
+        when (key) {
+            "kind" -> if (kindOf(e) != value) failures.add("error.kind: expected $value, got ${kindOf(e)} (${e.message})")
+            "status" -> if (norm(value) != norm(i?.status?.toInt())) failures.add("error.status: expected $value, got ${i?.status}")
+            "trace_id" -> if ((value == true && i?.traceId == null) || (value is String && i?.traceId != value))
+                failures.add("error.trace_id: expected $value, got ${i?.traceId}")
+            "developer_message" -> if (value != i?.developerMessage) failures.add("error.developer_message: expected $value, got ${i?.developerMessage}")
+            "field" -> if (value != (e as? PartnerException.InvalidInput)?.field) failures.add("error.field: expected $value")
+            "retry_after_ms" -> if (norm(value) != norm(i?.retryAfterSeconds?.let { Math.round(it * 1000) }))
+                failures.add("error.retry_after_ms: expected $value, got ${i?.retryAfterSeconds}")
+            "details" -> subset(value, i?.detailsJson?.let { json(it) }, "error.details", failures)
+            "body_contains" -> if (i?.body?.contains(value as String) != true) failures.add("error.body: expected to contain $value")
+            else -> failures.add("unknown error expectation $key")
+        }
+    }
+}
+
+fun runScenario(file: File): List<String> = runBlocking {
+    val scenario = json(file.readText()) as JsonObject
+    val failures = mutableListOf<String>()
+    val sandbox = Sandbox.start()
+    try {
+        val sb = sandbox.info()
+        val spec = scenario["client"] as Map<*, *>
+        val cfg = when (spec["auth"] ?: "api_key") {
+            "api_key" -> ClientConfig(apiKey = sb.apiKey)
+            "wrong_api_key" -> ClientConfig(apiKey = "definitely-not-the-key")
+            "password" -> ClientConfig(username = sb.username, password = sb.password)
+            "wrong_password" -> ClientConfig(username = sb.username, password = "not-the-password")
+            "invalid_bearer" -> ClientConfig(bearerToken = "never-issued-token")
+            else -> error("unknown auth")
+        }.copy(
+            baseUrl = sb.baseUrl,
+            timeoutSeconds = (spec["timeout_ms"] as BigDecimal?)?.toDouble()?.div(1000),
+            maxRetries = (spec["max_retries"] as BigDecimal?)?.toInt()?.toUInt(),
+        )
+        val client = PartnerClient(cfg)
+        for ((i, s) in (scenario["steps"] as JsonArray).withIndex()) {
+            val step = s as Map<*, *>
+            when (step["sandbox"]) {
+                "revoke_tokens" -> { sandbox.revokeTokens(); continue }
+                "clear_faults" -> { sandbox.clearFaults(); continue }
+            }
+            for (f in (step["faults"] as JsonArray?) ?: JsonArray()) {
+                val fault = subst(f, sb) as Map<*, *>
+                sandbox.injectFault(FaultSpec(
+                    route = fault["route"] as String,
+                    times = ((fault["times"] as BigDecimal?)?.toInt() ?: 1).toUInt(),
+                    status = (fault["status"] as BigDecimal?)?.toInt()?.toUShort(),
+                    retryAfter = fault["retry_after"]?.let { if (it is BigDecimal) it.toBigInteger().toString() else it as String },
+                    delayMs = (fault["delay_ms"] as BigDecimal?)?.toLong()?.toULong(),
+                    reset = fault["reset"] == true,
+                    body = fault["body"] as String?,
+                ))
+            }
+            val expect = subst(step["expect"], sb) as Map<*, *>
+            val n = (step["concurrency"] as BigDecimal?)?.toInt() ?: 1
+            val routes = listOf("get_webhook_url", "set_webhook_url", "get_webhook_headers", "set_webhook_headers", "token")
+            val before = routes.associateWith { sandbox.requestCount(it) }
+            val tokensBefore = sandbox.tokensIssued()
+            val started = System.nanoTime()
+            val outcomes = (1..n).map { async { call(client, step, sb) } }.awaitAll()
+            val elapsed = (System.nanoTime() - started) / 1_000_000
+            val stepFailures = mutableListOf<String>()
+            for (o in outcomes) {
+                val attempts = when (o) { is Outcome.Ok -> o.attempts; is Outcome.Err -> info(o.e)?.attempts?.toInt() ?: 0 }
+                expect["attempts"]?.let { if (norm(it) != norm(attempts)) stepFailures.add("attempts: expected $it, got $attempts") }
+                when {
+                    expect.containsKey("ok") && o is Outcome.Ok -> subset(expect["ok"], o.body, "ok", stepFailures)
+                    expect.containsKey("ok") && o is Outcome.Err -> stepFailures.add("expected success, got ${o.e::class.simpleName}: ${o.e.message}")
+                    o is Outcome.Err -> checkError(expect["error"] as Map<*, *>, o.e, stepFailures)
+                    else -> stepFailures.add("expected an error, got success")
+                }
+            }
+            (expect["elapsed_ms"] as Map<*, *>?)?.let { b ->
+                (b["min"] as BigDecimal?)?.let { if (elapsed < it.toLong()) stepFailures.add("elapsed $elapsed ms < min $it") }
+                (b["max"] as BigDecimal?)?.let { if (elapsed > it.toLong()) stepFailures.add("elapsed $elapsed ms > max $it") }
+            }
+            (expect["requests"] as Map<*, *>?)?.forEach { (route, want) ->
+                val got = sandbox.requestCount(route as String) - before.getValue(route)
+                if (norm(want) != norm(got.toLong())) stepFailures.add("requests.$route: expected $want, got $got")
+            }
+            expect["tokens_issued"]?.let {
+                val got = sandbox.tokensIssued() - tokensBefore
+                if (norm(it) != norm(got.toLong())) stepFailures.add("tokens_issued: expected $it, got $got")
+            }
+            failures.addAll(stepFailures.distinct().map { "step ${i + 1}: $it" })
+        }
+    } finally {
+        sandbox.stop()
+    }
+    failures
+}
+
+// ---------------------------------------------------------------- vectors
+
+fun runVector(file: File) {
+    val v = json(file.readText(Charsets.UTF_8)) as JsonObject
+    val spec = v["verifier"] as Map<*, *>
+    @Suppress("UNCHECKED_CAST")
+    val verifier = WebhookVerifier(
+        (spec["secrets"] as List<String>?) ?: emptyList(),
+        (spec["required_headers"] as Map<String, String>?) ?: emptyMap(),
+        (spec["max_body"] as BigDecimal?)?.toLong()?.toULong(),
+        spec["require_signature"] as Boolean?,
+    )
+    val req = v["request"] as Map<*, *>
+    val body = (req["body"] as String?)?.toByteArray(Charsets.UTF_8) ?: Base64.getDecoder().decode(req["body_base64"] as String)
+    val headers = (req["headers"] as List<*>).map { val p = it as List<*>; Header(p[0] as String, p[1] as String) }
+    val expect = v["expect"] as Map<*, *>
+    if (expect.containsKey("error")) {
+        try {
+            verifier.verify(headers, body)
+            throw AssertionError("expected ${expect["error"]}")
+        } catch (e: PartnerException.Verification) {
+            assertEq(expect["error"], e.kind, "kind")
+            assertEq(norm(expect["http_status"]), norm(e.httpStatus.toInt()), "http_status")
+        }
+    } else {
+        val ev = verifier.verify(headers, body)
+        val actual = mapOf(
+            "event_type" to ev.eventType, "known_type" to ev.knownType, "id" to ev.id, "channel_id" to ev.channelId,
+            "client_id" to ev.clientId, "phone_number" to ev.phoneNumber, "phone_name" to ev.phoneName,
+            "status" to ev.status, "signature_verified" to ev.signatureVerified,
+        )
+        for ((k, want) in expect) assertEq(want, actual[k], k as String)
+    }
+}
+
+// ---------------------------------------------------------------- Kotlin-specific
+
+class BackendTokens(private val sb: SandboxInfo) : TokenProvider {
+    val calls = mutableListOf<Boolean>()
+    override fun token(refresh: Boolean): Token {
+        synchronized(calls) { calls.add(refresh) }
+        val body = "{\"username\":\"${sb.username}\",\"password\":\"${sb.password}\"}"
+        val req = HttpRequest.newBuilder(URI.create("${sb.baseUrl}/api/v2/token"))
+            .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build()
+        val res = json(HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).body()) as JsonObject
+        return Token(res["access_token"] as String, (res["expires_in"] as BigDecimal).toDouble())
+    }
+}
+
+fun kotlinSpecific() {
+    val sandbox = Sandbox.start()
+    val sb = sandbox.info()
+    val client = PartnerClient(ClientConfig(apiKey = sb.apiKey, baseUrl = sb.baseUrl, maxRetries = 5u))
+    try {
+        check("exceptions by kind") {
+            runBlocking {
+                try { client.getWebhookUrl("nopePA"); throw AssertionError("no error") } catch (e: PartnerException.NotFound) {
+                    assertEq(404, e.info.status?.toInt(), "status"); assertEq(32, e.info.traceId?.length, "trace id")
+                }
+                try { client.getWebhookUrl(sb.otherPartnerId) } catch (e: PartnerException.PermissionDenied) { assertEq(403, e.info.status?.toInt(), "status") }
+                try { client.setWebhookUrl(sb.partnerId, "http://example.com/x") } catch (e: PartnerException.InvalidInput) { assertEq("webhook_url", e.field, "field") }
+                try { PartnerClient(ClientConfig(apiKey = "wrong", baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId) } catch (e: PartnerException.Authentication) { assertEq(401, e.info.status?.toInt(), "status") }
+            }
+        }
+        check("coroutine cancellation drops the request") {
+            runBlocking {
+                val before = sandbox.requestCount("get_webhook_url")
+                sandbox.injectFault(FaultSpec(route = "get_webhook_url", status = 503u, times = 10u))
+                val job = launch { client.getWebhookUrl(sb.partnerId) }
+                delay(200)
+                assertEq(before + 1uL, sandbox.requestCount("get_webhook_url"), "first attempt")
+                job.cancelAndJoin()
+                delay(2000) // longer than the back-off: a live call would retry
+                assertEq(before + 1uL, sandbox.requestCount("get_webhook_url"), "no attempt after cancel")
+                sandbox.clearFaults()
+                assertEq(200, client.getWebhookUrl(sb.partnerId).response.status.toInt(), "still works")
+            }
+        }
+        check("token provider implemented in Kotlin, called from Rust") {
+            runBlocking {
+                val provider = BackendTokens(sb)
+                val c = PartnerClient(ClientConfig(baseUrl = sb.baseUrl), provider)
+                (1..10).map { async { c.getWebhookUrl(sb.partnerId) } }.awaitAll()
+                assertEq(listOf(false), provider.calls, "one fetch")
+                sandbox.revokeTokens()
+                assertEq(2u, c.getWebhookUrl(sb.partnerId).response.attempts, "refetched after 401")
+                assertEq(listOf(false, true), provider.calls, "refresh flag")
+            }
+        }
+        check("many concurrent coroutines share the one runtime") {
+            runBlocking { (1..100).map { async { client.getWebhookHeaders(sb.partnerId) } }.awaitAll() }
+        }
+        check("secrets stay out of describe() and messages") {
+            val text = client.describe() + PartnerClient(ClientConfig(username = "u", password = "pw-secret-1", baseUrl = sb.baseUrl)).describe() +
+                WebhookVerifier(listOf("platform-secret-2"), mapOf("X-A" to "hdr-secret-3"), null, null).describe()
+            for (s in listOf(sb.apiKey, "pw-secret-1", "platform-secret-2", "hdr-secret-3")) if (text.contains(s)) throw AssertionError("$s leaked")
+        }
+        check("signature helpers and parseEvent") {
+            val body = "{\"event\":\"channel_live\",\"data\":{\"id\":\"c1\"}}".toByteArray()
+            val sig = sign(body, "s")
+            if (!verifySignature(body, "sha256=" + sig.uppercase(), listOf("old", "s"))) throw AssertionError("verify")
+            assertEq(128, ioSignature("abcPA", "s", 1775653748uL).length, "io signature")
+            assertEq("c1", parseEvent(body).channelId, "parse")
+        }
+    } finally {
+        sandbox.stop()
+    }
+}
+
+fun main(args: Array<String>) {
+    val repo = File(args.firstOrNull() ?: "../..")
+    if (args.getOrNull(1) == "--jar-smoke") {
+        // Only the jar, JNA and coroutines on the classpath: the library comes from the jar.
+        check("library loads from the jar") {
+            val sandbox = Sandbox.start()
+            val sb = sandbox.info()
+            runBlocking { assertEq(200, PartnerClient(ClientConfig(apiKey = sb.apiKey, baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId).response.status.toInt(), "status") }
+            sandbox.stop()
+        }
+    } else {
+        val scenarios = File(repo, "tests/scenarios").listFiles { f -> f.name.endsWith(".json") }!!.sortedBy { it.name }
+        val vectors = File(repo, "tests/vectors").listFiles { f -> f.name.endsWith(".json") }!!.sortedBy { it.name }
+        check("enough scenarios and vectors") { if (scenarios.size < 25 || vectors.size < 40) throw AssertionError("too few") }
+        runBlocking {
+            scenarios.map { f -> async(Dispatchers.IO) { f to runScenario(f) } }.awaitAll()
+        }.forEach { (f, failures) -> check("scenario ${f.name}") { if (failures.isNotEmpty()) throw AssertionError(failures.joinToString("; ")) } }
+        for (f in vectors) check("vector ${f.name}") { runVector(f) }
+        kotlinSpecific()
+    }
+    println("$passed passed, $failed failed")
+    if (failed > 0) kotlin.system.exitProcess(1)
+}
