@@ -8,23 +8,8 @@
 """
 
 from ._client import AsyncClient, Client, TokenProvider
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    InternalServerError,
-    InvalidInputError,
-    NotFoundError,
-    PartnerWebhooksError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-    WebhookVerificationError,
-)
+from . import _exceptions
+from ._exceptions import *  # noqa: F401,F403 (the exception tree; listed in _exceptions.__all__)
 from ._models import Partner, WebhookHeaders, WebhookUrl
 from ._native import (
     Event,
@@ -51,20 +36,6 @@ __all__ = [
     "sign",
     "io_signature",
     "Sandbox",
-    "PartnerWebhooksError",
-    "APIError",
-    "APIStatusError",
-    "BadRequestError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "UnprocessableEntityError",
-    "RateLimitError",
-    "InternalServerError",
-    "APIConnectionError",
-    "APITimeoutError",
-    "APIResponseValidationError",
-    "InvalidInputError",
-    "WebhookVerificationError",
     "__version__",
+    *_exceptions.__all__,
 ]

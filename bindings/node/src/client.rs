@@ -195,7 +195,7 @@ impl NativeClient {
         let c = self.client.config();
         format!(
             "PartnerClient {{ baseUrl: '{}', credentials: {:?}, timeoutMs: {}, maxRetries: {} }}",
-            c.base_url().as_str().trim_end_matches('/'),
+            c.base_url_str(),
             c.credentials(),
             c.timeout().as_millis(),
             c.max_retries()
@@ -204,12 +204,7 @@ impl NativeClient {
 
     #[napi(getter)]
     pub fn base_url(&self) -> String {
-        self.client
-            .config()
-            .base_url()
-            .as_str()
-            .trim_end_matches('/')
-            .to_string()
+        self.client.config().base_url_str().to_string()
     }
 
     #[napi(getter)]

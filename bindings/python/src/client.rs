@@ -130,12 +130,7 @@ impl NativeClient {
     /// The base URL in use.
     #[getter]
     fn base_url(&self) -> String {
-        self.client
-            .config()
-            .base_url()
-            .as_str()
-            .trim_end_matches('/')
-            .to_string()
+        self.client.config().base_url_str().to_string()
     }
 
     /// The total timeout per call, in seconds.

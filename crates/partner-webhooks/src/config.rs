@@ -115,6 +115,16 @@ impl ClientConfig {
         &self.base_url
     }
 
+    /// The base URL as text, without the trailing slash (for display).
+    ///
+    /// ```
+    /// let c = partner_webhooks::ClientConfig::builder().api_key("k").build().unwrap();
+    /// assert_eq!(c.base_url_str(), "https://hub.360dialog.io");
+    /// ```
+    pub fn base_url_str(&self) -> &str {
+        self.base_url.as_str().trim_end_matches('/')
+    }
+
     /// How the client authenticates.
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
