@@ -124,10 +124,7 @@ impl NativeSandbox {
     /// The delivery `id` once it is no longer pending (polled; `null` if unknown).
     #[napi(ts_return_type = "any")]
     pub fn delivery(&self, id: String) -> Result<Value> {
-        self.with(|s| {
-            serde_json::to_value(s.deliveries().into_iter().find(|d| d.id == id))
-                .unwrap_or_default()
-        })
+        self.with(|s| serde_json::to_value(s.delivery(&id)).unwrap_or_default())
     }
 
     /// Stops the server.

@@ -1,7 +1,5 @@
 //! The in-process sandbox for Python tests.
 
-use std::time::Duration;
-
 use partner_webhooks::Error;
 use partner_webhooks_sandbox::{Fault, RetryAfter, Sandbox as CoreSandbox, SandboxConfig};
 use pyo3::prelude::*;
@@ -194,19 +192,7 @@ impl Sandbox {
         let timeout =
             partner_webhooks::config::seconds("timeout", timeout).map_err(BindingError::from)?;
         let sandbox = running(&self.inner)?;
-        let found = py.detach(|| {
-            let deadline = std::time::Instant::now() + timeout;
-            loop {
-                let d = sandbox.deliveries().into_iter().find(|d| d.id == id);
-                let pending = d
-                    .as_ref()
-                    .is_none_or(|d| d.status == partner_webhooks_sandbox::DeliveryStatus::Pending);
-                if !pending || std::time::Instant::now() >= deadline {
-                    return d;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        });
+        let found = py.detach(|| sandbox.wait_for_delivery_blocking(&id, timeout));
         Ok(pythonize::pythonize(py, &found)?)
     }
 

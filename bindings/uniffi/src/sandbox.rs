@@ -144,14 +144,9 @@ impl Sandbox {
         let deadline =
             std::time::Instant::now() + Duration::from_secs_f64(timeout_seconds.clamp(0.0, 600.0));
         loop {
-            let status = self.with(|s| {
-                s.deliveries()
-                    .into_iter()
-                    .find(|d| d.id == id)
-                    .map(|d| d.status)
-            })?;
-            let done =
-                status.is_some_and(|s| s != partner_webhooks_sandbox::DeliveryStatus::Pending);
+            let delivery = self.with(|s| s.delivery(&id))?;
+            let done = delivery.as_ref().is_some_and(|d| !d.is_pending());
+            let status = delivery.map(|d| d.status);
             if done || std::time::Instant::now() >= deadline {
                 return Ok(status
                     .map(|s| format!("{s:?}").to_lowercase())

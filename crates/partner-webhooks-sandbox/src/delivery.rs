@@ -60,6 +60,13 @@ pub struct Delivery {
     pub body: String,
 }
 
+impl Delivery {
+    /// Whether attempts are still being made.
+    pub fn is_pending(&self) -> bool {
+        self.status == DeliveryStatus::Pending
+    }
+}
+
 /// Delivery settings: 360dialog documents none for partner webhooks, so
 /// these mirror its messaging webhooks (a 5 s answer limit) at sandbox scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

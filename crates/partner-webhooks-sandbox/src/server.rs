@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::config::SandboxConfig;
-use crate::delivery::{Delivery, DeliveryStatus};
+use crate::delivery::Delivery;
 use crate::faults::{Fault, FaultError};
 use crate::serve::Server;
 use crate::state::{EmitError, State, Stats};
@@ -144,19 +144,38 @@ impl Sandbox {
         self.state.deliveries(None)
     }
 
+    /// The delivery `id`, if there is one.
+    pub fn delivery(&self, id: &str) -> Option<Delivery> {
+        self.state.delivery(id)
+    }
+
     /// Waits until the delivery `id` is no longer pending (or `timeout`
     /// passes) and returns it.
     pub async fn wait_for_delivery(&self, id: &str, timeout: Duration) -> Option<Delivery> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            let current = self.state.deliveries(None).into_iter().find(|d| d.id == id);
-            let pending = current
-                .as_ref()
-                .is_none_or(|d| d.status == DeliveryStatus::Pending);
-            if !pending || tokio::time::Instant::now() >= deadline {
+            let current = self.delivery(id);
+            if !current.as_ref().is_none_or(Delivery::is_pending)
+                || tokio::time::Instant::now() >= deadline
+            {
                 return current;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// [`wait_for_delivery`](Self::wait_for_delivery) for a thread outside any
+    /// async runtime (the Python binding calls it with the GIL released).
+    pub fn wait_for_delivery_blocking(&self, id: &str, timeout: Duration) -> Option<Delivery> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let current = self.delivery(id);
+            if !current.as_ref().is_none_or(Delivery::is_pending)
+                || std::time::Instant::now() >= deadline
+            {
+                return current;
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 

@@ -196,6 +196,10 @@ impl State {
         }
     }
 
+    pub(crate) fn delivery(&self, id: &str) -> Option<Delivery> {
+        lock(&self.deliveries).iter().find(|d| d.id == id).cloned()
+    }
+
     /// Deliveries, oldest first; only one partner's when given.
     pub(crate) fn deliveries(&self, partner_id: Option<&str>) -> Vec<Delivery> {
         lock(&self.deliveries)
