@@ -13,7 +13,7 @@ VPY := $(VENV)/bin/python
 PY_TOOLS := maturin==1.16.0 pytest==9.2.0 pytest-asyncio==1.3.0 mypy==2.4.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node setup-kotlin build test test-rust test-python test-python-wheel test-node test-node-pack test-kotlin kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node demo bench clean
+.PHONY: help setup setup-rust setup-python setup-node setup-kotlin build test test-rust test-python test-python-wheel test-node test-node-pack test-kotlin kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node demo bench bench-quick bench-setup bench-build clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -100,8 +100,27 @@ lint-rust: setup-rust ## Formatting and clippy with warnings as errors
 lint-python: test-python ## The .pyi stubs checked against the built module (mypy stubtest)
 	cd $(CARGO_TARGET_DIR) && $(VPY) -m mypy.stubtest partner_webhooks._native --ignore-missing-stub
 
-bench: setup-rust ## Benchmarks (not tests): verify+parse of a 1 KiB signed event
-	$(CARGO) bench --locked -p partner-webhooks --bench verify
+BENCH_VENV := $(CARGO_TARGET_DIR)/venv-bench
+bench-setup: setup-rust setup-python setup-node ## Benchmark baselines: wrk (apt), httpx/requests/aiohttp (pip), undici (npm)
+	@command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/python/requirements.txt
+	cd bench/node && npm ci --no-audit --no-fund --ignore-scripts
+
+bench-build: bench-setup ## Release builds the benchmarks measure (CLI/sandbox, Rust driver, wheel, .node, uniffi .so)
+	$(CARGO) build --locked --release -p partner-webhooks-cli -p partner-webhooks-bench
+	$(CARGO) build --locked --release -p partner-webhooks-uniffi --lib
+	rm -rf $(CARGO_TARGET_DIR)/bench-wheels
+	cd python && PATH="$(VENV)/bin:$$PATH" maturin build --release --locked --out $(CARGO_TARGET_DIR)/bench-wheels
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps $(CARGO_TARGET_DIR)/bench-wheels/*abi3*.whl
+	cd node && npm run --silent build:release
+
+bench: bench-build setup-kotlin ## Every benchmark, every language: bench/results.json and docs/benchmarks.md
+	bindings/uniffi/scripts/bindings.sh kotlin-jar
+	$(BENCH_VENV)/bin/python bench/run.py
+
+bench-quick: bench-build ## Fewer, shorter benchmark runs, no Kotlin (same outputs)
+	$(BENCH_VENV)/bin/python bench/run.py --quick
 
 lint-node: test-node ## The committed native.d.ts / native.js match what the napi CLI generates
 	git diff --exit-code -- node/native.d.ts node/native.js || { echo "node/native.d.ts or native.js drifted: commit the regenerated files" >&2; exit 1; }

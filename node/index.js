@@ -106,7 +106,7 @@ class WebhookVerifier {
 
   /** `headers`: `req.headers` or `[name, value]` pairs; `rawBody`: the body as received (Buffer). */
   verify(headers, rawBody) {
-    return native(() => this.#native.verify(headers, toBuffer(rawBody)))
+    return withData(native(() => this.#native.verify(headers, toBuffer(rawBody))))
   }
 
   get maxBody() {
@@ -120,6 +120,25 @@ class WebhookVerifier {
   toJSON() {
     return { maxBody: this.maxBody }
   }
+}
+
+/**
+ * Adds `data` to a native event: the `data` object of the body (or the top
+ * level when there is none), parsed from `raw` on first access and then kept.
+ */
+function withData(event) {
+  Object.defineProperty(event, 'data', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const body = JSON.parse(this.raw)
+      const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+      const data = isObject(body?.data) ? body.data : isObject(body) ? body : {}
+      Object.defineProperty(this, 'data', { value: data, enumerable: true, configurable: true, writable: true })
+      return data
+    },
+  })
+  return event
 }
 
 function toBuffer(body) {
@@ -199,7 +218,7 @@ module.exports = {
   PartnerClient,
   WebhookVerifier,
   Sandbox,
-  parseEvent: (body) => native(() => binding.parseEvent(toBuffer(body))),
+  parseEvent: (body) => withData(native(() => binding.parseEvent(toBuffer(body)))),
   verifySignature: (body, headerValue, secrets) =>
     native(() => binding.verifySignature(toBuffer(body), headerValue, secrets)),
   sign: (body, secret) => binding.sign(toBuffer(body), secret),

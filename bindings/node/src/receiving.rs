@@ -8,7 +8,7 @@ use napi_derive::napi;
 use partner_webhooks::{
     Error as CoreError, PartnerEvent, VerifyError, WebhookVerifier as CoreVerifier,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::{BindingError, BindingResult};
 
@@ -21,22 +21,40 @@ pub struct VerifierOptions {
     pub require_signature: Option<bool>,
 }
 
-/// An event as a plain object.
-fn event_json(e: &PartnerEvent, signature_verified: bool) -> Value {
-    json!({
-        "type": e.event_type(),
-        "knownType": e.known_type(),
-        "id": e.id(),
-        "channelId": e.channel_id(),
-        "clientId": e.client_id(),
-        "phoneNumber": e.phone_number(),
-        "phoneName": e.phone_name(),
-        "status": e.status(),
-        "signatureVerified": signature_verified,
-        "dedupKey": e.dedup_key(),
-        "data": e.data(),
-        "raw": e.raw().as_str(),
-    })
+/// An event as a plain object, without `data`: the JavaScript wrapper adds
+/// `data` as a getter that parses `raw` on first use (V8's `JSON.parse` builds
+/// the tree far faster than converting one across the boundary).
+#[napi(object, use_nullable = true)]
+pub struct NativeEvent {
+    #[napi(js_name = "type")]
+    pub event_type: String,
+    pub known_type: Option<String>,
+    pub id: Option<String>,
+    pub channel_id: Option<String>,
+    pub client_id: Option<String>,
+    pub phone_number: Option<String>,
+    pub phone_name: Option<String>,
+    pub status: Option<String>,
+    pub signature_verified: bool,
+    pub dedup_key: String,
+    pub raw: String,
+}
+
+fn native_event(e: &PartnerEvent, signature_verified: bool) -> NativeEvent {
+    let owned = |s: Option<&str>| s.map(str::to_string);
+    NativeEvent {
+        event_type: e.event_type().to_string(),
+        known_type: owned(e.known_type()),
+        id: owned(e.id()),
+        channel_id: owned(e.channel_id()),
+        client_id: owned(e.client_id()),
+        phone_number: owned(e.phone_number()),
+        phone_name: owned(e.phone_name()),
+        status: owned(e.status()),
+        signature_verified,
+        dedup_key: e.dedup_key(),
+        raw: e.raw().as_str().to_string(),
+    }
 }
 
 /// Headers as Node gives them: an object (values string or string[]) or
@@ -114,14 +132,14 @@ impl NativeVerifier {
     }
 
     /// Verifies headers + raw body and returns the event as an object.
-    #[napi(ts_return_type = "any")]
-    pub fn verify(&self, headers: Value, body: Buffer) -> Result<Value> {
+    #[napi]
+    pub fn verify(&self, headers: Value, body: Buffer) -> Result<NativeEvent> {
         let pairs = header_pairs(headers)?;
         let event = self
             .inner
             .verify(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), &body)
             .map_err(BindingError::from)?;
-        Ok(event_json(event.event(), event.signature_verified()))
+        Ok(native_event(event.event(), event.signature_verified()))
     }
 
     #[napi(getter)]
@@ -136,11 +154,11 @@ impl NativeVerifier {
 }
 
 /// Parses an event body without verifying it.
-#[napi(ts_return_type = "any")]
-pub fn parse_event(body: Buffer) -> Result<Value> {
+#[napi]
+pub fn parse_event(body: Buffer) -> Result<NativeEvent> {
     let event = partner_webhooks::parse_event(&body)
         .map_err(|e| BindingError::from(VerifyError::from(e)))?;
-    Ok(event_json(&event, false))
+    Ok(native_event(&event, false))
 }
 
 /// Whether `headerValue` signs `body` under any of `secrets`.

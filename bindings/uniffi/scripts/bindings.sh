@@ -6,6 +6,8 @@
 #   bindings.sh kotlin-jar    target/kotlin/partner-webhooks.jar (classes + release .so as a JNA resource), then a smoke test using only that jar
 #   bindings.sh swift-package assemble target/swift/PartnerWebhooks (Package.swift, sources, header, modulemap, XCTests)
 #   bindings.sh test-swift    swift test where a Swift toolchain exists; otherwise says why it is skipped
+#   bindings.sh bench-kotlin BASE_URL API_KEY PARTNER_ID RUNS CALLS
+#                             run bench/kotlin/Bench.kt against the jar of `kotlin-jar` (samples as JSON lines)
 # Needs: JDK 17, Debian's libjna-java and libjson-simple-java, and the npm package
 # kotlin-compiler (installed under target/kotlin-tools by `make setup-kotlin`).
 set -euo pipefail
@@ -57,6 +59,12 @@ kotlin_jar() {
   java -cp "$OUT/smoke-classes:$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON:$KOTLIN_HOME/lib/kotlin-stdlib.jar" MainKt "$ROOT" --jar-smoke
 }
 
+bench_kotlin() {
+  [ -f "$OUT/partner-webhooks.jar" ] || { echo "bench-kotlin: build the jar first (bindings.sh kotlin-jar)" >&2; exit 1; }
+  kotlinc -cp "$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON" bench/kotlin/Bench.kt -d "$OUT/bench-classes"
+  java -cp "$OUT/bench-classes:$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON:$KOTLIN_HOME/lib/kotlin-stdlib.jar" BenchKt "$@"
+}
+
 swift_package() {
   [ -d "$GEN/swift" ] || generate
   local pkg=$TARGET/swift/PartnerWebhooks
@@ -84,5 +92,6 @@ case "${1:-}" in
   kotlin-jar) kotlin_jar ;;
   swift-package) swift_package ;;
   test-swift) test_swift ;;
-  *) echo "usage: $0 generate|test-kotlin|kotlin-jar|swift-package|test-swift" >&2; exit 2 ;;
+  bench-kotlin) shift; bench_kotlin "$@" ;;
+  *) echo "usage: $0 generate|test-kotlin|kotlin-jar|swift-package|test-swift|bench-kotlin" >&2; exit 2 ;;
 esac

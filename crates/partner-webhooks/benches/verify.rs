@@ -1,5 +1,6 @@
-//! Verify + parse of a 1 KiB signed event (`make bench`, or
-//! `cargo bench -p partner-webhooks --bench verify`).
+//! Verify + parse of a 1 KiB signed event, with criterion
+//! (`cargo bench -p partner-webhooks --bench verify`; `make bench` measures the
+//! same in every language through `bench/run.py`).
 //!
 //! Besides the full path it measures its parts (HMAC only, JSON-to-Value only)
 //! as the baselines the ratio is read against.
@@ -10,18 +11,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use partner_webhooks::signature::sign;
 use partner_webhooks::verifier::WebhookVerifier;
 
-/// A realistic `channel_created` event, padded to exactly 1024 bytes.
-pub fn one_kib_event() -> Vec<u8> {
-    let head = r#"{"id":"evt-0001","event":"channel_created","data":{"id":"exampleCH","client_id":"exampleCL","client":{"id":"exampleCL","name":"Example Company GmbH","partner_payload":null},"status":"created","account_mode":"sandbox","created_at":"2023-01-01T12:00:00Z","billing_started_at":null,"terminated_at":null,"setup_info":{"phone_number":"+4915123456789","phone_name":"Example Company"},"waba_account":{"id":"exampleWA","fb_account_status":"pending"},"integration":{"enabled":true,"app_id":"1234567890","state":"running"},"note":""#;
-    let tail = "\"}}";
-    let pad = 1024 - head.len() - tail.len();
-    let body = format!("{head}{}{tail}", "x".repeat(pad));
-    assert_eq!(body.len(), 1024);
-    body.into_bytes()
-}
+/// The 1 KiB `channel_created` body every language's benchmark uses.
+const EVENT: &[u8] = include_bytes!("../../../bench/fixtures/event-1k.json");
 
 fn bench(c: &mut Criterion) {
-    let body = one_kib_event();
+    let body = EVENT.to_vec();
     let secret = "ps_0123456789abcdef0123456789abcdef";
     let signature = sign(&body, secret);
     let verifier = WebhookVerifier::builder()

@@ -21,7 +21,6 @@
 //! ```
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::OnceLock;
 
 use serde::de::{Deserializer, MapAccess};
@@ -29,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::lenient::{FromMap, Key, Lenient, MapVisitor, Seed, lenient_via_str};
+use crate::fields::{FieldValue, Fields, str_field_values};
+use crate::lenient::{FromMap, Key, Lenient, Seed, SeedInto, fill, fill_slot, lenient_via_str};
 use crate::models::Extra;
 use crate::open_enum;
 
@@ -136,6 +136,7 @@ open_enum! {
 }
 
 lenient_via_str!(ChannelStatus, FbAccountStatus, AccountMode, WabaStatus);
+str_field_values!(ChannelStatus, FbAccountStatus, AccountMode, WabaStatus);
 
 /// Declares a payload struct whose fields are all optional and read
 /// leniently (see `lenient.rs`), with unknown fields kept in `extra`.
@@ -160,24 +161,48 @@ macro_rules! payload {
         }
 
         impl FromMap for $name {
-            fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                let mut out = Self::default();
+            fn fill_from_map<'de, A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
                 while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                     match key.as_ref() {
-                        $( stringify!($field) => out.$field = map.next_value_seed(Seed::<$ty>::new())?, )*
+                        $( stringify!($field) => map.next_value_seed(SeedInto(&mut self.$field))?, )*
                         _ => {
                             let v: Value = map.next_value()?;
-                            out.extra.insert(key.into_owned(), v);
+                            self.extra.insert(key.into_owned(), v);
                         }
                     }
                 }
-                Ok(out)
+                Ok(())
+            }
+        }
+
+        impl Fields for $name {
+            fn str_field(&self, key: &str) -> Option<&str> {
+                match key {
+                    $( stringify!($field) => self.$field.as_ref().and_then(FieldValue::as_str_field), )*
+                    _ => self.extra.str_field(key),
+                }
+            }
+            fn object_field(&self, key: &str) -> Option<&dyn Fields> {
+                match key {
+                    $( stringify!($field) => self.$field.as_ref().and_then(FieldValue::as_object_field), )*
+                    _ => self.extra.object_field(key),
+                }
+            }
+        }
+
+        impl FieldValue for $name {
+            fn as_object_field(&self) -> Option<&dyn Fields> {
+                Some(self)
             }
         }
 
         impl Lenient for $name {
             fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-                d.deserialize_any(MapVisitor::<$name>(PhantomData))
+                let mut value = Self::default();
+                Ok(fill(d, &mut value)?.then_some(value))
+            }
+            fn lenient_into<'de, D: Deserializer<'de>>(d: D, slot: &mut Option<Self>) -> Result<(), D::Error> {
+                fill_slot(d, slot)
             }
         }
 
@@ -358,6 +383,14 @@ pub struct RawJson {
 }
 
 impl RawJson {
+    /// No body yet (allocates nothing); set before the event is returned.
+    fn empty() -> Self {
+        RawJson {
+            text: Box::from(""),
+            value: OnceLock::new(),
+        }
+    }
+
     fn new(text: &str) -> Self {
         RawJson {
             text: text.into(),
@@ -550,10 +583,17 @@ impl Kind {
         }
     }
 
-    /// Reads this kind's payload; `None` when the value is not an object.
+    /// Reads this kind's payload into a new boxed event (decoded in place);
+    /// `None` when the value is not an object.
     fn payload<'de, D: Deserializer<'de>>(self, d: D) -> Result<Option<Payload>, D::Error> {
+        fn boxed<'de, D: Deserializer<'de>, T: FromMap>(
+            d: D,
+        ) -> Result<Option<Box<Event<T>>>, D::Error> {
+            let mut event = Event::empty();
+            Ok(fill(d, &mut event.data)?.then_some(event))
+        }
         Ok(match self {
-            Kind::ClientCreated => ClientData::lenient(d)?.map(Payload::Client),
+            Kind::ClientCreated => boxed(d)?.map(Payload::Client),
             Kind::ChannelCreated
             | Kind::ChannelSubmitted
             | Kind::ChannelReady
@@ -561,16 +601,12 @@ impl Kind {
             | Kind::ChannelLive
             | Kind::CancellationRequest
             | Kind::CancellationRevoke
-            | Kind::CancellationProcessed => ChannelData::lenient(d)?.map(Payload::Channel),
-            Kind::AccountViolation | Kind::AccountRestriction => {
-                AccountData::lenient(d)?.map(Payload::Account)
-            }
+            | Kind::CancellationProcessed => boxed(d)?.map(Payload::Channel),
+            Kind::AccountViolation | Kind::AccountRestriction => boxed(d)?.map(Payload::Account),
             Kind::TemplateMessagingEnabled | Kind::TemplateMessagingDisabled => {
-                TemplateMessagingData::lenient(d)?.map(Payload::TemplateMessaging)
+                boxed(d)?.map(Payload::TemplateMessaging)
             }
-            Kind::TemplateStatusChanged => {
-                TemplateStatusData::lenient(d)?.map(Payload::TemplateStatus)
-            }
+            Kind::TemplateStatusChanged => boxed(d)?.map(Payload::TemplateStatus),
             Kind::Unknown => {
                 serde::de::IgnoredAny::deserialize(d)?;
                 Some(Payload::None)
@@ -579,16 +615,26 @@ impl Kind {
     }
 }
 
-/// A typed payload before it is put into its variant. Short-lived (built and
-/// consumed within `parse_event`), so it is not boxed: that would cost an
-/// allocation per event.
-#[allow(clippy::large_enum_variant)]
+impl<D: Default> Event<D> {
+    /// An event with an empty envelope and a default payload, on the heap,
+    /// for the decoder to fill in place.
+    fn empty() -> Box<Self> {
+        Box::new(Event {
+            id: None,
+            event: String::new(),
+            data: D::default(),
+            raw: RawJson::empty(),
+        })
+    }
+}
+
+/// A typed payload, already in the box its variant will hold.
 enum Payload {
-    Client(ClientData),
-    Channel(ChannelData),
-    Account(AccountData),
-    TemplateMessaging(TemplateMessagingData),
-    TemplateStatus(TemplateStatusData),
+    Client(Box<Event<ClientData>>),
+    Channel(Box<Event<ChannelData>>),
+    Account(Box<Event<AccountData>>),
+    TemplateMessaging(Box<Event<TemplateMessagingData>>),
+    TemplateStatus(Box<Event<TemplateStatusData>>),
     None,
 }
 
@@ -710,70 +756,58 @@ fn build(
     payload: Payload,
     raw: RawJson,
 ) -> PartnerEvent {
-    fn ev<D>(id: Option<String>, event: String, data: D, raw: RawJson) -> Box<Event<D>> {
-        Box::new(Event {
-            id,
-            event,
-            data,
-            raw,
-        })
-    }
     use Payload as P;
+    fn finish<D>(
+        mut e: Box<Event<D>>,
+        id: Option<String>,
+        event: String,
+        raw: RawJson,
+    ) -> Box<Event<D>> {
+        e.id = id;
+        e.event = event;
+        e.raw = raw;
+        e
+    }
+    macro_rules! ev {
+        ($e:expr) => {
+            finish($e, id, event, raw)
+        };
+    }
     match (kind, payload) {
-        (Kind::ClientCreated, P::Client(d)) => PartnerEvent::ClientCreated(ev(id, event, d, raw)),
-        (Kind::ChannelCreated, P::Channel(d)) => {
-            PartnerEvent::ChannelCreated(ev(id, event, d, raw))
+        (Kind::ClientCreated, P::Client(e)) => PartnerEvent::ClientCreated(ev!(e)),
+        (Kind::ChannelCreated, P::Channel(e)) => PartnerEvent::ChannelCreated(ev!(e)),
+        (Kind::ChannelSubmitted, P::Channel(e)) => PartnerEvent::ChannelSubmitted(ev!(e)),
+        (Kind::ChannelReady, P::Channel(e)) => PartnerEvent::ChannelReady(ev!(e)),
+        (Kind::ChannelRunning, P::Channel(e)) => PartnerEvent::ChannelRunning(ev!(e)),
+        (Kind::ChannelLive, P::Channel(e)) => PartnerEvent::ChannelLive(ev!(e)),
+        (Kind::CancellationRequest, P::Channel(e)) => PartnerEvent::CancellationRequest(ev!(e)),
+        (Kind::CancellationRevoke, P::Channel(e)) => PartnerEvent::CancellationRevoke(ev!(e)),
+        (Kind::CancellationProcessed, P::Channel(e)) => PartnerEvent::CancellationProcessed(ev!(e)),
+        (Kind::AccountViolation, P::Account(e)) => PartnerEvent::AccountViolation(ev!(e)),
+        (Kind::AccountRestriction, P::Account(e)) => PartnerEvent::AccountRestriction(ev!(e)),
+        (Kind::TemplateMessagingEnabled, P::TemplateMessaging(e)) => {
+            PartnerEvent::TemplateMessagingEnabled(ev!(e))
         }
-        (Kind::ChannelSubmitted, P::Channel(d)) => {
-            PartnerEvent::ChannelSubmitted(ev(id, event, d, raw))
+        (Kind::TemplateMessagingDisabled, P::TemplateMessaging(e)) => {
+            PartnerEvent::TemplateMessagingDisabled(ev!(e))
         }
-        (Kind::ChannelReady, P::Channel(d)) => PartnerEvent::ChannelReady(ev(id, event, d, raw)),
-        (Kind::ChannelRunning, P::Channel(d)) => {
-            PartnerEvent::ChannelRunning(ev(id, event, d, raw))
-        }
-        (Kind::ChannelLive, P::Channel(d)) => PartnerEvent::ChannelLive(ev(id, event, d, raw)),
-        (Kind::CancellationRequest, P::Channel(d)) => {
-            PartnerEvent::CancellationRequest(ev(id, event, d, raw))
-        }
-        (Kind::CancellationRevoke, P::Channel(d)) => {
-            PartnerEvent::CancellationRevoke(ev(id, event, d, raw))
-        }
-        (Kind::CancellationProcessed, P::Channel(d)) => {
-            PartnerEvent::CancellationProcessed(ev(id, event, d, raw))
-        }
-        (Kind::AccountViolation, P::Account(d)) => {
-            PartnerEvent::AccountViolation(ev(id, event, d, raw))
-        }
-        (Kind::AccountRestriction, P::Account(d)) => {
-            PartnerEvent::AccountRestriction(ev(id, event, d, raw))
-        }
-        (Kind::TemplateMessagingEnabled, P::TemplateMessaging(d)) => {
-            PartnerEvent::TemplateMessagingEnabled(ev(id, event, d, raw))
-        }
-        (Kind::TemplateMessagingDisabled, P::TemplateMessaging(d)) => {
-            PartnerEvent::TemplateMessagingDisabled(ev(id, event, d, raw))
-        }
-        (Kind::TemplateStatusChanged, P::TemplateStatus(d)) => {
-            PartnerEvent::TemplateStatusChanged(ev(id, event, d, raw))
-        }
-        // A known kind whose payload could not be read at all: typed with
-        // every field absent (the raw body still has everything).
-        (Kind::ClientCreated, _) => build(kind, id, event, P::Client(Default::default()), raw),
-        (Kind::AccountViolation | Kind::AccountRestriction, _) => {
-            build(kind, id, event, P::Account(Default::default()), raw)
-        }
-        (Kind::TemplateMessagingEnabled | Kind::TemplateMessagingDisabled, _) => build(
-            kind,
-            id,
-            event,
-            P::TemplateMessaging(Default::default()),
-            raw,
-        ),
-        (Kind::TemplateStatusChanged, _) => {
-            build(kind, id, event, P::TemplateStatus(Default::default()), raw)
+        (Kind::TemplateStatusChanged, P::TemplateStatus(e)) => {
+            PartnerEvent::TemplateStatusChanged(ev!(e))
         }
         (Kind::Unknown, _) => PartnerEvent::Unknown { event, raw },
-        (_, _) => build(kind, id, event, P::Channel(Default::default()), raw),
+        // A known kind whose payload could not be read at all: typed with
+        // every field absent (the raw body still has everything).
+        (Kind::ClientCreated, _) => build(kind, id, event, P::Client(Event::empty()), raw),
+        (Kind::AccountViolation | Kind::AccountRestriction, _) => {
+            build(kind, id, event, P::Account(Event::empty()), raw)
+        }
+        (Kind::TemplateMessagingEnabled | Kind::TemplateMessagingDisabled, _) => {
+            build(kind, id, event, P::TemplateMessaging(Event::empty()), raw)
+        }
+        (Kind::TemplateStatusChanged, _) => {
+            build(kind, id, event, P::TemplateStatus(Event::empty()), raw)
+        }
+        (_, _) => build(kind, id, event, P::Channel(Event::empty()), raw),
     }
 }
 
@@ -857,27 +891,32 @@ impl PartnerEvent {
         })
     }
 
-    fn data_str(&self, key: &str) -> Option<&str> {
-        self.data().get(key).and_then(Value::as_str)
+    /// The payload's fields: the typed payload of a known event (no JSON
+    /// tree is built), the raw `data` object of an unknown one.
+    fn fields(&self) -> &dyn Fields {
+        with_event!(self, |e| &e.data as &dyn Fields, PartnerEvent::Unknown { .. } => self.data())
     }
 
-    fn setup_info_str(&self, key: &str) -> Option<&str> {
-        self.data()
-            .get("setup_info")
-            .and_then(|s| s.get(key))
-            .and_then(Value::as_str)
+    fn data_str(&self, key: &str) -> Option<&str> {
+        self.fields().str_field(key)
+    }
+
+    fn nested_str(&self, object: &str, key: &str) -> Option<&str> {
+        self.fields()
+            .object_field(object)
+            .and_then(|o| o.str_field(key))
     }
 
     /// The phone number, whether at the top of `data` or under `setup_info`.
     pub fn phone_number(&self) -> Option<&str> {
         self.data_str("phone_number")
-            .or_else(|| self.setup_info_str("phone_number"))
+            .or_else(|| self.nested_str("setup_info", "phone_number"))
     }
 
     /// The display name, whether at the top of `data` (`phone_name`) or under `setup_info`.
     pub fn phone_name(&self) -> Option<&str> {
         self.data_str("phone_name")
-            .or_else(|| self.setup_info_str("phone_name"))
+            .or_else(|| self.nested_str("setup_info", "phone_name"))
     }
 
     /// The channel id: `data.channel_id`, or `data.id` for channel events.
@@ -905,12 +944,7 @@ impl PartnerEvent {
     /// The client id: `data.client_id`, `data.client.id`, or `data.id` for `client_created`.
     pub fn client_id(&self) -> Option<&str> {
         self.data_str("client_id")
-            .or_else(|| {
-                self.data()
-                    .get("client")
-                    .and_then(|c| c.get("id"))
-                    .and_then(Value::as_str)
-            })
+            .or_else(|| self.nested_str("client", "id"))
             .or_else(|| match self {
                 PartnerEvent::ClientCreated(_) => self.data_str("id"),
                 _ => None,

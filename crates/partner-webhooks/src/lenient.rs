@@ -14,11 +14,51 @@ use serde_json::Value;
 /// A type that can be read leniently: `Ok(None)` when the JSON value has another shape.
 pub(crate) trait Lenient: Sized {
     fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
+
+    /// Reads into `slot` (`None` for another shape). Structs override it to
+    /// decode in place instead of moving the decoded value through every frame.
+    fn lenient_into<'de, D: Deserializer<'de>>(
+        d: D,
+        slot: &mut Option<Self>,
+    ) -> Result<(), D::Error> {
+        *slot = Self::lenient(d)?;
+        Ok(())
+    }
 }
 
-/// A struct read field by field from a JSON object.
-pub(crate) trait FromMap: Sized {
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+/// A struct filled field by field, in place, from a JSON object.
+pub(crate) trait FromMap: Default {
+    fn fill_from_map<'de, A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error>;
+}
+
+/// Fills `target` from a JSON object; `Ok(false)` (and the value skipped)
+/// for any other shape.
+pub(crate) fn fill<'de, D: Deserializer<'de>, T: FromMap>(
+    d: D,
+    target: &mut T,
+) -> Result<bool, D::Error> {
+    d.deserialize_any(FillVisitor(target))
+}
+
+/// Reads a struct leniently into `slot`, decoding in place.
+pub(crate) fn fill_slot<'de, D: Deserializer<'de>, T: FromMap>(
+    d: D,
+    slot: &mut Option<T>,
+) -> Result<(), D::Error> {
+    if !fill(d, slot.insert(T::default()))? {
+        *slot = None;
+    }
+    Ok(())
+}
+
+/// Deserializes leniently into a slot (for `next_value_seed`).
+pub(crate) struct SeedInto<'a, T>(pub(crate) &'a mut Option<T>);
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for SeedInto<'_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        T::lenient_into(d, self.0)
+    }
 }
 
 /// Deserializes an `Option<T>` leniently (for `next_value_seed`).
@@ -169,16 +209,17 @@ impl Lenient for Value {
     }
 }
 
-/// Reads an object into `T: FromMap`; anything else reads as `None`.
-pub(crate) struct MapVisitor<T>(pub(crate) PhantomData<T>);
+/// Fills a `T: FromMap` from an object (`true`); skips anything else (`false`).
+struct FillVisitor<'a, T>(&'a mut T);
 
-impl<'de, T: FromMap> Visitor<'de> for MapVisitor<T> {
-    type Value = Option<T>;
+impl<'de, T: FromMap> Visitor<'de> for FillVisitor<'_, T> {
+    type Value = bool;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        T::from_map(map).map(Some)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+        self.0.fill_from_map(map)?;
+        Ok(true)
     }
     skip_unwanted!(seq);
     skip_unwanted!(scalars);

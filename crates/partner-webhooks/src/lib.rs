@@ -32,6 +32,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod events;
+mod fields;
 mod lenient;
 pub mod models;
 mod open_enum;

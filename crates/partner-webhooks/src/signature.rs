@@ -63,19 +63,51 @@ pub(crate) fn verify_with_keys<'k>(
     header_value: &str,
     keys: impl ExactSizeIterator<Item = &'k [u8]>,
 ) -> Result<usize, SignatureError> {
-    if keys.len() == 0 {
-        return Err(SignatureError::NoSecrets);
+    SigningKeys::new(keys).verify(body, header_value)
+}
+
+/// Secrets made into keyed HMAC-SHA256 states once (the inner and outer key
+/// pads hashed), so each check hashes only the body. Debug shows no key.
+#[derive(Clone)]
+pub(crate) struct SigningKeys(Vec<Hmac<Sha256>>);
+
+impl SigningKeys {
+    pub(crate) fn new<'k>(keys: impl IntoIterator<Item = &'k [u8]>) -> Self {
+        SigningKeys(
+            keys.into_iter()
+                .map(|k| {
+                    Hmac::<Sha256>::new_from_slice(k).expect("HMAC accepts keys of any length")
+                })
+                .collect(),
+        )
     }
-    let expected = decode_signature(header_value)?;
-    for (i, key) in keys.enumerate() {
-        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
-        mac.update(body);
-        // `verify_slice` compares in constant time (via `subtle`).
-        if mac.verify_slice(&expected).is_ok() {
-            return Ok(i);
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The index of the key that made `header_value` over `body`, compared in
+    /// constant time (`verify_slice` uses `subtle`).
+    pub(crate) fn verify(&self, body: &[u8], header_value: &str) -> Result<usize, SignatureError> {
+        if self.0.is_empty() {
+            return Err(SignatureError::NoSecrets);
         }
+        let expected = decode_signature(header_value)?;
+        for (i, keyed) in self.0.iter().enumerate() {
+            let mut mac = keyed.clone();
+            mac.update(body);
+            if mac.verify_slice(&expected).is_ok() {
+                return Ok(i);
+            }
+        }
+        Err(SignatureError::Mismatch)
     }
-    Err(SignatureError::Mismatch)
+}
+
+impl std::fmt::Debug for SigningKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SigningKeys([{} redacted])", self.0.len())
+    }
 }
 
 fn decode_signature(header_value: &str) -> Result<[u8; 32], SignatureError> {

@@ -32,7 +32,7 @@ use subtle::ConstantTimeEq;
 
 use crate::Error;
 use crate::events::{ParseError, PartnerEvent};
-use crate::signature::{SIGNATURE_HEADER, SignatureError, verify_with_keys};
+use crate::signature::{SIGNATURE_HEADER, SignatureError, SigningKeys};
 
 /// Default largest body accepted: 1 MiB.
 pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
@@ -213,7 +213,7 @@ impl std::ops::Deref for VerifiedEvent {
 /// Verifies incoming partner webhook requests. Build one at start-up and share it.
 #[derive(Clone)]
 pub struct WebhookVerifier {
-    secrets: Vec<SecretString>,
+    keys: SigningKeys,
     required_headers: Vec<(String, SecretString)>,
     max_body: usize,
     require_signature: bool,
@@ -222,10 +222,7 @@ pub struct WebhookVerifier {
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookVerifier")
-            .field(
-                "secrets",
-                &format_args!("[{} redacted]", self.secrets.len()),
-            )
+            .field("secrets", &format_args!("[{} redacted]", self.keys.len()))
             .field(
                 "required_headers",
                 &self
@@ -343,7 +340,7 @@ impl WebhookVerifierBuilder {
             return Err(Error::invalid_input("max_body", "must be greater than 0"));
         }
         Ok(WebhookVerifier {
-            secrets: self.secrets.into_iter().map(SecretString::from).collect(),
+            keys: SigningKeys::new(self.secrets.iter().map(|s| s.as_bytes())),
             required_headers,
             max_body,
             require_signature,
@@ -466,11 +463,7 @@ impl WebhookVerifier {
     }
 
     fn check_signature(&self, body: &[u8], value: &str) -> Result<usize, SignatureError> {
-        verify_with_keys(
-            body,
-            value,
-            self.secrets.iter().map(|s| s.expose_secret().as_bytes()),
-        )
+        self.keys.verify(body, value)
     }
 
     /// [`verify`](Self::verify) for an `http::HeaderMap` (axum, hyper, reqwest).

@@ -1,0 +1,43 @@
+//! Benchmark driver of `make bench` (run by `bench/run.py`, which starts the
+//! sandbox): prints one JSON sample per line, one per run, ours next to the
+//! baseline measured in the same run.
+//!
+//! ```text
+//! partner-webhooks-bench client --base-url http://127.0.0.1:PORT --api-key K --partner-id P
+//! partner-webhooks-bench verify --event bench/fixtures/event-1k.json --secret S
+//! ```
+
+mod cpu;
+mod client;
+mod sample;
+mod verify;
+
+use clap::{Parser, Subcommand};
+
+/// Benchmarks of the Rust core (samples as JSON lines on stdout).
+#[derive(Parser)]
+#[command(name = "partner-webhooks-bench")]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// `PartnerClient` vs raw reqwest, sequential, the 4 operations in turn.
+    Client(client::ClientArgs),
+    /// `WebhookVerifier::verify` vs HMAC + `serde_json::Value`, on this thread.
+    Verify(verify::VerifyArgs),
+}
+
+fn main() {
+    let args = Args::parse();
+    let result = match args.command {
+        Command::Client(a) => client::run(a),
+        Command::Verify(a) => verify::run(a),
+    };
+    if let Err(e) = result {
+        eprintln!("partner-webhooks-bench: {e}");
+        std::process::exit(1);
+    }
+}
