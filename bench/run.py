@@ -33,6 +33,7 @@ TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 EVENT = ROOT / "bench" / "fixtures" / "event-1k.json"
 SECRET = "ps_0123456789abcdef0123456789abcdef"
 SERVER_CPU, CLIENT_CPU = "0", "1"
+SECRETS = {SECRET}  # values never written to the log
 
 sys.path.insert(0, str(ROOT / "bench"))
 from report import render  # noqa: E402
@@ -48,10 +49,13 @@ def pinned(cpu: str, cmd: List[str]) -> List[str]:
 
 def samples(cmd: List[str], cwd: Path = ROOT, timeout: float = 1200) -> List[Dict[str, Any]]:
     """Runs a driver; returns the JSON lines it printed (its other output goes to stderr)."""
-    log("$ " + " ".join(str(c) for c in cmd))
+    log("$ " + " ".join("<redacted>" if str(c) in SECRETS else str(c) for c in cmd))
     out = subprocess.run(pinned(CLIENT_CPU, [str(c) for c in cmd]), cwd=cwd, stdout=subprocess.PIPE,
                          text=True, timeout=timeout, check=True).stdout
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    got = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    with open(TARGET / "bench-samples.jsonl", "a") as f:  # kept when a later step fails
+        f.writelines(json.dumps(s) + "\n" for s in got)
+    return got
 
 
 class Sandbox:
@@ -64,6 +68,7 @@ class Sandbox:
         assert self.proc.stdout is not None
         info = json.loads(self.proc.stdout.readline())
         self.base_url, self.api_key, self.partner_id = info["base_url"], info["api_key"], info["partner_id"]
+        SECRETS.add(self.api_key)
         log(f"sandbox at {self.base_url}")
         return self
 

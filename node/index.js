@@ -59,6 +59,7 @@ class PartnerClient {
         value: { status: reply.status, traceId: reply.traceId, attempts: reply.attempts },
         enumerable: false,
       })
+      redactHeaderValues(body.webhook_headers)
       return body
     } catch (err) {
       throw fromNative(err)
@@ -120,6 +121,21 @@ class WebhookVerifier {
   toJSON() {
     return { maxBody: this.maxBody }
   }
+}
+
+/**
+ * Header values are secrets (often credentials for the partner's endpoint):
+ * `util.inspect` / `console.log` of a result shows their names only. The values
+ * stay readable as properties and in `JSON.stringify`, which callers ask for
+ * explicitly.
+ */
+function redactHeaderValues(headers) {
+  if (!headers || typeof headers !== 'object') return
+  Object.defineProperty(headers, util.inspect.custom, {
+    value: (depth, options, inspect) =>
+      inspect(Object.fromEntries(Object.keys(headers).map((name) => [name, '[redacted]'])), options),
+    enumerable: false,
+  })
 }
 
 /**

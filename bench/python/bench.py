@@ -211,7 +211,7 @@ def cmd_verify(a: argparse.Namespace) -> None:
     secret = a.secret.encode()
     headers = {"content-type": "application/json", "x-360dialog-signature": pw.sign(body, a.secret)}
     verifier = pw.WebhookVerifier([a.secret])
-    assert verifier.verify(headers, body).event_type == "channel_created"
+    assert verifier.verify(headers, body).type == "channel_created"
 
     def ours() -> Any:
         return verifier.verify(headers, body)

@@ -13,6 +13,7 @@ function subst(value, sb) {
       .replaceAll('{partner_id}', sb.partnerId)
       .replaceAll('{other_partner_id}', sb.otherPartnerId)
       .replaceAll('{base_url}', sb.baseUrl)
+      .replaceAll('{tls_base_url}', sb.baseUrl.replace('http://', 'https://'))
   }
   if (Array.isArray(value)) return value.map((v) => subst(v, sb))
   if (value && typeof value === 'object') {
@@ -22,7 +23,7 @@ function subst(value, sb) {
 }
 
 function makeClient(spec, sb) {
-  const options = { baseUrl: sb.baseUrl }
+  const options = { baseUrl: subst(spec.base_url ?? sb.baseUrl, sb) }
   switch (spec.auth ?? 'api_key') {
     case 'api_key': options.apiKey = sb.apiKey; break
     case 'wrong_api_key': options.apiKey = 'definitely-not-the-key'; break

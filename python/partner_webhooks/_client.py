@@ -7,10 +7,14 @@ asyncio loop, across several ``asyncio.run()`` calls; cancelling the awaiting
 task cancels the request.
 """
 
-from typing import Any, Callable, Mapping, Optional, Tuple, Union
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Tuple, Union
 
 from ._models import Partner, WebhookHeaders, WebhookUrl
-from ._native import NativeClient
+from ._native import Completions, NativeClient
+
+if TYPE_CHECKING:  # asyncio costs ~100 ms to import: only AsyncClient calls need it
+    import asyncio
 
 __all__ = ["Client", "AsyncClient", "TokenProvider"]
 
@@ -97,6 +101,20 @@ class Client(_Base):
         self.close()
 
 
+#: One completion queue per event loop: the Rust runtime queues finished calls
+#: and wakes the loop through a pipe; the loop settles them in batches.
+_completions: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Completions]" = weakref.WeakKeyDictionary()
+
+
+def _loop_completions(loop: "asyncio.AbstractEventLoop") -> Completions:
+    c = _completions.get(loop)
+    if c is None:
+        c = Completions()
+        loop.add_reader(c.fileno(), c.drain)
+        _completions[loop] = c
+    return c
+
+
 class AsyncClient(_Base):
     """Asyncio client: the same methods as :class:`Client`, as coroutines.
 
@@ -106,19 +124,32 @@ class AsyncClient(_Base):
 
     async def get_webhook_url(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> WebhookUrl:
         """The partner webhook URL (``webhook_url`` is None when none is set)."""
-        return WebhookUrl(await self._native.call_async("get_webhook_url", partner_id, timeout=timeout, max_retries=max_retries))
+        return WebhookUrl(await self._call("get_webhook_url", partner_id, timeout=timeout, max_retries=max_retries))
 
     async def set_webhook_url(self, partner_id: str, webhook_url: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Partner:
         """Sets the webhook URL (https, or http on loopback); returns the partner."""
-        return Partner(await self._native.call_async("set_webhook_url", partner_id, webhook_url, timeout=timeout, max_retries=max_retries))
+        return Partner(await self._call("set_webhook_url", partner_id, webhook_url, timeout=timeout, max_retries=max_retries))
 
     async def get_webhook_headers(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> WebhookHeaders:
         """The custom headers sent with every webhook."""
-        return WebhookHeaders(await self._native.call_async("get_webhook_headers", partner_id, timeout=timeout, max_retries=max_retries))
+        return WebhookHeaders(await self._call("get_webhook_headers", partner_id, timeout=timeout, max_retries=max_retries))
 
     async def set_webhook_headers(self, partner_id: str, headers: Mapping[str, str], *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Partner:
         """Replaces the custom headers as a whole (``{}`` clears them); returns the partner."""
-        return Partner(await self._native.call_async("set_webhook_headers", partner_id, headers, timeout=timeout, max_retries=max_retries))
+        return Partner(await self._call("set_webhook_headers", partner_id, headers, timeout=timeout, max_retries=max_retries))
+
+    async def _call(self, op: str, partner_id: str, arg: Any = None, *, timeout: Optional[float], max_retries: Optional[int]) -> Any:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        handle = self._native.call_async(op, partner_id, arg, timeout=timeout, max_retries=max_retries,
+                                         completions=_loop_completions(loop), future=future)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            handle.cancel()  # stop the request the caller no longer waits for
+            raise
 
     async def close(self) -> None:
         """Nothing to release explicitly; provided for symmetry with ``async with``."""

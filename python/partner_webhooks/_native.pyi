@@ -1,5 +1,6 @@
 """Type stubs for the native module ``partner_webhooks._native`` (Rust, pyo3)."""
 
+import asyncio
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union, final
 
 __version__: str
@@ -45,7 +46,19 @@ class NativeClient:
         *,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
-    ) -> Any: ...
+        completions: "Completions",
+        future: "asyncio.Future[Any]",
+    ) -> "CallHandle": ...
+
+@final
+class Completions:
+    def __init__(self) -> None: ...
+    def fileno(self) -> int: ...
+    def drain(self) -> None: ...
+
+@final
+class CallHandle:
+    def cancel(self) -> None: ...
 
 @final
 class Event:
@@ -125,6 +138,8 @@ class Sandbox:
         delay_ms: Optional[int] = None,
         reset: bool = False,
         body: Optional[str] = None,
+        trickle_ms: Optional[int] = None,
+        body_bytes: Optional[int] = None,
     ) -> None: ...
     def clear_faults(self) -> int: ...
     def revoke_tokens(self) -> int: ...

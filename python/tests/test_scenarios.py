@@ -19,6 +19,7 @@ def subst(value, sb):
             value.replace("{partner_id}", sb.partner_id)
             .replace("{other_partner_id}", sb.other_partner_id)
             .replace("{base_url}", sb.base_url)
+            .replace("{tls_base_url}", sb.base_url.replace("http://", "https://", 1))
         )
     if isinstance(value, list):
         return [subst(v, sb) for v in value]
@@ -29,7 +30,7 @@ def subst(value, sb):
 
 def make_client(cls, spec, sb):
     auth = spec.get("auth", "api_key")
-    kwargs = {"base_url": sb.base_url}
+    kwargs = {"base_url": subst(spec.get("base_url", sb.base_url), sb)}
     if auth == "api_key":
         kwargs["api_key"] = sb.api_key
     elif auth == "wrong_api_key":

@@ -5,9 +5,8 @@
 use std::time::{Duration, Instant};
 
 use partner_webhooks::models::{
-    PartnerGetWebhookHeadersOut, PartnerGetWebhookUrlOut, PartnerOut,
-    PartnerSetWebhookHeadersOut, SetPartnerWebhookHeadersIn, SetPartnerWebhookUrlIn,
-    WebhookHeaders,
+    PartnerGetWebhookHeadersOut, PartnerGetWebhookUrlOut, PartnerOut, PartnerSetWebhookHeadersOut,
+    SetPartnerWebhookHeadersIn, SetPartnerWebhookUrlIn, WebhookHeaders,
 };
 use partner_webhooks::{ClientConfig, PartnerClient};
 use serde::de::DeserializeOwned;

@@ -5,11 +5,13 @@
 //! ```text
 //! partner-webhooks-bench client --base-url http://127.0.0.1:PORT --api-key K --partner-id P
 //! partner-webhooks-bench verify --event bench/fixtures/event-1k.json --secret S
+//! partner-webhooks-bench soak --base-url URL --api-key K --partner-id P [--calls 10000 --concurrency 500]
 //! ```
 
-mod cpu;
 mod client;
+mod cpu;
 mod sample;
+mod soak;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +30,8 @@ enum Command {
     Client(client::ClientArgs),
     /// `WebhookVerifier::verify` vs HMAC + `serde_json::Value`, on this thread.
     Verify(verify::VerifyArgs),
+    /// Load with injected faults (`make soak`); prints one JSON summary.
+    Soak(soak::SoakArgs),
 }
 
 fn main() {
@@ -35,6 +39,7 @@ fn main() {
     let result = match args.command {
         Command::Client(a) => client::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Soak(a) => soak::run(a),
     };
     if let Err(e) = result {
         eprintln!("partner-webhooks-bench: {e}");

@@ -18,6 +18,9 @@ pub struct Sample<'a> {
 impl Sample<'_> {
     /// Prints the sample as one JSON line.
     pub fn print(&self) {
-        println!("{}", serde_json::to_string(self).expect("a sample serializes"));
+        println!(
+            "{}",
+            serde_json::to_string(self).expect("a sample serializes")
+        );
     }
 }

@@ -62,7 +62,11 @@ pub fn run(args: VerifyArgs) -> Result<(), BoxError> {
     verifier.verify(headers, &body)?;
     let expected = hex::decode(&signature)?;
     let ours = || {
-        black_box(verifier.verify(black_box(headers), black_box(&body)).unwrap());
+        black_box(
+            verifier
+                .verify(black_box(headers), black_box(&body))
+                .unwrap(),
+        );
     };
     let theirs = || {
         let mut mac = Hmac::<Sha256>::new_from_slice(args.secret.as_bytes()).unwrap();

@@ -82,6 +82,9 @@ enum Call {
     SetUrl(String, String),
     GetHeaders(String),
     SetHeaders(String, WebhookHeaders),
+    /// Test hook (`op = '_panicForTests'`): panics on the runtime, to show
+    /// that a panic inside a call becomes a rejected Promise.
+    PanicForTests,
 }
 
 /// `{status, traceId, attempts, body}` with the body exactly as the API sent it.
@@ -98,6 +101,7 @@ impl Call {
             Call::SetUrl(p, url) => reply(client.set_webhook_url(&p, &url).await?),
             Call::GetHeaders(p) => reply(client.get_webhook_headers(&p).await?),
             Call::SetHeaders(p, h) => reply(client.set_webhook_headers(&p, h).await?),
+            Call::PanicForTests => panic!("forced by the test hook"),
         })
     }
 }
@@ -105,6 +109,7 @@ impl Call {
 fn parse_call(op: &str, partner_id: String, arg: Option<Value>) -> BindingResult<Call> {
     Ok(match (op, arg) {
         ("getWebhookUrl", _) => Call::GetUrl(partner_id),
+        ("_panicForTests", _) => Call::PanicForTests,
         ("getWebhookHeaders", _) => Call::GetHeaders(partner_id),
         ("setWebhookUrl", Some(Value::String(url))) => Call::SetUrl(partner_id, url),
         ("setWebhookUrl", _) => {

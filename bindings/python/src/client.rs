@@ -7,6 +7,7 @@ use partner_webhooks::{ClientConfigBuilder, Error, PartnerClient, RequestOptions
 use pyo3::prelude::*;
 use serde::Serialize;
 
+use crate::completions::{CallHandle, Completions};
 use crate::error::{BindingError, BindingResult};
 use crate::token_provider::PyTokenProvider;
 
@@ -16,10 +17,13 @@ enum Call {
     SetUrl(String, String),
     GetHeaders(String),
     SetHeaders(String, WebhookHeaders),
+    /// Test hook (`op="_panic_for_tests"`): panics on the runtime, to show
+    /// that a panic inside a call becomes an exception.
+    PanicForTests,
 }
 
 /// What Python gets back: status, trace id, attempts and the body as JSON.
-struct Reply {
+pub(crate) struct Reply {
     status: u16,
     trace_id: Option<String>,
     attempts: u32,
@@ -45,11 +49,12 @@ impl Call {
             Call::SetUrl(p, url) => reply(client.set_webhook_url(&p, &url).await?),
             Call::GetHeaders(p) => reply(client.get_webhook_headers(&p).await?),
             Call::SetHeaders(p, h) => reply(client.set_webhook_headers(&p, h).await?),
+            Call::PanicForTests => panic!("forced by the test hook"),
         })
     }
 }
 
-fn into_py(py: Python<'_>, r: Reply) -> PyResult<Py<PyAny>> {
+pub(crate) fn into_py(py: Python<'_>, r: Reply) -> PyResult<Py<PyAny>> {
     let data = pythonize::pythonize(py, &r.data)?;
     Ok((r.status, r.trace_id, r.attempts, data)
         .into_pyobject(py)?
@@ -165,28 +170,33 @@ impl NativeClient {
         into_py(py, r)
     }
 
-    /// The same as `call`, as an awaitable on the running asyncio loop.
-    #[pyo3(signature = (op, partner_id, arg=None, *, timeout=None, max_retries=None))]
-    fn call_async<'py>(
+    /// Starts a call on the shared runtime; its result settles `future` (an
+    /// asyncio future of the loop `completions` belongs to). Returns the
+    /// handle that cancels it.
+    #[pyo3(signature = (op, partner_id, arg=None, *, timeout=None, max_retries=None, completions, future))]
+    #[allow(clippy::too_many_arguments)]
+    fn call_async(
         &self,
-        py: Python<'py>,
         op: &str,
         partner_id: String,
-        arg: Option<Bound<'py, PyAny>>,
+        arg: Option<Bound<'_, PyAny>>,
         timeout: Option<f64>,
         max_retries: Option<u32>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        completions: &Completions,
+        future: Py<PyAny>,
+    ) -> PyResult<CallHandle> {
         let (client, call) = self.prepare(op, partner_id, arg, timeout, max_retries)?;
-        // In a forked child the runtime's threads are gone: refuse before
-        // handing anything to it, instead of returning a future that never resolves.
-        partner_webhooks_runtime::runtime().map_err(BindingError::from)?;
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let out = partner_webhooks_runtime::run(call.run(client)).await;
-            let r = out
-                .map_err(BindingError::from)?
-                .map_err(BindingError::from)?;
-            Python::attach(|py| into_py(py, r))
+        let deliver = completions.deliver(future);
+        // In a forked child the runtime's threads are gone: this refuses
+        // instead of returning a future that never resolves.
+        let abort = partner_webhooks_runtime::spawn_with(call.run(client), move |out| {
+            deliver(
+                out.map_err(BindingError::from)
+                    .and_then(|r| r.map_err(BindingError::from)),
+            )
         })
+        .map_err(BindingError::from)?;
+        Ok(CallHandle(abort))
     }
 }
 
@@ -208,6 +218,7 @@ impl NativeClient {
         }
         let call = match (op, arg) {
             ("get_webhook_url", _) => Call::GetUrl(partner_id),
+            ("_panic_for_tests", _) => Call::PanicForTests,
             ("get_webhook_headers", _) => Call::GetHeaders(partner_id),
             ("set_webhook_url", Some(url)) => match url.extract::<String>() {
                 Ok(url) => Call::SetUrl(partner_id, url),

@@ -3,6 +3,7 @@
 //! run on the shared runtime, and errors are mapped in `error.rs`.
 
 mod client;
+mod completions;
 mod convert;
 mod error;
 mod receiving;
@@ -10,14 +11,6 @@ mod sandbox;
 mod token_provider;
 
 use pyo3::prelude::*;
-
-/// Hands pyo3-async-runtimes the shared runtime, so awaitables run there too.
-fn init_runtime() -> PyResult<()> {
-    let rt = partner_webhooks_runtime::runtime().map_err(error::BindingError::from)?;
-    // Err means another module already set it: it is ours either way.
-    let _ = pyo3_async_runtimes::tokio::init_with_runtime(rt);
-    Ok(())
-}
 
 /// Name of the shared runtime's worker threads (tests check that I/O runs there).
 #[pyfunction]
@@ -27,9 +20,10 @@ fn runtime_thread_name() -> &'static str {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    init_runtime()?;
     m.add("__version__", partner_webhooks::VERSION)?;
     m.add_class::<client::NativeClient>()?;
+    m.add_class::<completions::Completions>()?;
+    m.add_class::<completions::CallHandle>()?;
     m.add_class::<receiving::WebhookVerifier>()?;
     m.add_class::<receiving::Event>()?;
     m.add_class::<sandbox::Sandbox>()?;

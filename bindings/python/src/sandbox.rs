@@ -100,7 +100,7 @@ impl Sandbox {
     }
 
     /// Queues a fault for the next `times` calls of `route` (an operation name or "*").
-    #[pyo3(signature = (route="*", *, status=None, times=1, retry_after=None, delay_ms=None, reset=false, body=None))]
+    #[pyo3(signature = (route="*", *, status=None, times=1, retry_after=None, delay_ms=None, reset=false, body=None, trickle_ms=None, body_bytes=None))]
     #[allow(clippy::too_many_arguments)]
     fn inject_fault(
         &self,
@@ -111,6 +111,8 @@ impl Sandbox {
         delay_ms: Option<u64>,
         reset: bool,
         body: Option<String>,
+        trickle_ms: Option<u64>,
+        body_bytes: Option<u64>,
     ) -> PyResult<()> {
         let retry_after = match retry_after {
             None => None,
@@ -132,6 +134,8 @@ impl Sandbox {
             delay_ms,
             reset,
             body,
+            trickle_ms,
+            body_bytes,
         };
         running(&self.inner)?
             .inject_fault(fault)

@@ -42,7 +42,10 @@ test_kotlin() {
   mkdir -p "$OUT"
   kotlinc -cp "$JNA:$CORO:$JSON" "$GEN"/kotlin/com/partnerwebhooks/*.kt bindings/uniffi/tests/kotlin/Main.kt \
     -include-runtime -d "$OUT/kotlin-test.jar"
-  java -Djna.library.path="$TARGET/debug" -cp "$OUT/kotlin-test.jar:$JNA:$CORO:$JSON" MainKt "$ROOT"
+  # The SDK's trace log goes to a file the last check reads: no secret may be in it.
+  local log=$OUT/kotlin-test-trace.log
+  PARTNER_WEBHOOKS_LOG=trace java -Djna.library.path="$TARGET/debug" -cp "$OUT/kotlin-test.jar:$JNA:$CORO:$JSON" \
+    MainKt "$ROOT" "--trace-log=$log" 2>"$log" || { tail -n 40 "$log" >&2; exit 1; }
 }
 
 kotlin_jar() {

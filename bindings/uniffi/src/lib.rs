@@ -30,3 +30,17 @@ pub use token_provider::{Token, TokenProvider};
 pub fn runtime_thread_name() -> String {
     partner_webhooks_runtime::THREAD_NAME.to_string()
 }
+
+/// Test hook, not for applications: runs a future that panics on the shared
+/// runtime, the way a client call runs, and returns what the panic became
+/// (`PartnerError::Runtime`). Shows that a panic never crosses into Kotlin or
+/// Swift and that later calls still work.
+#[uniffi::export]
+pub async fn panic_in_runtime_for_tests() -> Result<(), PartnerError> {
+    fn forced() {
+        panic!("forced by the test hook")
+    }
+    partner_webhooks_runtime::run(async { forced() })
+        .await
+        .map_err(error::err)
+}

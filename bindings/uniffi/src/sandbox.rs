@@ -25,6 +25,12 @@ pub struct FaultSpec {
     pub reset: bool,
     #[uniffi(default = None)]
     pub body: Option<String>,
+    /// Answer 200, one body byte every this many milliseconds.
+    #[uniffi(default = None)]
+    pub trickle_ms: Option<u64>,
+    /// Answer 200 with a JSON body of this many bytes.
+    #[uniffi(default = None)]
+    pub body_bytes: Option<u64>,
 }
 
 /// The sandbox's credentials and address.
@@ -98,6 +104,8 @@ impl Sandbox {
             delay_ms: fault.delay_ms,
             reset: fault.reset,
             body: fault.body,
+            trickle_ms: fault.trickle_ms,
+            body_bytes: fault.body_bytes,
         };
         self.with(|s| s.inject_fault(f))?
             .map_err(|e| err(CoreError::invalid_input(e.field, e.rule)))

@@ -88,6 +88,8 @@ fn calls_and_errors_without_an_ambient_runtime() {
         delay_ms: None,
         reset: false,
         body: None,
+        trickle_ms: None,
+        body_bytes: None,
     })
     .unwrap();
     let opts = CallOptions {

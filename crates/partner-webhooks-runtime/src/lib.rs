@@ -116,9 +116,34 @@ struct Shared {
 
 static SHARED: OnceLock<Result<Shared, RuntimeError>> = OnceLock::new();
 
+/// The environment variable that turns on the SDK's logs in the language
+/// bindings: a `tracing` filter such as `trace` or `partner_webhooks=debug`;
+/// lines go to stderr. Read once, when the runtime starts. Secrets are
+/// redacted in every log line (the core never formats one).
+pub const LOG_ENV: &str = "PARTNER_WEBHOOKS_LOG";
+
+/// Installs a stderr log subscriber when [`LOG_ENV`] is set (and no other
+/// subscriber is installed); a bad filter is reported once on stderr.
+fn init_logging() {
+    let Ok(filter) = std::env::var(LOG_ENV) else {
+        return;
+    };
+    match tracing_subscriber::EnvFilter::try_new(&filter) {
+        Ok(filter) => {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_writer(std::io::stderr)
+                .with_ansi(false)
+                .try_init();
+        }
+        Err(e) => eprintln!("partner-webhooks: ignoring {LOG_ENV}: {e}"),
+    }
+}
+
 fn shared() -> Result<&'static Shared, RuntimeError> {
     let shared = SHARED
         .get_or_init(|| {
+            init_logging();
             Builder::new_multi_thread()
                 .worker_threads(WORKER_THREADS)
                 .thread_name(THREAD_NAME)
@@ -183,6 +208,38 @@ where
             RuntimeError::Shutdown
         }
     })
+}
+
+/// Spawns `fut` on the shared runtime and hands its outcome to `done`, on a
+/// runtime thread: its output, or [`RuntimeError::Panicked`] when it
+/// panicked. Returns the handle that cancels it; a cancelled task drops `fut`
+/// and `done` without calling `done`. For bindings that settle a foreign
+/// future themselves (Python's asyncio bridge) instead of awaiting.
+///
+/// ```
+/// let (tx, rx) = std::sync::mpsc::channel();
+/// partner_webhooks_runtime::spawn_with(async { 6 * 7 }, move |out| tx.send(out.unwrap()).unwrap()).unwrap();
+/// assert_eq!(rx.recv().unwrap(), 42);
+/// ```
+pub fn spawn_with<F, D>(fut: F, done: D) -> Result<tokio::task::AbortHandle, RuntimeError>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    D: FnOnce(Result<F::Output, RuntimeError>) + Send + 'static,
+{
+    let rt = runtime()?;
+    let task = rt.spawn(fut);
+    let abort = task.abort_handle();
+    rt.spawn(async move {
+        match task.await {
+            Ok(out) => done(Ok(out)),
+            Err(e) if e.is_panic() => {
+                done(Err(RuntimeError::Panicked(panic_message(e.into_panic()))))
+            }
+            Err(_) => {} // cancelled through the handle: nobody waits for it
+        }
+    });
+    Ok(abort)
 }
 
 /// Blocks the current thread until `fut` has run to completion on the shared

@@ -46,6 +46,14 @@ pub struct Fault {
     /// Raw body for the status answer (default: the API's `meta` error JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// Answer 200 with a valid body sent one byte every `trickle_ms`
+    /// milliseconds (a server slower than the client's timeout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trickle_ms: Option<u64>,
+    /// Answer 200 with a JSON body of this many bytes, streamed (size limits;
+    /// at most 1 GiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_bytes: Option<u64>,
 }
 
 fn one() -> u32 {
@@ -73,6 +81,8 @@ impl Fault {
             delay_ms: None,
             reset: false,
             body: None,
+            trickle_ms: None,
+            body_bytes: None,
         }
     }
 
@@ -104,10 +114,37 @@ impl Fault {
                 rule: "must be at most 600000".into(),
             });
         }
-        if self.status.is_none() && self.delay_ms.is_none() && !self.reset {
+        let answers = [
+            self.status.is_some(),
+            self.reset,
+            self.trickle_ms.is_some(),
+            self.body_bytes.is_some(),
+        ];
+        if answers.iter().filter(|a| **a).count() > 1 {
             return Err(FaultError {
                 field: "status",
-                rule: "a fault needs a status, a delay_ms or reset".into(),
+                rule: "status, reset, trickle_ms and body_bytes exclude each other".into(),
+            });
+        }
+        if self.delay_ms.is_none() && !answers.contains(&true) {
+            return Err(FaultError {
+                field: "status",
+                rule: "a fault needs a status, a delay_ms, reset, trickle_ms or body_bytes".into(),
+            });
+        }
+        if self.trickle_ms.is_some_and(|t| t == 0 || t > 60_000) {
+            return Err(FaultError {
+                field: "trickle_ms",
+                rule: "must be from 1 to 60000".into(),
+            });
+        }
+        if self
+            .body_bytes
+            .is_some_and(|n| !(32..=1 << 30).contains(&n))
+        {
+            return Err(FaultError {
+                field: "body_bytes",
+                rule: "must be from 32 to 1073741824".into(),
             });
         }
         if (self.body.is_some() || self.retry_after.is_some()) && self.status.is_none() {

@@ -1,6 +1,7 @@
 //! HTTP routes: the Partner API operations and the `/_sandbox` control plane.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -9,6 +10,7 @@ use axum::extract::{Path, State as Extract};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{delete, get, post};
+use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
 
 use crate::TRACE_ID_HEADER;
@@ -99,6 +101,12 @@ async fn apply_fault(state: &State, route: &str, trace_id: &str) -> Option<Respo
     if fault.reset {
         return Some(reset_response());
     }
+    if let Some(ms) = fault.trickle_ms {
+        return Some(trickle_response(Duration::from_millis(ms)));
+    }
+    if let Some(n) = fault.body_bytes {
+        return Some(large_response(n));
+    }
     let status = StatusCode::from_u16(fault.status?).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = match &fault.body {
         Some(raw) => {
@@ -151,6 +159,50 @@ fn reset_response() -> Response {
         HeaderValue::from_static("application/json"),
     );
     r
+}
+
+fn streamed_json(body: Body) -> Response {
+    let mut r = Response::new(body);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// A 200 with a valid body, one byte every `every`.
+fn trickle_response(every: Duration) -> Response {
+    const BODY: &[u8] = br#"{"webhook_url": "https://hooks.example.com/trickle"}"#;
+    let bytes = futures_util::stream::unfold(0usize, move |i| async move {
+        if i >= BODY.len() {
+            return None;
+        }
+        tokio::time::sleep(every).await;
+        Some((
+            Ok::<_, std::io::Error>(Bytes::from_static(&BODY[i..i + 1])),
+            i + 1,
+        ))
+    });
+    streamed_json(Body::from_stream(bytes))
+}
+
+/// A 200 whose JSON body is `size` bytes, produced chunk by chunk (never held whole).
+fn large_response(size: u64) -> Response {
+    static PAD: [u8; 64 * 1024] = [b'x'; 64 * 1024];
+    const HEAD: &[u8] = br#"{"webhook_url": ""#;
+    const TAIL: &[u8] = br#""}"#;
+    let pad = size.saturating_sub((HEAD.len() + TAIL.len()) as u64);
+    let middle = futures_util::stream::unfold(pad, |left| async move {
+        (left > 0).then(|| {
+            let n = left.min(PAD.len() as u64);
+            (Bytes::from_static(&PAD[..n as usize]), left - n)
+        })
+    });
+    let chunks = futures_util::stream::iter([Bytes::from_static(HEAD)])
+        .chain(middle)
+        .chain(futures_util::stream::iter([Bytes::from_static(TAIL)]))
+        .map(Ok::<_, std::io::Error>);
+    streamed_json(Body::from_stream(chunks))
 }
 
 fn credentials(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {

@@ -229,6 +229,8 @@ struct Inner {
     config: ClientConfig,
     http: reqwest::Client,
     auth: Authenticator,
+    /// One permit per request on the wire (`max_connections`).
+    slots: tokio::sync::Semaphore,
 }
 
 impl fmt::Debug for PartnerClient {
@@ -250,6 +252,7 @@ impl PartnerClient {
             // one would send the API key to wherever it points.
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!config.allow_insecure_http && config.base_url.scheme() == "https")
+            .pool_max_idle_per_host(config.max_connections)
             .build()
             .map_err(|e| {
                 Error::other(ErrorKind::Connection, "could not build the HTTP client")
@@ -257,7 +260,12 @@ impl PartnerClient {
             })?;
         let auth = Authenticator::new(&config.credentials);
         Ok(PartnerClient {
-            inner: Arc::new(Inner { config, http, auth }),
+            inner: Arc::new(Inner {
+                slots: tokio::sync::Semaphore::new(config.max_connections),
+                config,
+                http,
+                auth,
+            }),
             options: RequestOptions::default(),
         })
     }
@@ -582,6 +590,14 @@ impl Inner {
         use_auth: bool,
         refresh_token: bool,
     ) -> Result<Answer, AttemptError> {
+        // Held until the body is read: the connection is busy until then.
+        // The semaphore is never closed, so acquiring cannot fail.
+        let _slot = self.slots.acquire().await.map_err(|_| {
+            AttemptError::Final(Error::other(
+                ErrorKind::Connection,
+                "the client was shut down",
+            ))
+        })?;
         let mut request = self
             .http
             .request(op.method(), url.clone())

@@ -25,6 +25,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Largest `max_retries` accepted.
 pub const MAX_MAX_RETRIES: u32 = 10;
+/// Default limit of requests on the wire at once per client.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 100;
+/// Highest accepted `max_connections`.
+pub const MAX_MAX_CONNECTIONS: usize = 10_000;
 /// First back-off delay; it doubles per retry, with jitter.
 pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
 /// Longest back-off delay.
@@ -88,6 +92,7 @@ pub struct ClientConfig {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) connect_timeout: Duration,
     pub(crate) max_retries: u32,
+    pub(crate) max_connections: usize,
     pub(crate) backoff: Backoff,
     pub(crate) allow_insecure_http: bool,
     pub(crate) user_agent: String,
@@ -151,6 +156,12 @@ impl ClientConfig {
         self.max_retries
     }
 
+    /// Requests this client has on the wire at once (each on its own
+    /// connection); more calls wait for a free one, within their timeout.
+    pub fn max_connections(&self) -> usize {
+        self.max_connections
+    }
+
     /// Back-off settings.
     pub fn backoff(&self) -> Backoff {
         self.backoff
@@ -176,6 +187,7 @@ impl fmt::Debug for ClientConfig {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
+            .field("max_connections", &self.max_connections)
             .field("backoff", &self.backoff)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("user_agent", &self.user_agent)
@@ -219,6 +231,7 @@ pub struct ClientConfigBuilder {
     attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     max_retries: Option<u32>,
+    max_connections: Option<usize>,
     backoff: Option<Backoff>,
     allow_insecure_http: bool,
     user_agent_suffix: Option<String>,
@@ -330,6 +343,20 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Requests on the wire at once, each on its own connection (default
+    /// 100, like httpx and aiohttp; 1 to 10 000). Calls beyond it wait for a
+    /// free connection within their timeout: 10 000 concurrent calls then use
+    /// 100 sockets, not 10 000.
+    ///
+    /// ```
+    /// let c = partner_webhooks::ClientConfig::builder().api_key("k").max_connections(8).build().unwrap();
+    /// assert_eq!(c.max_connections(), 8);
+    /// ```
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = Some(n);
+        self
+    }
+
     /// Back-off between retries (default 0.5 s doubling to 8 s, jittered;
     /// `Retry-After` honoured up to 60 s).
     pub fn backoff(mut self, backoff: Backoff) -> Self {
@@ -391,6 +418,13 @@ impl ClientConfigBuilder {
             }
             (None, None) => DEFAULT_MAX_RETRIES,
         };
+        let max_connections = self.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
+        if !(1..=MAX_MAX_CONNECTIONS).contains(&max_connections) {
+            return Err(Error::invalid_input(
+                "max_connections",
+                format!("must be from 1 to {MAX_MAX_CONNECTIONS}"),
+            ));
+        }
         let backoff = self.backoff.unwrap_or_default();
         if backoff.initial.is_zero() || backoff.max < backoff.initial {
             return Err(Error::invalid_input(
@@ -426,6 +460,7 @@ impl ClientConfigBuilder {
             attempt_timeout,
             connect_timeout,
             max_retries,
+            max_connections,
             backoff,
             allow_insecure_http: self.allow_insecure_http,
             user_agent,

@@ -329,3 +329,59 @@ fn no_secret_reaches_logs_debug_or_errors() {
         }
     }
 }
+
+/// `max_connections` bounds the requests on the wire: 40 concurrent calls
+/// through a client limited to 3 never have more than 3 requests at a server
+/// that holds each one for 30 ms, and all of them succeed.
+#[tokio::test]
+async fn max_connections_bounds_requests_in_flight() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    let (now, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let app = {
+        let (now, peak) = (now.clone(), peak.clone());
+        axum::Router::new().route(
+            "/api/v2/partners/{id}/webhook_url",
+            axum::routing::get(move || {
+                let (now, peak) = (now.clone(), peak.clone());
+                async move {
+                    peak.fetch_max(now.fetch_add(1, SeqCst) + 1, SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                    now.fetch_sub(1, SeqCst);
+                    axum::Json(serde_json::json!({"webhook_url": "https://x.example/h"}))
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = PartnerClient::new(
+        ClientConfig::builder()
+            .api_key("k")
+            .base_url(format!("http://{addr}"))
+            .max_connections(3)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let handles: Vec<_> = (0..40)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_webhook_url("aPA").await.map(|_| ()) })
+        })
+        .collect();
+    for h in handles {
+        h.await.unwrap().unwrap();
+    }
+    server.abort();
+    let peak = peak.load(SeqCst);
+    assert!((1..=3).contains(&peak), "peak requests in flight: {peak}");
+    assert!(
+        ClientConfig::builder()
+            .api_key("k")
+            .max_connections(0)
+            .build()
+            .is_err()
+    );
+}

@@ -32,6 +32,10 @@ impl Ctx {
         s.replace("{partner_id}", self.sandbox.partner_id())
             .replace("{other_partner_id}", self.sandbox.other_partner_id())
             .replace("{base_url}", self.sandbox.base_url())
+            .replace(
+                "{tls_base_url}",
+                &self.sandbox.base_url().replacen("http://", "https://", 1),
+            )
     }
 
     fn subst_value(&self, v: &Value) -> Value {
@@ -48,7 +52,11 @@ impl Ctx {
     }
 
     fn client(&self, spec: &Value) -> PartnerClient {
-        let mut b = ClientConfig::builder().base_url(self.sandbox.base_url());
+        let base_url = match spec["base_url"].as_str() {
+            Some(url) => self.subst(url),
+            None => self.sandbox.base_url().to_string(),
+        };
+        let mut b = ClientConfig::builder().base_url(base_url);
         b = match spec["auth"].as_str().unwrap_or("api_key") {
             "api_key" => b.api_key(self.sandbox.api_key()),
             "wrong_api_key" => b.api_key("definitely-not-the-key"),

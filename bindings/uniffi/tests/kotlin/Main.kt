@@ -18,6 +18,9 @@ import org.json.simple.Jsoner
 var passed = 0
 var failed = 0
 
+/** Every secret a check used: none may appear in the trace log (see main). */
+val usedSecrets: MutableSet<String> = java.util.Collections.synchronizedSet(mutableSetOf("never-issued-token", "not-the-password"))
+
 fun check(name: String, block: () -> Unit) {
     try {
         block()
@@ -68,7 +71,7 @@ fun kindOf(e: PartnerException): String = when (e) {
 
 fun subst(v: Any?, sb: SandboxInfo): Any? = when (v) {
     is String -> v.replace("{partner_id}", sb.partnerId).replace("{other_partner_id}", sb.otherPartnerId)
-        .replace("{base_url}", sb.baseUrl)
+        .replace("{base_url}", sb.baseUrl).replace("{tls_base_url}", sb.baseUrl.replaceFirst("http://", "https://"))
     is Map<*, *> -> v.entries.associate { (k, x) -> subst(k, sb) to subst(x, sb) }
     is List<*> -> v.map { subst(it, sb) }
     else -> v
@@ -141,6 +144,7 @@ fun runScenario(file: File): List<String> = runBlocking {
     val sandbox = Sandbox.start()
     try {
         val sb = sandbox.info()
+        usedSecrets += listOf(sb.apiKey, sb.password)
         val spec = scenario["client"] as Map<*, *>
         val cfg = when (spec["auth"] ?: "api_key") {
             "api_key" -> ClientConfig(apiKey = sb.apiKey)
@@ -150,7 +154,7 @@ fun runScenario(file: File): List<String> = runBlocking {
             "invalid_bearer" -> ClientConfig(bearerToken = "never-issued-token")
             else -> error("unknown auth")
         }.copy(
-            baseUrl = sb.baseUrl,
+            baseUrl = subst(spec["base_url"] ?: sb.baseUrl, sb) as String,
             timeoutSeconds = (spec["timeout_ms"] as BigDecimal?)?.toDouble()?.div(1000),
             maxRetries = (spec["max_retries"] as BigDecimal?)?.toInt()?.toUInt(),
         )
@@ -171,6 +175,8 @@ fun runScenario(file: File): List<String> = runBlocking {
                     delayMs = (fault["delay_ms"] as BigDecimal?)?.toLong()?.toULong(),
                     reset = fault["reset"] == true,
                     body = fault["body"] as String?,
+                    trickleMs = (fault["trickle_ms"] as BigDecimal?)?.toLong()?.toULong(),
+                    bodyBytes = (fault["body_bytes"] as BigDecimal?)?.toLong()?.toULong(),
                 ))
             }
             val expect = subst(step["expect"], sb) as Map<*, *>
@@ -307,7 +313,67 @@ fun kotlinSpecific() {
         check("secrets stay out of describe() and messages") {
             val text = client.describe() + PartnerClient(ClientConfig(username = "u", password = "pw-secret-1", baseUrl = sb.baseUrl)).describe() +
                 WebhookVerifier(listOf("platform-secret-2"), mapOf("X-A" to "hdr-secret-3"), null, null).describe()
-            for (s in listOf(sb.apiKey, "pw-secret-1", "platform-secret-2", "hdr-secret-3")) if (text.contains(s)) throw AssertionError("$s leaked")
+            val errors = runBlocking {
+                listOf(
+                    runCatching { PartnerClient(ClientConfig(username = sb.username, password = "pw-secret-1", baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId) },
+                    runCatching { PartnerClient(ClientConfig(bearerToken = "bearer-secret-4", baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId) },
+                    runCatching { client.setWebhookHeaders(sb.partnerId, mapOf("X-A" to "hdr-secret-3\r\n")) },
+                ).map { r -> r.exceptionOrNull()?.let { e -> "${e.message} $e" } ?: throw AssertionError("no error") }
+            }
+            val all = text + errors.joinToString(" ")
+            val secrets = listOf(sb.apiKey, "pw-secret-1", "platform-secret-2", "hdr-secret-3", "bearer-secret-4")
+            usedSecrets += secrets
+            for (s in secrets) if (all.contains(s)) throw AssertionError("a secret leaked into describe() or a message")
+        }
+        check("a panic inside a runtime call is PartnerException.Runtime and calls go on") {
+            runBlocking {
+                repeat(3) {
+                    try {
+                        panicInRuntimeForTests()
+                        throw AssertionError("no exception")
+                    } catch (e: PartnerException.Runtime) {
+                        if (!e.reason.contains("forced by the test hook")) throw AssertionError(e.reason)
+                    }
+                }
+                assertEq(200, client.getWebhookUrl(sb.partnerId).response.status.toInt(), "a later call")
+            }
+        }
+        check("runtime threads and fds return to their baseline after 1000 failing calls") {
+            fun runtimeThreads() = File("/proc/self/task").listFiles()!!.count {
+                runCatching { File(it, "comm").readText().trim().startsWith("partner-webhook") }.getOrDefault(false)
+            }
+            fun fds() = File("/proc/self/fd").list()!!.size
+            val failing = PartnerClient(ClientConfig(apiKey = sb.apiKey, baseUrl = sb.baseUrl, maxRetries = 0u))
+            runBlocking { (1..20).map { async { failing.getWebhookUrl(sb.partnerId) } }.awaitAll() }
+            val refused = PartnerClient(ClientConfig(apiKey = "k", baseUrl = "http://127.0.0.1:1", maxRetries = 0u))
+            fun failMany(c: PartnerClient, n: Int, expected: Class<*>) = runBlocking {
+                repeat(n / 20) {
+                    (1..20).map {
+                        async {
+                            try {
+                                c.getWebhookUrl(sb.partnerId)
+                                throw AssertionError("succeeded")
+                            } catch (e: PartnerException) {
+                                if (!expected.isInstance(e)) throw AssertionError("got $e")
+                            }
+                        }
+                    }.awaitAll()
+                }
+            }
+            failMany(refused, 20, PartnerException.Connection::class.java) // loads the classes involved
+            val threads0 = runtimeThreads()
+            val fds0 = fds()
+            failMany(refused, 400, PartnerException.Connection::class.java)
+            sandbox.injectFault(FaultSpec(route = "get_webhook_url", times = 400u, status = 503u))
+            failMany(failing, 400, PartnerException.Server::class.java)
+            sandbox.injectFault(FaultSpec(route = "get_webhook_url", times = 200u, reset = true))
+            failMany(failing, 200, PartnerException.Connection::class.java)
+            var i = 0
+            while (fds() > fds0 && i++ < 100) Thread.sleep(50)
+            assertEq(threads0, runtimeThreads(), "runtime threads")
+            if (fds() > fds0) throw AssertionError("file descriptors: $fds0 before, ${fds()} after")
+            refused.destroy()
+            failing.destroy()
         }
         check("signature helpers and parseEvent") {
             val body = "{\"event\":\"channel_live\",\"data\":{\"id\":\"c1\"}}".toByteArray()
@@ -340,6 +406,12 @@ fun main(args: Array<String>) {
         }.forEach { (f, failures) -> check("scenario ${f.name}") { if (failures.isNotEmpty()) throw AssertionError(failures.joinToString("; ")) } }
         for (f in vectors) check("vector ${f.name}") { runVector(f) }
         kotlinSpecific()
+        val log = args.getOrNull(1)?.takeIf { it.startsWith("--trace-log=") }?.removePrefix("--trace-log=")
+        if (log != null) check("no secret in the trace log of the whole run (PARTNER_WEBHOOKS_LOG=trace)") {
+            val text = File(log).readText()
+            if (!text.contains("partner_webhooks.request") || !text.contains("TRACE")) throw AssertionError("no trace log captured")
+            for (s in usedSecrets) if (text.contains(s)) throw AssertionError("a secret reached the log")
+        }
     }
     println("$passed passed, $failed failed")
     if (failed > 0) kotlin.system.exitProcess(1)

@@ -1,0 +1,27 @@
+"""A panic inside a binding call (forced by a test hook on the shared runtime)
+surfaces as an exception, and the process goes on working."""
+
+import asyncio
+
+import pytest
+
+import partner_webhooks as pw
+
+
+def test_a_panic_in_a_sync_call_is_an_exception_and_calls_go_on(client, sandbox):
+    with pytest.raises(pw.PartnerWebhooksError, match="panicked: forced by the test hook") as info:
+        client._native.call("_panic_for_tests", sandbox.partner_id)
+    assert info.value.kind == "Runtime"
+    assert client.get_webhook_url(sandbox.partner_id).webhook_url is None
+
+
+def test_a_panic_in_an_async_call_is_an_exception_and_calls_go_on(sandbox):
+    async def main() -> None:
+        c = pw.AsyncClient(api_key=sandbox.api_key, base_url=sandbox.base_url)
+        for _ in range(3):
+            with pytest.raises(pw.PartnerWebhooksError, match="panicked") as info:
+                await c._call("_panic_for_tests", sandbox.partner_id, timeout=None, max_retries=None)
+            assert info.value.kind == "Runtime"
+        assert (await c.get_webhook_url(sandbox.partner_id)).webhook_url is None
+
+    asyncio.run(main())
