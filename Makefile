@@ -11,9 +11,15 @@ VENV := $(CARGO_TARGET_DIR)/venv-python
 VPY := $(VENV)/bin/python
 # Pinned Python tools for building and testing the binding.
 PY_TOOLS := maturin==1.16.0 pytest==9.2.0 pytest-asyncio==1.3.0 mypy==2.4.1
+# Cargo tools installed under target/ (pinned): cargo-deny for lint, cargo-fuzz for make fuzz.
+TOOLS := $(CARGO_TARGET_DIR)/tools
+CARGO_FUZZ := $(TOOLS)/bin/cargo-fuzz
+CARGO_DENY := $(TOOLS)/bin/cargo-deny
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := event_parse verifier error_body header_validation partner_id
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node setup-kotlin build test test-rust test-python test-python-wheel test-node test-node-pack test-kotlin kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node demo bench bench-quick bench-setup bench-build clean
+.PHONY: help setup setup-rust setup-python setup-node setup-kotlin build test test-rust test-python test-python-wheel test-node test-node-pack test-kotlin kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node demo bench bench-quick bench-setup bench-build soak fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -93,9 +99,10 @@ test-swift: setup-rust ## Run the Swift XCTests where a Swift toolchain exists (
 
 lint: lint-rust lint-python lint-node ## All linters
 
-lint-rust: setup-rust ## Formatting and clippy with warnings as errors
+lint-rust: setup-rust $(CARGO_DENY) ## Formatting, clippy with warnings as errors, licenses and banned crates (cargo-deny, offline)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO_DENY) --offline check licenses bans
 
 lint-python: test-python ## The .pyi stubs checked against the built module (mypy stubtest)
 	cd $(CARGO_TARGET_DIR) && $(VPY) -m mypy.stubtest partner_webhooks._native --ignore-missing-stub
@@ -121,6 +128,20 @@ bench: bench-build setup-kotlin ## Every benchmark, every language: bench/result
 
 bench-quick: bench-build ## Fewer, shorter benchmark runs, no Kotlin (same outputs)
 	$(BENCH_VENV)/bin/python bench/run.py --quick
+
+soak: bench-build ## Load with faults (10 000 calls, concurrency 500, 5 % faults) from Rust and Python: docs/reliability.md
+	$(BENCH_VENV)/bin/python bench/soak.py
+
+$(CARGO_FUZZ):
+	$(CARGO) install --locked --quiet --root $(TOOLS) cargo-fuzz --version 0.13.2
+$(CARGO_DENY):
+	$(CARGO) install --locked --quiet --root $(TOOLS) cargo-deny --version 0.20.2
+
+fuzz: $(CARGO_FUZZ) ## cargo-fuzz every target for FUZZ_SECONDS each (default 60; nightly toolchain)
+	@command -v rustup >/dev/null && rustup toolchain list | grep -q nightly || { echo "make fuzz needs a nightly toolchain: rustup toolchain install nightly" >&2; exit 1; }
+	for t in $(FUZZ_TARGETS); do \
+	  PATH="$(TOOLS)/bin:$$PATH" CARGO_TARGET_DIR=$(CURDIR)/fuzz/target cargo +nightly fuzz run --fuzz-dir fuzz $$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 || exit 1; \
+	done
 
 lint-node: test-node ## The committed native.d.ts / native.js match what the napi CLI generates
 	git diff --exit-code -- node/native.d.ts node/native.js || { echo "node/native.d.ts or native.js drifted: commit the regenerated files" >&2; exit 1; }

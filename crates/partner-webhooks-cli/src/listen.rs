@@ -53,7 +53,13 @@ impl Listener {
                         )
                             .into_response();
                     }
-                    let body = read_capped(body, verifier.max_body()).await;
+                    // A body trickling in (slow-loris) is cut off: 400, the connection freed.
+                    let body = tokio::time::timeout(
+                        BODY_READ_TIMEOUT,
+                        read_capped(body, verifier.max_body()),
+                    )
+                    .await
+                    .unwrap_or_else(|_| Err(VerifyError::unreadable_body()));
                     handle(&verifier, &headers, body, on_outcome.as_ref())
                 }
             });
@@ -73,6 +79,9 @@ impl Listener {
         self.server.stop(std::time::Duration::from_secs(5)).await;
     }
 }
+
+/// How long a request body may take to arrive.
+const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Bytes read past the cap (and dropped) so that the 413 answer reaches a
 /// client still sending; a longer body is cut off.
