@@ -1,7 +1,7 @@
 """Load with faults from Python (`make soak`, run by bench/soak.py): `--calls`
 AsyncClient calls from `--concurrency` workers while about `--fault-rate` of
 them meet an injected fault (503, 429 with Retry-After, a reset connection, a
-slow answer, an HTML 500). Every call must end as a success or a typed
+slow answer, an HTML 500, a 422, a burst of three 503s). Every call must end as a success or a typed
 `PartnerWebhooksError`; anything else is counted as unaccounted. Threads and
 peak RSS are sampled. Prints one JSON summary."""
 
@@ -21,6 +21,8 @@ FAULTS = [
     {"route": "*", "reset": True},
     {"route": "*", "delay_ms": 300},
     {"route": "*", "status": 500, "body": "<html><body>Internal error</body></html>"},
+    {"route": "*", "status": 422},  # not retried: a typed error reaches the caller
+    {"route": "*", "status": 503, "times": 3},  # can outlast a call's retries
 ]
 
 
@@ -61,7 +63,8 @@ async def main(a: argparse.Namespace) -> None:
         nonlocal injected, panics
         for i in counter:
             if i % every == every // 2:
-                injected += await loop.run_in_executor(control, inject, a.base_url, FAULTS[(i // every) % 5])
+                done_ok = await loop.run_in_executor(control, inject, a.base_url, FAULTS[(i // every) % len(FAULTS)])
+                injected += done_ok  # after the await: `x += await ...` would lose updates
             op = i % 4
             try:
                 if op == 0:

@@ -1,6 +1,7 @@
 //! Load with faults (`make soak`): `calls` calls at `concurrency` against the
 //! sandbox while about `fault_rate` of them meet an injected fault (503, 429
-//! with Retry-After, a reset connection, a slow answer, an HTML 500). Every
+//! with Retry-After, a reset connection, a slow answer, an HTML 500, a 422,
+//! a burst of three 503s). Every
 //! call must end as a success or a typed error; panics are counted (there
 //! must be none); threads and peak RSS are sampled.
 
@@ -33,13 +34,17 @@ pub struct SoakArgs {
 }
 
 /// The faults injected in turn, as `POST /_sandbox/faults` bodies.
-fn faults() -> [Value; 5] {
+fn faults() -> [Value; 7] {
     [
         json!({"route": "*", "status": 503}),
         json!({"route": "*", "status": 429, "retry_after": 1}),
         json!({"route": "*", "reset": true}),
         json!({"route": "*", "delay_ms": 300}),
         json!({"route": "*", "status": 500, "body": "<html><body>Internal error</body></html>"}),
+        // Not retried: a typed error reaches the caller.
+        json!({"route": "*", "status": 422}),
+        // Can outlast a call's retries.
+        json!({"route": "*", "status": 503, "times": 3}),
     ]
 }
 
@@ -97,7 +102,8 @@ pub fn run(args: SoakArgs) -> Result<(), BoxError> {
                         break;
                     }
                     if i % every == every / 2 {
-                        let fault = &faults()[(i / every) % 5];
+                        let all = faults();
+                        let fault = &all[(i / every) % all.len()];
                         if control.post(&faults_url).body(fault.to_string()).send().await.is_ok() {
                             injected += 1;
                         }
