@@ -27,7 +27,7 @@ How to read it:
 - Each client does the same 4 calls in turn (get URL, set URL, get headers, set headers) with the
   API key header, a JSON body, a status check and JSON decoding of the answer.
 
-Commands: `make bench` (everything, about 10 minutes once built), `make bench-quick` (fewer, shorter runs,
+Commands: `make bench` (everything: 11 minutes of measuring once built), `make bench-quick` (fewer, shorter runs, under 3 minutes of measuring,
 no Kotlin). Both build what they need in release mode and install the baselines (pip: httpx, requests,
 aiohttp from `bench/python/requirements.txt`; npm: undici from `bench/node/package-lock.json`; apt: wrk).
 """
