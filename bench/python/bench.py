@@ -116,11 +116,16 @@ def async_ours(client: pw.AsyncClient, partner: str) -> Call:
     return one
 
 
-def async_httpx(client: httpx.AsyncClient, base: str, key: str, partner: str) -> Call:
+def call_plan(base: str, partner: str) -> List["tuple[str, str, Any]"]:
+    """The 4 calls in turn: (method, URL, JSON body)."""
     url = f"{base}/api/v2/partners/{partner}/webhook_url"
     hdr = f"{base}/api/v2/partners/{partner}/webhook_headers"
-    plan = [("GET", url, None), ("POST", url, {"webhook_url": HOOK}),
+    return [("GET", url, None), ("POST", url, {"webhook_url": HOOK}),
             ("GET", hdr, None), ("POST", hdr, {"webhook_headers": HEADERS})]
+
+
+def async_httpx(client: httpx.AsyncClient, base: str, key: str, partner: str) -> Call:
+    plan = call_plan(base, partner)
     auth = {"X-API-Key": key}
 
     async def one(i: int) -> Any:
@@ -132,10 +137,7 @@ def async_httpx(client: httpx.AsyncClient, base: str, key: str, partner: str) ->
 
 
 def async_aiohttp(session: aiohttp.ClientSession, base: str, key: str, partner: str) -> Call:
-    url = f"{base}/api/v2/partners/{partner}/webhook_url"
-    hdr = f"{base}/api/v2/partners/{partner}/webhook_headers"
-    plan = [("GET", url, None), ("POST", url, {"webhook_url": HOOK}),
-            ("GET", hdr, None), ("POST", hdr, {"webhook_headers": HEADERS})]
+    plan = call_plan(base, partner)
     auth = {"X-API-Key": key}
 
     async def one(i: int) -> Any:

@@ -14,6 +14,7 @@ import time
 import urllib.request
 
 import partner_webhooks as pw
+from bench import proc_status  # bench.py, next to this file
 
 FAULTS = [
     {"route": "*", "status": 503},
@@ -24,16 +25,6 @@ FAULTS = [
     {"route": "*", "status": 422},  # not retried: a typed error reaches the caller
     {"route": "*", "status": 503, "times": 3},  # can outlast a call's retries
 ]
-
-
-def proc_status():
-    out = {}
-    with open("/proc/self/status") as f:
-        for line in f:
-            k, _, v = line.partition(":")
-            if k in ("VmRSS", "VmHWM", "Threads"):
-                out[k] = int(v.split()[0])
-    return out
 
 
 def inject(base_url: str, fault: dict) -> bool:

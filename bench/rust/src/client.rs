@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::cpu;
 use crate::sample::Sample;
+use crate::target::Target;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -20,12 +21,8 @@ const HOOK: &str = "https://hooks.example.com/bench";
 
 #[derive(clap::Args)]
 pub struct ClientArgs {
-    #[arg(long)]
-    base_url: String,
-    #[arg(long)]
-    api_key: String,
-    #[arg(long)]
-    partner_id: String,
+    #[command(flatten)]
+    target: Target,
     /// Repetitions (each measures ours, then the baseline, alternating who goes first).
     #[arg(long, default_value_t = 5)]
     runs: u32,
@@ -111,29 +108,38 @@ pub fn run(args: ClientArgs) -> Result<(), BoxError> {
         .build()?;
     rt.block_on(async {
         let config = ClientConfig::builder()
-            .api_key(args.api_key.clone())
-            .base_url(args.base_url.clone())
+            .api_key(args.target.api_key.clone())
+            .base_url(args.target.base_url.clone())
             .build()?;
         let client = PartnerClient::new(config)?;
-        let base = args.base_url.trim_end_matches('/');
+        let base = args.target.base_url.trim_end_matches('/');
         let raw = Raw {
             http: reqwest::Client::new(),
-            url_path: format!("{base}/api/v2/partners/{}/webhook_url", args.partner_id),
-            headers_path: format!("{base}/api/v2/partners/{}/webhook_headers", args.partner_id),
-            api_key: args.api_key.clone(),
+            url_path: format!(
+                "{base}/api/v2/partners/{}/webhook_url",
+                args.target.partner_id
+            ),
+            headers_path: format!(
+                "{base}/api/v2/partners/{}/webhook_headers",
+                args.target.partner_id
+            ),
+            api_key: args.target.api_key.clone(),
         };
         let rounds = (args.calls / 4).max(1);
         let calls = f64::from(rounds * 4);
         // Warm-up: connections, allocator, caches.
-        ours(&client, &args.partner_id, rounds / 4 + 1).await?;
+        ours(&client, &args.target.partner_id, rounds / 4 + 1).await?;
         raw.rounds(rounds / 4 + 1).await?;
         for run in 0..args.runs {
             let (a, b) = if run % 2 == 0 {
-                let a = measure(ours(&client, &args.partner_id, rounds)).await?;
+                let a = measure(ours(&client, &args.target.partner_id, rounds)).await?;
                 (a, measure(raw.rounds(rounds)).await?)
             } else {
                 let b = measure(raw.rounds(rounds)).await?;
-                (measure(ours(&client, &args.partner_id, rounds)).await?, b)
+                (
+                    measure(ours(&client, &args.target.partner_id, rounds)).await?,
+                    b,
+                )
             };
             let us = |d: Duration| d.as_secs_f64() * 1e6 / calls;
             let per_s = |d: Duration| calls / d.as_secs_f64();

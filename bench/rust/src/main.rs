@@ -12,6 +12,7 @@ mod client;
 mod cpu;
 mod sample;
 mod soak;
+mod target;
 mod verify;
 
 use clap::{Parser, Subcommand};

@@ -14,16 +14,14 @@ use partner_webhooks::models::WebhookHeaders;
 use partner_webhooks::{ClientConfig, PartnerClient};
 use serde_json::{Value, json};
 
+use crate::target::Target;
+
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[derive(clap::Args)]
 pub struct SoakArgs {
-    #[arg(long)]
-    base_url: String,
-    #[arg(long)]
-    api_key: String,
-    #[arg(long)]
-    partner_id: String,
+    #[command(flatten)]
+    target: Target,
     #[arg(long, default_value_t = 10_000)]
     calls: usize,
     #[arg(long, default_value_t = 500)]
@@ -69,15 +67,15 @@ pub fn run(args: SoakArgs) -> Result<(), BoxError> {
     rt.block_on(async {
         let client = PartnerClient::new(
             ClientConfig::builder()
-                .api_key(args.api_key.clone())
-                .base_url(args.base_url.clone())
+                .api_key(args.target.api_key.clone())
+                .base_url(args.target.base_url.clone())
                 .timeout(Duration::from_secs(15))
                 .max_connections(args.concurrency)
                 .build()?,
         )?;
         let control = reqwest::Client::new();
-        let faults_url = format!("{}/_sandbox/faults", args.base_url.trim_end_matches('/'));
-        client.get_webhook_url(&args.partner_id).await?;
+        let faults_url = format!("{}/_sandbox/faults", args.target.base_url.trim_end_matches('/'));
+        client.get_webhook_url(&args.target.partner_id).await?;
         let (threads_before, rss_before, _) = proc_status();
 
         let next = Arc::new(AtomicUsize::new(0));
@@ -90,7 +88,7 @@ pub fn run(args: SoakArgs) -> Result<(), BoxError> {
                 control.clone(),
                 faults_url.clone(),
                 next.clone(),
-                args.partner_id.clone(),
+                args.target.partner_id.clone(),
             );
             let calls = args.calls;
             workers.push(tokio::spawn(async move {
