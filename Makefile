@@ -60,7 +60,7 @@ test-rust: setup-rust ## Rust unit, integration, scenario and doc tests
 	$(CARGO) test --locked
 
 test-python: setup-rust setup-python ## Build the Python package from source (pip install ./python) and run pytest
-	PATH="$(VENV)/bin:$$PATH" MATURIN_PEP517_ARGS="--profile dev" \
+	PATH="$(VENV)/bin:$$PATH" MATURIN_PEP517_ARGS="--profile dev --features test-hooks" \
 	  $(VPY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python
 	cd python && PATH="$(VENV)/bin:$$PATH" pytest -q -p no:cacheprovider tests
 

@@ -1,30 +1,6 @@
-// ESM entry: the same objects as the CommonJS entry.
-import pkg from './index.js'
+// ESM entry: the very objects of the CommonJS entry (one copy of every class,
+// so `instanceof` holds across require and import).
+import pkg from './dist/index.js'
 
-export const {
-  PartnerClient,
-  WebhookVerifier,
-  Sandbox,
-  parseEvent,
-  verifySignature,
-  sign,
-  ioSignature,
-  version,
-  PartnerWebhooksError,
-  APIError,
-  APIStatusError,
-  BadRequestError,
-  AuthenticationError,
-  PermissionDeniedError,
-  NotFoundError,
-  UnprocessableEntityError,
-  RateLimitError,
-  InternalServerError,
-  APIConnectionError,
-  APITimeoutError,
-  APIResponseValidationError,
-  APIUserAbortError,
-  InvalidInputError,
-  WebhookVerificationError,
-} = pkg
+export * from './dist/index.js'
 export default pkg

@@ -24,11 +24,14 @@ export declare class NativeClient {
   get baseUrl(): string
   get timeoutMs(): number
   get maxRetries(): number
+  /** The resolved configuration without secrets (keys: the core's setting names). */
+  config(): Record<string, unknown>
   /**
-   * Runs one operation (`getWebhookUrl`, `setWebhookUrl`, `getWebhookHeaders`,
-   * `setWebhookHeaders`) on the shared runtime.
+   * Runs the operation `op` (its name in the core's table, e.g.
+   * `set_webhook_url`) with `args` in parameter order, on the shared runtime.
    */
-  call(op: string, partnerId: string, arg?: any | undefined | null, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<{ status: number; traceId: string | null; attempts: number; body: any }>
+  call(op: string, args: Array<any>, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<{ status: number; traceId: string | null; attempts: number; body: any }>
+
 }
 
 /** The native sandbox. Use `Sandbox.start()` from the package instead. */
@@ -59,13 +62,17 @@ export declare class NativeVerifier {
   describe(): string
 }
 
-/** Per-call overrides. */
+/** Per-call overrides (the core's `RequestOptions`, durations in milliseconds). */
 export interface CallOptions {
   timeoutMs?: number
   maxRetries?: number
+  attemptTimeoutMs?: number
 }
 
-/** Client settings; anything absent falls back to the `PARTNER_API_*` variables. */
+/**
+ * Client settings (the core's `ClientSettings`, durations in milliseconds);
+ * anything absent falls back to the `PARTNER_API_*` variables and the defaults.
+ */
 export interface ClientOptions {
   apiKey?: string
   bearerToken?: string
@@ -73,7 +80,11 @@ export interface ClientOptions {
   password?: string
   baseUrl?: string
   timeoutMs?: number
+  attemptTimeoutMs?: number
+  connectTimeoutMs?: number
   maxRetries?: number
+  maxConnections?: number
+  allowInsecureHttp?: boolean
 }
 
 /** The Integrated Onboarding signature (now, when `unixSeconds` is absent). */
@@ -114,6 +125,12 @@ export interface SandboxOptions {
 
 /** The `x-360dialog-signature` value for `body`. */
 export declare function sign(body: Buffer, secret: string): string
+
+/**
+ * The SDK's surface as the core declares it (operations, settings, error
+ * classes), with JavaScript spellings: the parity tests check the package against it.
+ */
+export declare function surface(): Record<string, any>
 
 /** Verifier settings. */
 export interface VerifierOptions {

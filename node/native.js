@@ -843,5 +843,6 @@ module.exports.ioSignature = nativeBinding.ioSignature
 module.exports.parseEvent = nativeBinding.parseEvent
 module.exports.runtimeThreadName = nativeBinding.runtimeThreadName
 module.exports.sign = nativeBinding.sign
+module.exports.surface = nativeBinding.surface
 module.exports.verifySignature = nativeBinding.verifySignature
 module.exports.version = nativeBinding.version

@@ -4,7 +4,7 @@
 // CPU time is the whole JVM process's (OperatingSystemMXBean.processCpuTime).
 //
 //   java -cp ... BenchKt BASE_URL API_KEY PARTNER_ID RUNS CALLS
-import com.partnerwebhooks.ClientConfig
+import com.partnerwebhooks.ClientSettings
 import com.partnerwebhooks.PartnerClient
 import java.lang.management.ManagementFactory
 import java.net.URI
@@ -41,7 +41,7 @@ fun main(args: Array<String>) {
     val (base, key, partner) = args
     val runs = args[3].toInt()
     val calls = args[4].toInt()
-    val client = PartnerClient(ClientConfig(apiKey = key, baseUrl = base))
+    val client = PartnerClient(ClientSettings(apiKey = key, baseUrl = base))
     val ours: suspend (Int) -> Unit = { i ->
         when (i % 4) {
             0 -> client.getWebhookUrl(partner)

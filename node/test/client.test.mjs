@@ -75,7 +75,7 @@ test('an AbortSignal cancels the request in flight', async () => {
     assert.equal(local.stats().requests.get_webhook_url, 1)
     const started = performance.now()
     controller.abort()
-    await assert.rejects(pending, (e) => e instanceof pw.APIUserAbortError && e.kind === 'Aborted')
+    await assert.rejects(pending, (e) => e instanceof pw.APIUserAbortError && e.kind === 'Cancelled')
     assert.ok(performance.now() - started < 500)
     await new Promise((r) => setTimeout(r, 2000)) // longer than the back-off: a live call would retry
     assert.equal(local.stats().requests.get_webhook_url, 1)

@@ -2,8 +2,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 
+import { createRequire } from 'node:module'
+
 import { PartnerClient, PartnerWebhooksError, Sandbox } from 'partner-webhooks'
 import { dataFiles } from './helpers.mjs'
+
+const { surface } = createRequire(import.meta.url)('../native.js')
 
 const scenarios = dataFiles('scenarios')
 
@@ -37,12 +41,9 @@ function makeClient(spec, sb) {
   return new PartnerClient(options)
 }
 
-const methods = {
-  get_webhook_url: 'getWebhookUrl',
-  set_webhook_url: 'setWebhookUrl',
-  get_webhook_headers: 'getWebhookHeaders',
-  set_webhook_headers: 'setWebhookHeaders',
-}
+// The core's operations by name, with their parameters in method order and
+// their JavaScript method names: a new operation needs no change here.
+const operations = Object.fromEntries(surface().operations.map((op) => [op.name, op]))
 
 function checkSubset(expected, actual, path, failures) {
   if (expected === '$absent') {
@@ -99,9 +100,8 @@ async function runScenario(scenario) {
       }
       for (const fault of step.faults ?? []) sb.injectFault(subst(fault, sb))
       const expect = subst(step.expect, sb)
-      const args = [subst(step.partner_id ?? '', sb)]
-      if (step.call === 'set_webhook_url') args.push(subst(step.url, sb))
-      if (step.call === 'set_webhook_headers') args.push(subst(step.headers, sb))
+      const op = operations[step.call]
+      const args = op.params.map((p) => subst(step[p.name], sb))
       const opts = {}
       if (step.options?.timeout_ms !== undefined) opts.timeoutMs = step.options.timeout_ms
       if (step.options?.max_retries !== undefined) opts.maxRetries = step.options.max_retries
@@ -109,7 +109,7 @@ async function runScenario(scenario) {
       const started = performance.now()
       const outcomes = await Promise.all(
         Array.from({ length: step.concurrency ?? 1 }, () =>
-          client[methods[step.call]](...args, opts).then(
+          client[op.method_name](...args, opts).then(
             (result) => ({ result }),
             (error) => ({ error }),
           ),

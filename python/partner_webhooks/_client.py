@@ -5,6 +5,11 @@ the GIL while a call waits, so other threads keep running; it is safe to share
 between threads. ``AsyncClient`` methods return awaitables usable from any
 asyncio loop, across several ``asyncio.run()`` calls; cancelling the awaiting
 task cancels the request.
+
+Each method names its operation as the core's operation table does (the
+method's own name) and passes its arguments in the table's order; the native
+module looks the operation up and checks the arguments. An operation added to
+the core's table needs one method here per client class, and nothing else.
 """
 
 import weakref
@@ -34,12 +39,23 @@ class _Base:
         token_provider: Optional[TokenProvider] = None,
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
+        attempt_timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        max_connections: Optional[int] = None,
+        allow_insecure_http: Optional[bool] = None,
     ) -> None:
         """Give one of ``api_key`` (default: ``PARTNER_API_KEY``), ``bearer_token``,
-        ``username`` + ``password`` or ``token_provider``. ``base_url``, ``timeout``
-        (seconds for a whole call, retries included) and ``max_retries`` fall back
-        to ``PARTNER_API_BASE_URL``, ``PARTNER_API_TIMEOUT``, ``PARTNER_API_MAX_RETRIES``."""
+        ``username`` + ``password`` or ``token_provider``.
+
+        ``base_url``, ``timeout`` (seconds for a whole call, retries included)
+        and ``max_retries`` fall back to ``PARTNER_API_BASE_URL``,
+        ``PARTNER_API_TIMEOUT`` and ``PARTNER_API_MAX_RETRIES``.
+        ``attempt_timeout`` (seconds) limits one attempt so that a hung one is
+        retried within ``timeout``; ``connect_timeout`` (seconds, default 10)
+        limits connecting; ``max_connections`` (default 100) caps requests on
+        the wire at once; ``allow_insecure_http`` permits plain ``http://`` to
+        non-loopback hosts (test rigs only)."""
         self._native = NativeClient(
             api_key=api_key,
             bearer_token=bearer_token,
@@ -48,7 +64,11 @@ class _Base:
             token_provider=token_provider,
             base_url=base_url,
             timeout=timeout,
+            attempt_timeout=attempt_timeout,
+            connect_timeout=connect_timeout,
             max_retries=max_retries,
+            max_connections=max_connections,
+            allow_insecure_http=allow_insecure_http,
         )
 
     @property
@@ -69,27 +89,35 @@ class _Base:
 
 class Client(_Base):
     """Synchronous client. Every method takes the partner id first and accepts
-    per-call ``timeout=`` (seconds) and ``max_retries=``.
+    per-call ``timeout=`` and ``attempt_timeout=`` (seconds) and ``max_retries=``.
 
     >>> client = Client(api_key="...")                       # doctest: +SKIP
     >>> client.set_webhook_url("yourPA", "https://example.com/events")  # doctest: +SKIP
     """
 
-    def get_webhook_url(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> WebhookUrl:
+    def get_webhook_url(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None,
+                        attempt_timeout: Optional[float] = None) -> WebhookUrl:
         """The partner webhook URL (``webhook_url`` is None when none is set)."""
-        return WebhookUrl(self._native.call("get_webhook_url", partner_id, timeout=timeout, max_retries=max_retries))
+        return WebhookUrl(self._native.call("get_webhook_url", (partner_id,), timeout=timeout, max_retries=max_retries,
+                                            attempt_timeout=attempt_timeout))
 
-    def set_webhook_url(self, partner_id: str, webhook_url: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Partner:
+    def set_webhook_url(self, partner_id: str, webhook_url: str, *, timeout: Optional[float] = None,
+                        max_retries: Optional[int] = None, attempt_timeout: Optional[float] = None) -> Partner:
         """Sets the webhook URL (https, or http on loopback); returns the partner."""
-        return Partner(self._native.call("set_webhook_url", partner_id, webhook_url, timeout=timeout, max_retries=max_retries))
+        return Partner(self._native.call("set_webhook_url", (partner_id, webhook_url), timeout=timeout,
+                                         max_retries=max_retries, attempt_timeout=attempt_timeout))
 
-    def get_webhook_headers(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> WebhookHeaders:
+    def get_webhook_headers(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None,
+                            attempt_timeout: Optional[float] = None) -> WebhookHeaders:
         """The custom headers sent with every webhook."""
-        return WebhookHeaders(self._native.call("get_webhook_headers", partner_id, timeout=timeout, max_retries=max_retries))
+        return WebhookHeaders(self._native.call("get_webhook_headers", (partner_id,), timeout=timeout,
+                                                max_retries=max_retries, attempt_timeout=attempt_timeout))
 
-    def set_webhook_headers(self, partner_id: str, headers: Mapping[str, str], *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Partner:
+    def set_webhook_headers(self, partner_id: str, headers: Mapping[str, str], *, timeout: Optional[float] = None,
+                            max_retries: Optional[int] = None, attempt_timeout: Optional[float] = None) -> Partner:
         """Replaces the custom headers as a whole (``{}`` clears them); returns the partner."""
-        return Partner(self._native.call("set_webhook_headers", partner_id, headers, timeout=timeout, max_retries=max_retries))
+        return Partner(self._native.call("set_webhook_headers", (partner_id, headers), timeout=timeout,
+                                         max_retries=max_retries, attempt_timeout=attempt_timeout))
 
     def close(self) -> None:
         """Nothing to release explicitly; provided for symmetry with ``with``."""
@@ -115,6 +143,21 @@ def _loop_completions(loop: "asyncio.AbstractEventLoop") -> Completions:
     return c
 
 
+async def _settle(start: Callable[[Completions, "asyncio.Future[Any]"], Any]) -> Any:
+    """Runs a native async call: ``start(completions, future)`` spawns it and
+    returns its cancel handle; the loop's completion queue settles ``future``."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+    handle = start(_loop_completions(loop), future)
+    try:
+        return await future
+    except asyncio.CancelledError:
+        handle.cancel()  # stop the request the caller no longer waits for
+        raise
+
+
 class AsyncClient(_Base):
     """Asyncio client: the same methods as :class:`Client`, as coroutines.
 
@@ -122,34 +165,35 @@ class AsyncClient(_Base):
     ...     url = await client.get_webhook_url("yourPA")
     """
 
-    async def get_webhook_url(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> WebhookUrl:
+    async def get_webhook_url(self, partner_id: str, *, timeout: Optional[float] = None,
+                              max_retries: Optional[int] = None, attempt_timeout: Optional[float] = None) -> WebhookUrl:
         """The partner webhook URL (``webhook_url`` is None when none is set)."""
-        return WebhookUrl(await self._call("get_webhook_url", partner_id, timeout=timeout, max_retries=max_retries))
+        return WebhookUrl(await self._call("get_webhook_url", (partner_id,), timeout, max_retries, attempt_timeout))
 
-    async def set_webhook_url(self, partner_id: str, webhook_url: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Partner:
+    async def set_webhook_url(self, partner_id: str, webhook_url: str, *, timeout: Optional[float] = None,
+                              max_retries: Optional[int] = None, attempt_timeout: Optional[float] = None) -> Partner:
         """Sets the webhook URL (https, or http on loopback); returns the partner."""
-        return Partner(await self._call("set_webhook_url", partner_id, webhook_url, timeout=timeout, max_retries=max_retries))
+        return Partner(await self._call("set_webhook_url", (partner_id, webhook_url), timeout, max_retries,
+                                        attempt_timeout))
 
-    async def get_webhook_headers(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> WebhookHeaders:
+    async def get_webhook_headers(self, partner_id: str, *, timeout: Optional[float] = None,
+                                  max_retries: Optional[int] = None,
+                                  attempt_timeout: Optional[float] = None) -> WebhookHeaders:
         """The custom headers sent with every webhook."""
-        return WebhookHeaders(await self._call("get_webhook_headers", partner_id, timeout=timeout, max_retries=max_retries))
+        return WebhookHeaders(await self._call("get_webhook_headers", (partner_id,), timeout, max_retries,
+                                               attempt_timeout))
 
-    async def set_webhook_headers(self, partner_id: str, headers: Mapping[str, str], *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Partner:
+    async def set_webhook_headers(self, partner_id: str, headers: Mapping[str, str], *, timeout: Optional[float] = None,
+                                  max_retries: Optional[int] = None, attempt_timeout: Optional[float] = None) -> Partner:
         """Replaces the custom headers as a whole (``{}`` clears them); returns the partner."""
-        return Partner(await self._call("set_webhook_headers", partner_id, headers, timeout=timeout, max_retries=max_retries))
+        return Partner(await self._call("set_webhook_headers", (partner_id, headers), timeout, max_retries,
+                                        attempt_timeout))
 
-    async def _call(self, op: str, partner_id: str, arg: Any = None, *, timeout: Optional[float], max_retries: Optional[int]) -> Any:
-        import asyncio
-
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        handle = self._native.call_async(op, partner_id, arg, timeout=timeout, max_retries=max_retries,
-                                         completions=_loop_completions(loop), future=future)
-        try:
-            return await future
-        except asyncio.CancelledError:
-            handle.cancel()  # stop the request the caller no longer waits for
-            raise
+    def _call(self, op: str, args: Tuple[Any, ...], timeout: Optional[float], max_retries: Optional[int],
+              attempt_timeout: Optional[float]) -> Any:
+        return _settle(lambda completions, future: self._native.call_async(
+            op, args, timeout=timeout, max_retries=max_retries, attempt_timeout=attempt_timeout,
+            completions=completions, future=future))
 
     async def close(self) -> None:
         """Nothing to release explicitly; provided for symmetry with ``async with``."""

@@ -13,7 +13,8 @@ so they can be caught, subclassed and pickled like any other exception.
     │   │   └── InternalServerError (5xx)
     │   ├── APIConnectionError
     │   │   └── APITimeoutError
-    │   └── APIResponseValidationError (a 2xx body that is not what the API promises)
+    │   ├── APIResponseValidationError (a 2xx body that is not what the API promises)
+    │   └── APIUserAbortError (the call was cancelled on the Rust side)
     ├── InvalidInputError (also a ValueError; nothing was sent)
     └── WebhookVerificationError (kind, http_status)
 """
@@ -34,6 +35,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
+    "APIUserAbortError",
     "InvalidInputError",
     "WebhookVerificationError",
 ]
@@ -125,6 +127,12 @@ class APITimeoutError(APIConnectionError):
 
 class APIResponseValidationError(APIError):
     """A successful answer whose body is not what the API promises."""
+
+
+class APIUserAbortError(APIError):
+    """The call was cancelled before it finished. (A cancelled asyncio task
+    raises ``asyncio.CancelledError`` as usual; this is for cancellations the
+    runtime reports.)"""
 
 
 class InvalidInputError(PartnerWebhooksError, ValueError):

@@ -20,8 +20,11 @@ class NativeClient:
         token_provider: Optional[Callable[[bool], Any]] = None,
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
+        attempt_timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
-        allow_insecure_http: bool = False,
+        max_connections: Optional[int] = None,
+        allow_insecure_http: Optional[bool] = None,
     ) -> "NativeClient": ...
     @property
     def base_url(self) -> str: ...
@@ -29,23 +32,24 @@ class NativeClient:
     def timeout(self) -> float: ...
     @property
     def max_retries(self) -> int: ...
+    def config(self) -> Dict[str, Any]: ...
     def call(
         self,
         op: str,
-        partner_id: str,
-        arg: Optional[Any] = None,
+        args: Tuple[Any, ...],
         *,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        attempt_timeout: Optional[float] = None,
     ) -> _Reply: ...
     def call_async(
         self,
         op: str,
-        partner_id: str,
-        arg: Optional[Any] = None,
+        args: Tuple[Any, ...],
         *,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        attempt_timeout: Optional[float] = None,
         completions: "Completions",
         future: "asyncio.Future[Any]",
     ) -> "CallHandle": ...
@@ -156,3 +160,4 @@ def verify_signature(body: bytes, header_value: str, secrets: List[str]) -> bool
 def sign(body: bytes, secret: str) -> str: ...
 def io_signature(partner_id: str, secret: str, unix_seconds: Optional[int] = None) -> str: ...
 def runtime_thread_name() -> str: ...
+def surface() -> Dict[str, Any]: ...

@@ -50,18 +50,20 @@ def make_client(cls, spec, sb):
     return cls(**kwargs)
 
 
+#: The core's operations by name, with their parameters in method order.
+OPERATIONS = {op["name"]: op for op in pw._native.surface()["operations"]}
+
+
 def call_args(step, sb):
+    """The step's keys named after the operation's parameters, in order: any
+    operation of the table runs without a change here."""
     opts = step.get("options", {})
     kwargs = {}
     if "timeout_ms" in opts:
         kwargs["timeout"] = opts["timeout_ms"] / 1000
     if "max_retries" in opts:
         kwargs["max_retries"] = opts["max_retries"]
-    args = [subst(step.get("partner_id", ""), sb)]
-    if step["call"] == "set_webhook_url":
-        args.append(subst(step["url"], sb))
-    if step["call"] == "set_webhook_headers":
-        args.append(subst(step["headers"], sb))
+    args = [subst(step.get(p["name"]), sb) for p in OPERATIONS[step["call"]]["params"]]
     return args, kwargs
 
 

@@ -1,25 +1,32 @@
-//! `NativeClient`: the Partner API client for JavaScript; `index.js` wraps it
-//! in `PartnerClient`. Every request runs on the shared runtime and resolves a
-//! deferred Promise from there; nothing runs on a runtime owned by napi.
+//! `NativeClient`: the Partner API client for JavaScript; `src/client.ts`
+//! wraps it in `PartnerClient`. Every operation goes through the one dispatch
+//! of the core (`PartnerClient::invoke`), named by its table name, so an
+//! operation added to the core's table needs nothing here. Every request runs
+//! on the shared runtime and resolves a deferred Promise from there; nothing
+//! runs on a runtime owned by napi.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use std::future::Future;
+use std::time::Duration;
+
 use napi::bindgen_prelude::Object;
 use napi::{Env, Result};
 use napi_derive::napi;
-use partner_webhooks::config::seconds;
-use partner_webhooks::models::WebhookHeaders;
+use partner_webhooks::config::millis;
+use partner_webhooks::operations::Operation;
 use partner_webhooks::{
-    ClientConfigBuilder, Error as CoreError, PartnerClient, RequestOptions, Response,
+    ClientConfigBuilder, ClientSettings, Error as CoreError, JsonBody, PartnerClient,
+    RequestOptions, Response,
 };
-use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 use crate::error::{BindingError, BindingResult};
 
-/// Client settings; anything absent falls back to the `PARTNER_API_*` variables.
+/// Client settings (the core's `ClientSettings`, durations in milliseconds);
+/// anything absent falls back to the `PARTNER_API_*` variables and the defaults.
 #[napi(object)]
 pub struct ClientOptions {
     pub api_key: Option<String>,
@@ -28,14 +35,51 @@ pub struct ClientOptions {
     pub password: Option<String>,
     pub base_url: Option<String>,
     pub timeout_ms: Option<f64>,
-    pub max_retries: Option<u32>,
+    pub attempt_timeout_ms: Option<f64>,
+    pub connect_timeout_ms: Option<f64>,
+    pub max_retries: Option<f64>,
+    pub max_connections: Option<f64>,
+    pub allow_insecure_http: Option<bool>,
 }
 
-/// Per-call overrides.
+/// Per-call overrides (the core's `RequestOptions`, durations in milliseconds).
 #[napi(object)]
 pub struct CallOptions {
     pub timeout_ms: Option<f64>,
-    pub max_retries: Option<u32>,
+    pub max_retries: Option<f64>,
+    pub attempt_timeout_ms: Option<f64>,
+}
+
+/// Milliseconds from JavaScript as a duration, refused with the option's name.
+fn ms(field: &str, value: Option<f64>) -> BindingResult<Option<Duration>> {
+    Ok(value.map(|v| millis(field, v)).transpose()?)
+}
+
+/// A whole number from JavaScript as `u32`, refused with the option's name.
+fn count(field: &str, value: Option<f64>) -> BindingResult<Option<u32>> {
+    value
+        .map(|n| {
+            if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
+                Ok(n as u32)
+            } else {
+                Err(CoreError::invalid_input(
+                    field,
+                    format!("must be a whole number >= 0 (got {n})"),
+                )
+                .into())
+            }
+        })
+        .transpose()
+}
+
+impl CallOptions {
+    fn into_core(self) -> BindingResult<RequestOptions> {
+        Ok(RequestOptions {
+            timeout: ms("timeoutMs", self.timeout_ms)?,
+            max_retries: count("maxRetries", self.max_retries)?,
+            attempt_timeout: ms("attemptTimeoutMs", self.attempt_timeout_ms)?,
+        })
+    }
 }
 
 /// A cancellation flag shared with one in-flight call (fed by an AbortSignal).
@@ -77,73 +121,10 @@ async fn cancelled(state: Arc<(AtomicBool, Notify)>) {
     }
 }
 
-enum Call {
-    GetUrl(String),
-    SetUrl(String, String),
-    GetHeaders(String),
-    SetHeaders(String, WebhookHeaders),
-    /// Test hook (`op = '_panicForTests'`): panics on the runtime, to show
-    /// that a panic inside a call becomes a rejected Promise.
-    PanicForTests,
-}
-
 /// `{status, traceId, attempts, body}` with the body exactly as the API sent it.
-fn reply<T: Serialize>(r: Response<T>) -> Value {
-    let body: Value = serde_json::from_slice(r.raw_body())
-        .unwrap_or_else(|_| serde_json::to_value(r.data()).unwrap_or_default());
-    json!({"status": r.status(), "traceId": r.trace_id(), "attempts": r.attempts(), "body": body})
-}
-
-impl Call {
-    async fn run(self, client: PartnerClient) -> std::result::Result<Value, CoreError> {
-        Ok(match self {
-            Call::GetUrl(p) => reply(client.get_webhook_url(&p).await?),
-            Call::SetUrl(p, url) => reply(client.set_webhook_url(&p, &url).await?),
-            Call::GetHeaders(p) => reply(client.get_webhook_headers(&p).await?),
-            Call::SetHeaders(p, h) => reply(client.set_webhook_headers(&p, h).await?),
-            Call::PanicForTests => panic!("forced by the test hook"),
-        })
-    }
-}
-
-fn parse_call(op: &str, partner_id: String, arg: Option<Value>) -> BindingResult<Call> {
-    Ok(match (op, arg) {
-        ("getWebhookUrl", _) => Call::GetUrl(partner_id),
-        ("_panicForTests", _) => Call::PanicForTests,
-        ("getWebhookHeaders", _) => Call::GetHeaders(partner_id),
-        ("setWebhookUrl", Some(Value::String(url))) => Call::SetUrl(partner_id, url),
-        ("setWebhookUrl", _) => {
-            return Err(CoreError::invalid_input("webhookUrl", "must be a string").into());
-        }
-        ("setWebhookHeaders", Some(Value::Object(map))) => {
-            let mut pairs = Vec::with_capacity(map.len());
-            for (name, value) in map {
-                match value {
-                    Value::String(v) => pairs.push((name, v)),
-                    _ => {
-                        return Err(CoreError::invalid_input(
-                            format!("webhook_headers.{name}"),
-                            "header value must be a string",
-                        )
-                        .into());
-                    }
-                }
-            }
-            Call::SetHeaders(partner_id, WebhookHeaders::from_pairs(pairs))
-        }
-        ("setWebhookHeaders", _) => {
-            return Err(CoreError::invalid_input(
-                "webhook_headers",
-                "must be an object of header names to string values",
-            )
-            .into());
-        }
-        (other, _) => {
-            return Err(
-                CoreError::invalid_input("op", format!("unknown operation {other}")).into(),
-            );
-        }
-    })
+fn reply(r: Response<JsonBody>) -> Value {
+    let (status, trace_id, attempts) = (r.status(), r.trace_id().map(str::to_string), r.attempts());
+    json!({"status": status, "traceId": trace_id, "attempts": attempts, "body": r.into_inner().into_value()})
 }
 
 /// The native client. Use `PartnerClient` from the package instead.
@@ -162,33 +143,27 @@ impl NativeClient {
         )]
         token_provider: Option<crate::token_provider::JsTokenProvider>,
     ) -> Result<Self> {
-        let mut b =
-            ClientConfigBuilder::from_env().user_agent_suffix(format!("node/{}", node_version()));
-        if let Some(v) = options.api_key {
-            b = b.api_key(v);
-        }
-        if let Some(v) = options.bearer_token {
-            b = b.bearer_token(v);
-        }
-        if let Some(v) = options.username {
-            b = b.username(v);
-        }
-        if let Some(v) = options.password {
-            b = b.password(v);
-        }
-        if let Some(p) = token_provider {
-            b = b.token_provider(Arc::new(crate::token_provider::TokenProviderFn::new(p)));
-        }
-        if let Some(v) = options.base_url {
-            b = b.base_url(v);
-        }
-        if let Some(ms) = options.timeout_ms {
-            b = b.timeout(seconds("timeoutMs", ms / 1000.0).map_err(BindingError::from)?);
-        }
-        if let Some(n) = options.max_retries {
-            b = b.max_retries(n);
-        }
-        let config = b.build().map_err(BindingError::from)?;
+        let token_provider =
+            token_provider.map(|p| Arc::new(crate::token_provider::TokenProviderFn::new(p)) as _);
+        let settings = ClientSettings {
+            api_key: options.api_key,
+            bearer_token: options.bearer_token,
+            username: options.username,
+            password: options.password,
+            token_provider,
+            base_url: options.base_url,
+            timeout: ms("timeoutMs", options.timeout_ms)?,
+            attempt_timeout: ms("attemptTimeoutMs", options.attempt_timeout_ms)?,
+            connect_timeout: ms("connectTimeoutMs", options.connect_timeout_ms)?,
+            max_retries: count("maxRetries", options.max_retries)?,
+            max_connections: count("maxConnections", options.max_connections)?,
+            allow_insecure_http: options.allow_insecure_http,
+        };
+        let config = ClientConfigBuilder::from_env()
+            .settings(settings)
+            .user_agent_suffix(format!("node/{}", node_version()))
+            .build()
+            .map_err(BindingError::from)?;
         Ok(NativeClient {
             client: PartnerClient::new(config).map_err(BindingError::from)?,
         })
@@ -222,8 +197,14 @@ impl NativeClient {
         self.client.config().max_retries()
     }
 
-    /// Runs one operation (`getWebhookUrl`, `setWebhookUrl`, `getWebhookHeaders`,
-    /// `setWebhookHeaders`) on the shared runtime.
+    /// The resolved configuration without secrets (keys: the core's setting names).
+    #[napi(ts_return_type = "Record<string, unknown>")]
+    pub fn config(&self) -> Value {
+        serde_json::to_value(self.client.config().summary()).unwrap_or_default()
+    }
+
+    /// Runs the operation `op` (its name in the core's table, e.g.
+    /// `set_webhook_url`) with `args` in parameter order, on the shared runtime.
     #[napi(
         ts_return_type = "Promise<{ status: number; traceId: string | null; attempts: number; body: any }>"
     )]
@@ -231,41 +212,51 @@ impl NativeClient {
         &self,
         env: &'env Env,
         op: String,
-        partner_id: String,
-        arg: Option<Value>,
+        args: Vec<Value>,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
     ) -> Result<Object<'env>> {
-        let mut opts = RequestOptions::new();
-        if let Some(o) = options {
-            if let Some(ms) = o.timeout_ms {
-                opts = opts.timeout(seconds("timeoutMs", ms / 1000.0).map_err(BindingError::from)?);
-            }
-            if let Some(n) = o.max_retries {
-                opts = opts.max_retries(n);
-            }
-        }
-        let call = parse_call(&op, partner_id, arg)?;
-        let client = self.client.with_options(opts);
-        let state = cancel.map(|c| c.state.clone());
-        let runtime = partner_webhooks_runtime::runtime().map_err(BindingError::from)?;
-        let (deferred, promise) = env.create_deferred::<Value, _>()?;
-        runtime.spawn(async move {
-            let work = partner_webhooks_runtime::run(call.run(client));
-            let outcome: BindingResult<Value> = match state {
-                Some(state) => tokio::select! {
-                    r = work => r.map_err(BindingError::from).and_then(|r| r.map_err(BindingError::from)),
-                    _ = cancelled(state) => Err(BindingError(partner_webhooks_runtime::CallError::Cancelled)),
-                },
-                None => work.await.map_err(BindingError::from).and_then(|r| r.map_err(BindingError::from)),
-            };
-            match outcome {
-                Ok(v) => deferred.resolve(move |_| Ok(v)),
-                Err(e) => deferred.reject(e.into()),
-            }
-        });
-        Ok(promise)
+        let op = Operation::from_name(&op)
+            .ok_or_else(|| BindingError::from(partner_webhooks::client::unknown_operation(&op)))?;
+        let options = match options {
+            Some(o) => o.into_core()?,
+            None => RequestOptions::default(),
+        };
+        let client = self.client.with_options(options);
+        settle(env, cancel, async move {
+            client.invoke(op, args).await.map(reply)
+        })
     }
+}
+
+/// A Promise settled from the shared runtime with `work`'s outcome; a
+/// cancelled token rejects it with `APIUserAbortError` and drops the work.
+pub(crate) fn settle<'env, F>(
+    env: &'env Env,
+    cancel: Option<&CancelToken>,
+    work: F,
+) -> Result<Object<'env>>
+where
+    F: Future<Output = std::result::Result<Value, CoreError>> + Send + 'static,
+{
+    let state = cancel.map(|c| c.state.clone());
+    let runtime = partner_webhooks_runtime::runtime().map_err(BindingError::from)?;
+    let (deferred, promise) = env.create_deferred::<Value, _>()?;
+    runtime.spawn(async move {
+        let work = partner_webhooks_runtime::run(work);
+        let outcome: BindingResult<Value> = match state {
+            Some(state) => tokio::select! {
+                r = work => r.map_err(BindingError::from).and_then(|r| r.map_err(BindingError::from)),
+                _ = cancelled(state) => Err(BindingError(partner_webhooks_runtime::CallError::Cancelled)),
+            },
+            None => work.await.map_err(BindingError::from).and_then(|r| r.map_err(BindingError::from)),
+        };
+        match outcome {
+            Ok(v) => deferred.resolve(move |_| Ok(v)),
+            Err(e) => deferred.reject(e.into()),
+        }
+    });
+    Ok(promise)
 }
 
 fn node_version() -> String {

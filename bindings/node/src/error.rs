@@ -22,33 +22,27 @@ impl<E: Into<CallError>> From<E> for BindingError {
 
 impl BindingError {
     fn payload(&self) -> Value {
-        match &self.0 {
-            CallError::Client(e) => json!({
-                "class": e.class_name(),
-                "kind": e.kind().as_str(),
-                "message": e.to_string(),
-                "status": e.status(),
-                "traceId": e.trace_id(),
-                "developerMessage": e.developer_message(),
-                "details": e.details(),
-                "body": e.body(),
-                "retryAfter": e.retry_after().map(|d| d.as_secs_f64()),
-                "attempts": e.attempts(),
-                "field": e.field(),
-            }),
-            CallError::Runtime(e) => json!({
-                "class": "PartnerWebhooksError", "kind": "Runtime", "message": e.to_string(),
-            }),
-            CallError::Verify(e) => json!({
-                "class": "WebhookVerificationError",
-                "kind": e.kind().as_str(),
-                "message": e.to_string(),
-                "httpStatus": e.http_status(),
-            }),
-            _ => json!({
-                "class": "APIUserAbortError", "kind": "Aborted", "message": "the request was aborted",
-            }),
+        let e = &self.0;
+        let mut p = json!({
+            "class": e.class_name(),
+            "kind": e.kind_name(),
+            "message": e.to_string(),
+        });
+        match e {
+            CallError::Client(e) => {
+                p["status"] = json!(e.status());
+                p["traceId"] = json!(e.trace_id());
+                p["developerMessage"] = json!(e.developer_message());
+                p["details"] = json!(e.details());
+                p["body"] = json!(e.body());
+                p["retryAfter"] = json!(e.retry_after().map(|d| d.as_secs_f64()));
+                p["attempts"] = json!(e.attempts());
+                p["field"] = json!(e.field());
+            }
+            CallError::Verify(e) => p["httpStatus"] = json!(e.http_status()),
+            _ => {}
         }
+        p
     }
 }
 

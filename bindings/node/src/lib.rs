@@ -8,6 +8,8 @@
 
 mod client;
 mod error;
+#[cfg(feature = "test-hooks")]
+mod hooks;
 mod receiving;
 mod sandbox;
 mod token_provider;
@@ -24,4 +26,11 @@ pub fn runtime_thread_name() -> &'static str {
 #[napi]
 pub fn version() -> &'static str {
     partner_webhooks::VERSION
+}
+
+/// The SDK's surface as the core declares it (operations, settings, error
+/// classes), with JavaScript spellings: the parity tests check the package against it.
+#[napi(ts_return_type = "Record<string, any>")]
+pub fn surface() -> serde_json::Value {
+    partner_webhooks_runtime::surface::describe(partner_webhooks::settings::Language::Node)
 }

@@ -1,65 +1,39 @@
 //! `NativeClient`: the Partner API client for Python. The Python classes
 //! `Client` and `AsyncClient` (in `partner_webhooks/_client.py`) wrap it.
+//! Every operation goes through the one dispatch of the core
+//! (`PartnerClient::invoke`), named by its table name: an operation added to
+//! the core's table needs nothing here.
+
+use std::future::Future;
+use std::sync::Arc;
 
 use partner_webhooks::config::seconds;
-use partner_webhooks::models::WebhookHeaders;
-use partner_webhooks::{ClientConfigBuilder, Error, PartnerClient, RequestOptions, Response};
+use partner_webhooks::operations::Operation;
+use partner_webhooks::{ClientConfigBuilder, ClientSettings, Error, PartnerClient, RequestOptions};
 use pyo3::prelude::*;
-use serde::Serialize;
+use pyo3::types::PyTuple;
+use serde_json::Value;
 
 use crate::completions::{CallHandle, Completions};
 use crate::error::{BindingError, BindingResult};
+use crate::reply::{Reply, into_py};
 use crate::token_provider::PyTokenProvider;
 
-/// One API call, ready to run on the shared runtime.
-enum Call {
-    GetUrl(String),
-    SetUrl(String, String),
-    GetHeaders(String),
-    SetHeaders(String, WebhookHeaders),
-    /// Test hook (`op="_panic_for_tests"`): panics on the runtime, to show
-    /// that a panic inside a call becomes an exception.
-    PanicForTests,
+/// Seconds from Python (`None`: not set) as a duration, refused with the
+/// argument's name.
+fn secs(field: &str, value: Option<f64>) -> BindingResult<Option<std::time::Duration>> {
+    Ok(value.map(|s| seconds(field, s)).transpose()?)
 }
 
-/// What Python gets back: status, trace id, attempts and the body as JSON.
-pub(crate) struct Reply {
-    status: u16,
-    trace_id: Option<String>,
-    attempts: u32,
-    data: serde_json::Value,
-}
-
-/// The body exactly as the API sent it (it decoded, so it is valid JSON).
-fn reply<T: Serialize>(r: Response<T>) -> Reply {
-    let data = serde_json::from_slice(r.raw_body())
-        .unwrap_or_else(|_| serde_json::to_value(r.data()).unwrap_or_default());
-    Reply {
-        status: r.status(),
-        trace_id: r.trace_id().map(str::to_string),
-        attempts: r.attempts(),
-        data,
-    }
-}
-
-impl Call {
-    async fn run(self, client: PartnerClient) -> Result<Reply, Error> {
-        Ok(match self {
-            Call::GetUrl(p) => reply(client.get_webhook_url(&p).await?),
-            Call::SetUrl(p, url) => reply(client.set_webhook_url(&p, &url).await?),
-            Call::GetHeaders(p) => reply(client.get_webhook_headers(&p).await?),
-            Call::SetHeaders(p, h) => reply(client.set_webhook_headers(&p, h).await?),
-            Call::PanicForTests => panic!("forced by the test hook"),
+/// A whole number from Python as `u32`, refused with the argument's name.
+fn count(field: &str, value: Option<i64>) -> BindingResult<Option<u32>> {
+    value
+        .map(|n| {
+            u32::try_from(n).map_err(|_| {
+                Error::invalid_input(field, format!("must be a whole number >= 0 (got {n})")).into()
+            })
         })
-    }
-}
-
-pub(crate) fn into_py(py: Python<'_>, r: Reply) -> PyResult<Py<PyAny>> {
-    let data = pythonize::pythonize(py, &r.data)?;
-    Ok((r.status, r.trace_id, r.attempts, data)
-        .into_pyobject(py)?
-        .into_any()
-        .unbind())
+        .transpose()
 }
 
 /// The native client. Use `partner_webhooks.Client` / `AsyncClient` instead.
@@ -72,8 +46,9 @@ pub struct NativeClient {
 impl NativeClient {
     #[new]
     #[pyo3(signature = (*, api_key=None, bearer_token=None, username=None, password=None,
-                        token_provider=None, base_url=None, timeout=None, max_retries=None,
-                        allow_insecure_http=false))]
+                        token_provider=None, base_url=None, timeout=None, attempt_timeout=None,
+                        connect_timeout=None, max_retries=None, max_connections=None,
+                        allow_insecure_http=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -84,38 +59,36 @@ impl NativeClient {
         token_provider: Option<Py<PyAny>>,
         base_url: Option<String>,
         timeout: Option<f64>,
-        max_retries: Option<u32>,
-        allow_insecure_http: bool,
+        attempt_timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<i64>,
+        max_connections: Option<i64>,
+        allow_insecure_http: Option<bool>,
     ) -> PyResult<Self> {
+        let token_provider = match token_provider {
+            Some(p) => Some(Arc::new(PyTokenProvider::new(py, p)?) as _),
+            None => None,
+        };
+        let settings = ClientSettings {
+            api_key,
+            bearer_token,
+            username,
+            password,
+            token_provider,
+            base_url,
+            timeout: secs("timeout", timeout)?,
+            attempt_timeout: secs("attempt_timeout", attempt_timeout)?,
+            connect_timeout: secs("connect_timeout", connect_timeout)?,
+            max_retries: count("max_retries", max_retries)?,
+            max_connections: count("max_connections", max_connections)?,
+            allow_insecure_http,
+        };
         let version = py.version_info();
-        let mut b = ClientConfigBuilder::from_env()
+        let config = ClientConfigBuilder::from_env()
+            .settings(settings)
             .user_agent_suffix(format!("python/{}.{}", version.major, version.minor))
-            .allow_insecure_http(allow_insecure_http);
-        if let Some(v) = api_key {
-            b = b.api_key(v);
-        }
-        if let Some(v) = bearer_token {
-            b = b.bearer_token(v);
-        }
-        if let Some(v) = username {
-            b = b.username(v);
-        }
-        if let Some(v) = password {
-            b = b.password(v);
-        }
-        if let Some(p) = token_provider {
-            b = b.token_provider(std::sync::Arc::new(PyTokenProvider::new(py, p)?));
-        }
-        if let Some(v) = base_url {
-            b = b.base_url(v);
-        }
-        if let Some(t) = timeout {
-            b = b.timeout(seconds("timeout", t).map_err(BindingError::from)?);
-        }
-        if let Some(n) = max_retries {
-            b = b.max_retries(n);
-        }
-        let config = b.build().map_err(BindingError::from)?;
+            .build()
+            .map_err(BindingError::from)?;
         let client = PartnerClient::new(config).map_err(BindingError::from)?;
         Ok(NativeClient { client })
     }
@@ -130,6 +103,11 @@ impl NativeClient {
             c.timeout().as_secs_f64(),
             c.max_retries()
         )
+    }
+
+    /// The resolved configuration without secrets (keys: the core's setting names).
+    fn config(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pythonize::pythonize(py, &self.client.config().summary())?.unbind())
     }
 
     /// The base URL in use.
@@ -150,93 +128,121 @@ impl NativeClient {
         self.client.config().max_retries()
     }
 
-    /// Runs a call, blocking this thread with the GIL released.
-    /// `op` is one of get_webhook_url, set_webhook_url, get_webhook_headers, set_webhook_headers.
-    #[pyo3(signature = (op, partner_id, arg=None, *, timeout=None, max_retries=None))]
+    /// Runs the operation named `op` (a name of the core's table) with `args`
+    /// in parameter order, blocking this thread with the GIL released.
+    #[pyo3(signature = (op, args, *, timeout=None, max_retries=None, attempt_timeout=None))]
     fn call(
         &self,
         py: Python<'_>,
         op: &str,
-        partner_id: String,
-        arg: Option<Bound<'_, PyAny>>,
+        args: &Bound<'_, PyTuple>,
         timeout: Option<f64>,
-        max_retries: Option<u32>,
+        max_retries: Option<i64>,
+        attempt_timeout: Option<f64>,
     ) -> PyResult<Py<PyAny>> {
-        let (client, call) = self.prepare(op, partner_id, arg, timeout, max_retries)?;
-        let out = py.detach(|| partner_webhooks_runtime::block_on(call.run(client)));
-        let r = out
-            .map_err(BindingError::from)?
-            .map_err(BindingError::from)?;
-        into_py(py, r)
+        let call = self.prepare(op, args, timeout, max_retries, attempt_timeout)?;
+        run_blocking(py, call)
     }
 
-    /// Starts a call on the shared runtime; its result settles `future` (an
-    /// asyncio future of the loop `completions` belongs to). Returns the
-    /// handle that cancels it.
-    #[pyo3(signature = (op, partner_id, arg=None, *, timeout=None, max_retries=None, completions, future))]
+    /// Starts the operation `op` on the shared runtime; its result settles
+    /// `future` (an asyncio future of the loop `completions` belongs to).
+    /// Returns the handle that cancels it.
+    #[pyo3(signature = (op, args, *, timeout=None, max_retries=None, attempt_timeout=None, completions, future))]
     #[allow(clippy::too_many_arguments)]
     fn call_async(
         &self,
         op: &str,
-        partner_id: String,
-        arg: Option<Bound<'_, PyAny>>,
+        args: &Bound<'_, PyTuple>,
         timeout: Option<f64>,
-        max_retries: Option<u32>,
+        max_retries: Option<i64>,
+        attempt_timeout: Option<f64>,
         completions: &Completions,
         future: Py<PyAny>,
     ) -> PyResult<CallHandle> {
-        let (client, call) = self.prepare(op, partner_id, arg, timeout, max_retries)?;
-        let deliver = completions.deliver(future);
-        // In a forked child the runtime's threads are gone: this refuses
-        // instead of returning a future that never resolves.
-        let abort = partner_webhooks_runtime::spawn_with(call.run(client), move |out| {
-            deliver(
-                out.map_err(BindingError::from)
-                    .and_then(|r| r.map_err(BindingError::from)),
-            )
-        })
-        .map_err(BindingError::from)?;
-        Ok(CallHandle(abort))
+        let call = self.prepare(op, args, timeout, max_retries, attempt_timeout)?;
+        spawn(completions, future, call)
+    }
+
+    /// Test hook (built with the `test-hooks` feature only): a call that
+    /// panics on the runtime, to show the panic becomes an exception.
+    #[cfg(feature = "test-hooks")]
+    fn _panic_for_tests(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        run_blocking(py, crate::hooks::panicking_call())
+    }
+
+    /// Test hook: the same through the asyncio bridge.
+    #[cfg(feature = "test-hooks")]
+    fn _panic_for_tests_async(
+        &self,
+        completions: &Completions,
+        future: Py<PyAny>,
+    ) -> PyResult<CallHandle> {
+        spawn(completions, future, crate::hooks::panicking_call())
     }
 }
 
 impl NativeClient {
+    /// The call as a future for the runtime: the operation looked up in the
+    /// table, the arguments as JSON, the per-call options checked.
     fn prepare(
         &self,
         op: &str,
-        partner_id: String,
-        arg: Option<Bound<'_, PyAny>>,
+        args: &Bound<'_, PyTuple>,
         timeout: Option<f64>,
-        max_retries: Option<u32>,
-    ) -> BindingResult<(PartnerClient, Call)> {
-        let mut opts = RequestOptions::new();
-        if let Some(t) = timeout {
-            opts = opts.timeout(seconds("timeout", t)?);
-        }
-        if let Some(n) = max_retries {
-            opts = opts.max_retries(n);
-        }
-        let call = match (op, arg) {
-            ("get_webhook_url", _) => Call::GetUrl(partner_id),
-            ("_panic_for_tests", _) => Call::PanicForTests,
-            ("get_webhook_headers", _) => Call::GetHeaders(partner_id),
-            ("set_webhook_url", Some(url)) => match url.extract::<String>() {
-                Ok(url) => Call::SetUrl(partner_id, url),
-                Err(_) => {
-                    return Err(Error::invalid_input("webhook_url", "must be a string").into());
-                }
-            },
-            ("set_webhook_headers", Some(headers)) => {
-                Call::SetHeaders(partner_id, crate::convert::headers(&headers)?)
-            }
-            (other, _) => {
-                return Err(Error::invalid_input(
-                    "op",
-                    format!("unknown operation or missing argument: {other}"),
-                )
-                .into());
-            }
+        max_retries: Option<i64>,
+        attempt_timeout: Option<f64>,
+    ) -> BindingResult<impl Future<Output = Result<Reply, Error>> + Send + 'static> {
+        let op = Operation::from_name(op)
+            .ok_or_else(|| partner_webhooks::client::unknown_operation(op))?;
+        let mut params = op.spec().params();
+        let args = args
+            .iter()
+            .map(|a| {
+                let name = params.next().map_or("args", |p| p.name);
+                pythonize::depythonize::<Value>(&a).map_err(|e| {
+                    BindingError::from(Error::invalid_input(
+                        name,
+                        format!("cannot be sent as JSON ({e})"),
+                    ))
+                })
+            })
+            .collect::<BindingResult<Vec<Value>>>()?;
+        let options = RequestOptions {
+            timeout: secs("timeout", timeout)?,
+            max_retries: count("max_retries", max_retries)?,
+            attempt_timeout: secs("attempt_timeout", attempt_timeout)?,
         };
-        Ok((self.client.with_options(opts), call))
+        let client = self.client.with_options(options);
+        Ok(async move { client.invoke(op, args).await })
     }
+}
+
+/// Blocks this thread (GIL released) until `call` has run on the shared runtime.
+fn run_blocking<F>(py: Python<'_>, call: F) -> PyResult<Py<PyAny>>
+where
+    F: Future<Output = Result<Reply, Error>> + Send + 'static,
+{
+    let out = py.detach(|| partner_webhooks_runtime::block_on(call));
+    let reply = out
+        .map_err(BindingError::from)?
+        .map_err(BindingError::from)?;
+    into_py(py, reply)
+}
+
+/// Spawns `call` on the shared runtime; its outcome settles `future` through
+/// the loop's completion queue. In a forked child the runtime refuses before
+/// anything is spawned, instead of returning a future that never resolves.
+fn spawn<F>(completions: &Completions, future: Py<PyAny>, call: F) -> PyResult<CallHandle>
+where
+    F: Future<Output = Result<Reply, Error>> + Send + 'static,
+{
+    let deliver = completions.deliver(future);
+    let abort = partner_webhooks_runtime::spawn_with(call, move |out| {
+        deliver(
+            out.map_err(BindingError::from)
+                .and_then(|r| r.map_err(BindingError::from)),
+        )
+    })
+    .map_err(BindingError::from)?;
+    Ok(CallHandle(abort))
 }

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use pyo3::prelude::*;
 
-use crate::client::{Reply, into_py};
 use crate::error::BindingError;
+use crate::reply::{Reply, into_py};
 
 /// A finished call waiting for the loop.
 struct Done {

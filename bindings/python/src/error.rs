@@ -32,10 +32,11 @@ fn build(
 
 impl BindingError {
     fn to_pyerr(&self, py: Python<'_>) -> PyResult<PyErr> {
+        let e = &self.0;
         let attrs = PyDict::new(py);
-        match &self.0 {
+        attrs.set_item("kind", e.kind_name())?;
+        match e {
             CallError::Client(e) => {
-                attrs.set_item("kind", e.kind().as_str())?;
                 attrs.set_item("status_code", e.status())?;
                 attrs.set_item("trace_id", e.trace_id())?;
                 attrs.set_item("developer_message", e.developer_message())?;
@@ -48,22 +49,11 @@ impl BindingError {
                 attrs.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
                 attrs.set_item("attempts", e.attempts())?;
                 attrs.set_item("field", e.field())?;
-                build(py, e.class_name(), e.to_string(), &attrs)
             }
-            CallError::Runtime(e) => {
-                attrs.set_item("kind", "Runtime")?;
-                build(py, "PartnerWebhooksError", e.to_string(), &attrs)
-            }
-            CallError::Verify(e) => {
-                attrs.set_item("kind", e.kind().as_str())?;
-                attrs.set_item("http_status", e.http_status())?;
-                build(py, "WebhookVerificationError", e.to_string(), &attrs)
-            }
-            other => {
-                attrs.set_item("kind", "Cancelled")?;
-                build(py, "PartnerWebhooksError", other.to_string(), &attrs)
-            }
+            CallError::Verify(e) => attrs.set_item("http_status", e.http_status())?,
+            _ => {}
         }
+        build(py, e.class_name(), e.to_string(), &attrs)
     }
 }
 

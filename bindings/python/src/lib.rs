@@ -6,7 +6,10 @@ mod client;
 mod completions;
 mod convert;
 mod error;
+#[cfg(feature = "test-hooks")]
+mod hooks;
 mod receiving;
+mod reply;
 mod sandbox;
 mod token_provider;
 
@@ -16,6 +19,15 @@ use pyo3::prelude::*;
 #[pyfunction]
 fn runtime_thread_name() -> &'static str {
     partner_webhooks_runtime::THREAD_NAME
+}
+
+/// The SDK's surface as the core declares it (operations, settings, error
+/// classes), with Python spellings: the parity tests check the package against it.
+#[pyfunction]
+fn surface(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    let s =
+        partner_webhooks_runtime::surface::describe(partner_webhooks::settings::Language::Python);
+    Ok(pythonize::pythonize(py, &s)?.unbind())
 }
 
 #[pymodule]
@@ -32,5 +44,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(receiving::sign, m)?)?;
     m.add_function(wrap_pyfunction!(receiving::io_signature, m)?)?;
     m.add_function(wrap_pyfunction!(runtime_thread_name, m)?)?;
+    m.add_function(wrap_pyfunction!(surface, m)?)?;
     Ok(())
 }

@@ -18,19 +18,27 @@ KOTLIN_HOME=${KOTLIN_HOME:-$TARGET/kotlin-tools/node_modules/kotlin-compiler}
 JNA=${JNA_JAR:-/usr/share/java/jna.jar}
 JSON=${JSON_SIMPLE_JAR:-/usr/share/java/json-simple.jar}
 CORO=${COROUTINES_JAR:-$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar}
+# kotlin-reflect (from the same compiler): the tests find methods and settings by the core's names.
+REFLECT=$KOTLIN_HOME/lib/kotlin-reflect.jar
 LIB=libpartner_webhooks_uniffi.so
 GEN=$TARGET/uniffi
 OUT=$TARGET/kotlin
 
 # Generates from the dev build: the release profile strips symbols, and with
 # them the metadata uniffi-bindgen reads (the interface is the same).
+# `generate` is the shipped interface; `generate test-hooks` adds the test hook
+# (bindings generated from one build only match a library of the same features:
+# uniffi checks every function's checksum when the library loads).
 generate() {
-  cargo build --locked -p partner-webhooks-uniffi --lib
+  local features=${1:-}
+  # The bindgen binary first: building it also rebuilds the library (with the
+  # bindgen feature), so the library the bindings are read from comes last.
   cargo build --locked -p partner-webhooks-uniffi --features bindgen --bin uniffi-bindgen
+  cargo build --locked -p partner-webhooks-uniffi --lib ${features:+--features "$features"}
   rm -rf "$GEN" && mkdir -p "$GEN"
   "$TARGET/debug/uniffi-bindgen" generate --no-format --library "$TARGET/debug/$LIB" --language kotlin --out-dir "$GEN/kotlin"
   "$TARGET/debug/uniffi-bindgen" generate --no-format --library "$TARGET/debug/$LIB" --language swift --out-dir "$GEN/swift"
-  echo "generated: $(find "$GEN" -type f | sed "s|$ROOT/||" | tr '\n' ' ')"
+  echo "generated${features:+ (with $features)}: $(find "$GEN" -type f | sed "s|$ROOT/||" | tr '\n' ' ')"
 }
 
 kotlinc() {
@@ -38,14 +46,17 @@ kotlinc() {
 }
 
 test_kotlin() {
-  generate
+  generate test-hooks
   mkdir -p "$OUT"
-  kotlinc -cp "$JNA:$CORO:$JSON" "$GEN"/kotlin/com/partnerwebhooks/*.kt bindings/uniffi/tests/kotlin/Main.kt \
+  kotlinc -cp "$JNA:$CORO:$JSON:$REFLECT" "$GEN"/kotlin/com/partnerwebhooks/*.kt \
+    bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/PanicHook.kt \
     -include-runtime -d "$OUT/kotlin-test.jar"
   # The SDK's trace log goes to a file the last check reads: no secret may be in it.
   local log=$OUT/kotlin-test-trace.log
-  PARTNER_WEBHOOKS_LOG=trace java -Djna.library.path="$TARGET/debug" -cp "$OUT/kotlin-test.jar:$JNA:$CORO:$JSON" \
+  local cp="$OUT/kotlin-test.jar:$JNA:$CORO:$JSON:$REFLECT"
+  PARTNER_WEBHOOKS_LOG=trace java -Djna.library.path="$TARGET/debug" -cp "$cp" \
     MainKt "$ROOT" "--trace-log=$log" 2>"$log" || { tail -n 40 "$log" >&2; exit 1; }
+  java -Djna.library.path="$TARGET/debug" -cp "$cp" hooks.PanicHookKt 2>/dev/null
 }
 
 kotlin_jar() {
@@ -58,8 +69,12 @@ kotlin_jar() {
   (cd "$stage" && jar --create --file "$OUT/partner-webhooks.jar" .)
   echo "built $(du -h "$OUT/partner-webhooks.jar" | cut -f1) $OUT/partner-webhooks.jar"
   # A JVM program with only the jar, JNA and kotlinx-coroutines (json-simple for the test itself):
-  kotlinc -cp "$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON" bindings/uniffi/tests/kotlin/Main.kt -d "$OUT/smoke-classes"
-  java -cp "$OUT/smoke-classes:$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON:$KOTLIN_HOME/lib/kotlin-stdlib.jar" MainKt "$ROOT" --jar-smoke
+  kotlinc -cp "$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON:$REFLECT" bindings/uniffi/tests/kotlin/Main.kt -d "$OUT/smoke-classes"
+  java -cp "$OUT/smoke-classes:$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON:$REFLECT:$KOTLIN_HOME/lib/kotlin-stdlib.jar" MainKt "$ROOT" --jar-smoke
+  # The jar is the shipped interface: no test hook in the sources it was compiled from.
+  if grep -q panicInRuntimeForTests "$GEN"/kotlin/com/partnerwebhooks/*.kt; then
+    echo "kotlin-jar: the jar's bindings contain the test hook" >&2; exit 1
+  fi
 }
 
 bench_kotlin() {
@@ -69,7 +84,7 @@ bench_kotlin() {
 }
 
 swift_package() {
-  [ -d "$GEN/swift" ] || generate
+  generate  # the shipped interface (a test build's bindings would carry the test hook)
   local pkg=$TARGET/swift/PartnerWebhooks
   rm -rf "$pkg" && mkdir -p "$pkg/Sources/PartnerWebhooks" "$pkg/Sources/PartnerWebhooksFFI/include" "$pkg/Tests"
   cp bindings/uniffi/swift/Package.swift "$pkg/"

@@ -5,19 +5,26 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use partner_webhooks::config::seconds;
-use partner_webhooks::models::WebhookHeaders;
+use partner_webhooks::models::{
+    PartnerGetWebhookHeadersOut, PartnerGetWebhookUrlOut, PartnerOut, PartnerSetWebhookHeadersOut,
+    WebhookHeaders,
+};
 use partner_webhooks::{
-    ClientConfigBuilder, PartnerClient as CoreClient, RequestOptions, Response,
+    ClientConfigBuilder, ClientSettings as CoreSettings, PartnerClient as CoreClient,
+    RequestOptions, Response,
 };
 use serde_json::Value;
 
-use crate::error::{PartnerError, err};
+use crate::error::{PartnerError, run};
 use crate::token_provider::{ForeignTokenProvider, TokenProvider};
 
-/// How to build a client; absent values fall back to `PARTNER_API_*` and the defaults.
+/// Client settings (the core's `ClientSettings`, durations in seconds);
+/// absent values fall back to `PARTNER_API_*` and the defaults.
 #[derive(Debug, Clone, Default, uniffi::Record)]
-pub struct ClientConfig {
+pub struct ClientSettings {
     #[uniffi(default = None)]
     pub api_key: Option<String>,
     #[uniffi(default = None)]
@@ -31,16 +38,30 @@ pub struct ClientConfig {
     #[uniffi(default = None)]
     pub timeout_seconds: Option<f64>,
     #[uniffi(default = None)]
+    pub attempt_timeout_seconds: Option<f64>,
+    #[uniffi(default = None)]
+    pub connect_timeout_seconds: Option<f64>,
+    #[uniffi(default = None)]
     pub max_retries: Option<u32>,
+    #[uniffi(default = None)]
+    pub max_connections: Option<u32>,
+    #[uniffi(default = None)]
+    pub allow_insecure_http: Option<bool>,
 }
 
-/// Per-call overrides.
+/// Per-call overrides (the core's `RequestOptions`, durations in seconds).
 #[derive(Debug, Clone, Default, uniffi::Record)]
 pub struct CallOptions {
     #[uniffi(default = None)]
     pub timeout_seconds: Option<f64>,
     #[uniffi(default = None)]
     pub max_retries: Option<u32>,
+    #[uniffi(default = None)]
+    pub attempt_timeout_seconds: Option<f64>,
+}
+
+fn secs(field: &str, value: Option<f64>) -> Result<Option<Duration>, PartnerError> {
+    Ok(value.map(|s| seconds(field, s)).transpose()?)
 }
 
 /// HTTP metadata of a successful call.
@@ -102,11 +123,7 @@ fn header_strings(h: &WebhookHeaders) -> HashMap<String, String> {
         .collect()
 }
 
-fn partner(
-    p: &partner_webhooks::models::PartnerOut,
-    headers: Option<&WebhookHeaders>,
-    response: ResponseInfo,
-) -> Partner {
+fn partner(p: &PartnerOut, headers: Option<&WebhookHeaders>, response: ResponseInfo) -> Partner {
     Partner {
         id: p.id.clone(),
         brand_name: p.brand_name.clone(),
@@ -117,6 +134,40 @@ fn partner(
         allow_client_to_add_phone_no: p.allow_client_to_add_phone_no,
         webhook_headers: headers.map(header_strings),
         response,
+    }
+}
+
+impl From<Response<PartnerGetWebhookUrlOut>> for WebhookUrl {
+    fn from(r: Response<PartnerGetWebhookUrlOut>) -> Self {
+        WebhookUrl {
+            webhook_url: r.webhook_url.clone(),
+            response: info(&r),
+        }
+    }
+}
+
+impl From<Response<PartnerGetWebhookHeadersOut>> for WebhookHeadersResult {
+    fn from(r: Response<PartnerGetWebhookHeadersOut>) -> Self {
+        WebhookHeadersResult {
+            webhook_headers: r
+                .webhook_headers
+                .as_ref()
+                .map(header_strings)
+                .unwrap_or_default(),
+            response: info(&r),
+        }
+    }
+}
+
+impl From<Response<PartnerOut>> for Partner {
+    fn from(r: Response<PartnerOut>) -> Self {
+        partner(&r, None, info(&r))
+    }
+}
+
+impl From<Response<PartnerSetWebhookHeadersOut>> for Partner {
+    fn from(r: Response<PartnerSetWebhookHeadersOut>) -> Self {
+        partner(&r.partner, r.webhook_headers.as_ref(), info(&r))
     }
 }
 
@@ -134,59 +185,55 @@ impl std::fmt::Debug for PartnerClient {
 
 impl PartnerClient {
     fn with(&self, options: Option<CallOptions>) -> Result<CoreClient, PartnerError> {
-        let mut o = RequestOptions::new();
-        if let Some(opts) = options {
-            if let Some(t) = opts.timeout_seconds {
-                o = o.timeout(seconds("timeoutSeconds", t).map_err(err)?);
-            }
-            if let Some(n) = opts.max_retries {
-                o = o.max_retries(n);
-            }
-        }
-        Ok(self.inner.with_options(o))
+        let o = options.unwrap_or_default();
+        Ok(self.inner.with_options(RequestOptions {
+            timeout: secs("timeoutSeconds", o.timeout_seconds)?,
+            max_retries: o.max_retries,
+            attempt_timeout: secs("attemptTimeoutSeconds", o.attempt_timeout_seconds)?,
+        }))
     }
 }
 
 #[uniffi::export]
 impl PartnerClient {
-    /// A client from `config`, or with tokens from `token_provider`.
+    /// A client from `settings`, or with tokens from `token_provider`.
     #[uniffi::constructor(default(token_provider = None))]
     pub fn new(
-        config: ClientConfig,
+        settings: ClientSettings,
         token_provider: Option<Arc<dyn TokenProvider>>,
     ) -> Result<Arc<Self>, PartnerError> {
-        let mut b = ClientConfigBuilder::from_env().user_agent_suffix("uniffi");
-        if let Some(v) = config.api_key {
-            b = b.api_key(v);
-        }
-        if let Some(v) = config.bearer_token {
-            b = b.bearer_token(v);
-        }
-        if let Some(v) = config.username {
-            b = b.username(v);
-        }
-        if let Some(v) = config.password {
-            b = b.password(v);
-        }
-        if let Some(p) = token_provider {
-            b = b.token_provider(Arc::new(ForeignTokenProvider(p)));
-        }
-        if let Some(v) = config.base_url {
-            b = b.base_url(v);
-        }
-        if let Some(t) = config.timeout_seconds {
-            b = b.timeout(seconds("timeoutSeconds", t).map_err(err)?);
-        }
-        if let Some(n) = config.max_retries {
-            b = b.max_retries(n);
-        }
-        let inner = CoreClient::new(b.build().map_err(err)?).map_err(err)?;
-        Ok(Arc::new(PartnerClient { inner }))
+        let settings = CoreSettings {
+            api_key: settings.api_key,
+            bearer_token: settings.bearer_token,
+            username: settings.username,
+            password: settings.password,
+            token_provider: token_provider.map(|p| Arc::new(ForeignTokenProvider(p)) as _),
+            base_url: settings.base_url,
+            timeout: secs("timeoutSeconds", settings.timeout_seconds)?,
+            attempt_timeout: secs("attemptTimeoutSeconds", settings.attempt_timeout_seconds)?,
+            connect_timeout: secs("connectTimeoutSeconds", settings.connect_timeout_seconds)?,
+            max_retries: settings.max_retries,
+            max_connections: settings.max_connections,
+            allow_insecure_http: settings.allow_insecure_http,
+        };
+        let config = ClientConfigBuilder::from_env()
+            .settings(settings)
+            .user_agent_suffix("uniffi")
+            .build()?;
+        Ok(Arc::new(PartnerClient {
+            inner: CoreClient::new(config)?,
+        }))
     }
 
     /// The configuration, secrets redacted.
     pub fn describe(&self) -> String {
         format!("{:?}", self.inner.config())
+    }
+
+    /// The resolved configuration as JSON, secrets left out, keyed by the
+    /// core's setting names (durations in seconds).
+    pub fn config_json(&self) -> String {
+        serde_json::to_string(&self.inner.config().summary()).unwrap_or_default()
     }
 
     /// `GET .../webhook_url`.
@@ -197,16 +244,7 @@ impl PartnerClient {
         options: Option<CallOptions>,
     ) -> Result<WebhookUrl, PartnerError> {
         let client = self.with(options)?;
-        partner_webhooks_runtime::run(async move {
-            let r = client.get_webhook_url(&partner_id).await?;
-            Ok(WebhookUrl {
-                webhook_url: r.webhook_url.clone(),
-                response: info(&r),
-            })
-        })
-        .await
-        .map_err(err)?
-        .map_err(|e: partner_webhooks::Error| err(e))
+        run(async move { client.get_webhook_url(&partner_id).await.map(Into::into) }).await
     }
 
     /// `POST .../webhook_url`.
@@ -218,13 +256,13 @@ impl PartnerClient {
         options: Option<CallOptions>,
     ) -> Result<Partner, PartnerError> {
         let client = self.with(options)?;
-        partner_webhooks_runtime::run(async move {
-            let r = client.set_webhook_url(&partner_id, &webhook_url).await?;
-            Ok(partner(&r, None, info(&r)))
+        run(async move {
+            client
+                .set_webhook_url(&partner_id, &webhook_url)
+                .await
+                .map(Into::into)
         })
         .await
-        .map_err(err)?
-        .map_err(|e: partner_webhooks::Error| err(e))
     }
 
     /// `GET .../webhook_headers`.
@@ -235,20 +273,13 @@ impl PartnerClient {
         options: Option<CallOptions>,
     ) -> Result<WebhookHeadersResult, PartnerError> {
         let client = self.with(options)?;
-        partner_webhooks_runtime::run(async move {
-            let r = client.get_webhook_headers(&partner_id).await?;
-            Ok(WebhookHeadersResult {
-                webhook_headers: r
-                    .webhook_headers
-                    .as_ref()
-                    .map(header_strings)
-                    .unwrap_or_default(),
-                response: info(&r),
-            })
+        run(async move {
+            client
+                .get_webhook_headers(&partner_id)
+                .await
+                .map(Into::into)
         })
         .await
-        .map_err(err)?
-        .map_err(|e: partner_webhooks::Error| err(e))
     }
 
     /// `POST .../webhook_headers` (replaces them all).
@@ -260,14 +291,13 @@ impl PartnerClient {
         options: Option<CallOptions>,
     ) -> Result<Partner, PartnerError> {
         let client = self.with(options)?;
-        partner_webhooks_runtime::run(async move {
-            let r = client
-                .set_webhook_headers(&partner_id, WebhookHeaders::from_pairs(headers))
-                .await?;
-            Ok(partner(&r.partner, r.webhook_headers.as_ref(), info(&r)))
+        let headers = WebhookHeaders::from_pairs(headers);
+        run(async move {
+            client
+                .set_webhook_headers(&partner_id, headers)
+                .await
+                .map(Into::into)
         })
         .await
-        .map_err(err)?
-        .map_err(|e: partner_webhooks::Error| err(e))
     }
 }

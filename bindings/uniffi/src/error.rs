@@ -1,8 +1,10 @@
 //! The one place where Rust errors become the Kotlin `PartnerException` /
-//! Swift `PartnerError` sealed hierarchy.
+//! Swift `PartnerError` sealed hierarchy: one case per error kind of the core
+//! (`partner_webhooks_runtime::error_kinds()`), plus `Unknown` for a kind a
+//! newer core adds before this enum has its case.
 
 use partner_webhooks::ErrorKind;
-use partner_webhooks_runtime::CallError;
+use partner_webhooks_runtime::{CallError, RuntimeError};
 
 /// Every failure, by kind: `reason` is the one-line description (in Kotlin
 /// `message` is taken by `Throwable`). API errors carry the same fields (absent ones empty):
@@ -47,6 +49,9 @@ pub enum PartnerError {
     /// The caller cancelled the call.
     #[error("{reason}")]
     Cancelled { reason: String },
+    /// An API error of a kind this build does not know yet (`info.kind` names it).
+    #[error("{reason}")]
+    Unknown { reason: String, info: ErrorInfo },
 }
 
 /// What the server said, for every API error.
@@ -62,37 +67,64 @@ pub struct ErrorInfo {
     pub attempts: u32,
 }
 
+impl PartnerError {
+    /// The case's name: the kind it stands for.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            PartnerError::InvalidInput { .. } => "InvalidInput",
+            PartnerError::Authentication { .. } => "Authentication",
+            PartnerError::PermissionDenied { .. } => "PermissionDenied",
+            PartnerError::NotFound { .. } => "NotFound",
+            PartnerError::Validation { .. } => "Validation",
+            PartnerError::RateLimited { .. } => "RateLimited",
+            PartnerError::Server { .. } => "Server",
+            PartnerError::Timeout { .. } => "Timeout",
+            PartnerError::Connection { .. } => "Connection",
+            PartnerError::Decode { .. } => "Decode",
+            PartnerError::Verification { .. } => "Verification",
+            PartnerError::Runtime { .. } => "Runtime",
+            PartnerError::Cancelled { .. } => "Cancelled",
+            PartnerError::Unknown { .. } => "Unknown",
+        }
+    }
+}
+
+fn client_error(e: partner_webhooks::Error) -> PartnerError {
+    let reason = e.to_string();
+    let info = ErrorInfo {
+        kind: e.kind().as_str().to_string(),
+        status: e.status(),
+        trace_id: e.trace_id().map(str::to_string),
+        developer_message: e.developer_message().map(str::to_string),
+        details_json: e.details().map(|d| d.to_string()),
+        body: e.body().map(str::to_string),
+        retry_after_seconds: e.retry_after().map(|d| d.as_secs_f64()),
+        attempts: e.attempts(),
+    };
+    match e.kind() {
+        ErrorKind::InvalidInput => PartnerError::InvalidInput {
+            reason,
+            field: e.field().map(str::to_string),
+        },
+        ErrorKind::Authentication => PartnerError::Authentication { reason, info },
+        ErrorKind::PermissionDenied => PartnerError::PermissionDenied { reason, info },
+        ErrorKind::NotFound => PartnerError::NotFound { reason, info },
+        ErrorKind::Validation => PartnerError::Validation { reason, info },
+        ErrorKind::RateLimited => PartnerError::RateLimited { reason, info },
+        ErrorKind::Server => PartnerError::Server { reason, info },
+        ErrorKind::Timeout => PartnerError::Timeout { reason, info },
+        ErrorKind::Connection => PartnerError::Connection { reason, info },
+        ErrorKind::Decode => PartnerError::Decode { reason, info },
+        // `ErrorKind` is non-exhaustive: a kind added to the core lands here
+        // until it has its case (the test below fails until then).
+        _ => PartnerError::Unknown { reason, info },
+    }
+}
+
 impl From<CallError> for PartnerError {
     fn from(e: CallError) -> Self {
         match e {
-            CallError::Client(e) => {
-                let reason = e.to_string();
-                let info = ErrorInfo {
-                    kind: e.kind().as_str().to_string(),
-                    status: e.status(),
-                    trace_id: e.trace_id().map(str::to_string),
-                    developer_message: e.developer_message().map(str::to_string),
-                    details_json: e.details().map(|d| d.to_string()),
-                    body: e.body().map(str::to_string),
-                    retry_after_seconds: e.retry_after().map(|d| d.as_secs_f64()),
-                    attempts: e.attempts(),
-                };
-                match e.kind() {
-                    ErrorKind::InvalidInput => PartnerError::InvalidInput {
-                        reason,
-                        field: e.field().map(str::to_string),
-                    },
-                    ErrorKind::Authentication => PartnerError::Authentication { reason, info },
-                    ErrorKind::PermissionDenied => PartnerError::PermissionDenied { reason, info },
-                    ErrorKind::NotFound => PartnerError::NotFound { reason, info },
-                    ErrorKind::Validation => PartnerError::Validation { reason, info },
-                    ErrorKind::RateLimited => PartnerError::RateLimited { reason, info },
-                    ErrorKind::Server => PartnerError::Server { reason, info },
-                    ErrorKind::Timeout => PartnerError::Timeout { reason, info },
-                    ErrorKind::Connection => PartnerError::Connection { reason, info },
-                    _ => PartnerError::Decode { reason, info },
-                }
-            }
+            CallError::Client(e) => client_error(e),
             CallError::Verify(e) => PartnerError::Verification {
                 reason: e.to_string(),
                 kind: e.kind().as_str().to_string(),
@@ -108,7 +140,75 @@ impl From<CallError> for PartnerError {
     }
 }
 
-/// Anything the bindings' calls can fail with converts through `CallError`.
-pub(crate) fn err<E: Into<CallError>>(e: E) -> PartnerError {
-    PartnerError::from(e.into())
+impl From<partner_webhooks::Error> for PartnerError {
+    fn from(e: partner_webhooks::Error) -> Self {
+        CallError::from(e).into()
+    }
+}
+
+impl From<RuntimeError> for PartnerError {
+    fn from(e: RuntimeError) -> Self {
+        CallError::from(e).into()
+    }
+}
+
+impl From<partner_webhooks::VerifyError> for PartnerError {
+    fn from(e: partner_webhooks::VerifyError) -> Self {
+        CallError::from(e).into()
+    }
+}
+
+/// Runs `call` on the shared runtime and maps every way it can fail: the one
+/// helper behind every async method.
+pub(crate) async fn run<T, F>(call: F) -> Result<T, PartnerError>
+where
+    F: std::future::Future<Output = Result<T, partner_webhooks::Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    Ok(partner_webhooks_runtime::run(call).await??)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use partner_webhooks::Error;
+
+    #[test]
+    fn every_error_kind_has_its_own_case() {
+        for kind in ErrorKind::ALL {
+            let e = PartnerError::from(Error::other(kind, "x"));
+            assert_eq!(
+                e.kind_name(),
+                kind.as_str(),
+                "{kind} has no case of its own"
+            );
+        }
+    }
+
+    #[test]
+    fn the_cases_are_the_cores_kinds_and_unknown() {
+        let verify = partner_webhooks::WebhookVerifier::builder()
+            .secrets(["s"])
+            .build()
+            .unwrap()
+            .verify(Vec::<(&str, &str)>::new(), b"{}")
+            .unwrap_err();
+        let made = [
+            PartnerError::from(verify),
+            PartnerError::from(RuntimeError::Shutdown),
+            PartnerError::from(CallError::Cancelled),
+        ];
+        let mut names: Vec<&str> = ErrorKind::ALL
+            .iter()
+            .map(|k| PartnerError::from(Error::other(*k, "x")).kind_name())
+            .chain(made.iter().map(PartnerError::kind_name))
+            .collect();
+        assert_eq!(names, partner_webhooks_runtime::error_kinds());
+        names.push("Unknown");
+        assert_eq!(
+            names.len(),
+            14,
+            "a case of PartnerError is not covered here"
+        );
+    }
 }

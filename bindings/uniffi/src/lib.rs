@@ -15,7 +15,7 @@ mod sandbox;
 mod token_provider;
 
 pub use client::{
-    CallOptions, ClientConfig, Partner, PartnerClient, ResponseInfo, WebhookHeadersResult,
+    CallOptions, ClientSettings, Partner, PartnerClient, ResponseInfo, WebhookHeadersResult,
     WebhookUrl,
 };
 pub use error::{ErrorInfo, PartnerError};
@@ -31,16 +31,25 @@ pub fn runtime_thread_name() -> String {
     partner_webhooks_runtime::THREAD_NAME.to_string()
 }
 
-/// Test hook, not for applications: runs a future that panics on the shared
-/// runtime, the way a client call runs, and returns what the panic became
-/// (`PartnerError::Runtime`). Shows that a panic never crosses into Kotlin or
-/// Swift and that later calls still work.
+/// The SDK's surface as the core declares it (operations, settings, error
+/// kinds) as JSON, with Kotlin/Swift spellings: the parity tests check the
+/// generated bindings against it.
+#[uniffi::export]
+pub fn surface_json() -> String {
+    partner_webhooks_runtime::surface::describe(partner_webhooks::settings::Language::Kotlin)
+        .to_string()
+}
+
+/// Test hook, compiled with the `test-hooks` feature only (the build
+/// `make test-kotlin` uses; the jar's library never has it): runs a future
+/// that panics on the shared runtime, the way a client call runs, and returns
+/// what the panic became (`PartnerError::Runtime`). Shows that a panic never
+/// crosses into Kotlin or Swift and that later calls still work.
+#[cfg(feature = "test-hooks")]
 #[uniffi::export]
 pub async fn panic_in_runtime_for_tests() -> Result<(), PartnerError> {
     fn forced() {
         panic!("forced by the test hook")
     }
-    partner_webhooks_runtime::run(async { forced() })
-        .await
-        .map_err(error::err)
+    Ok(partner_webhooks_runtime::run(async { forced() }).await?)
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use partner_webhooks::{PartnerEvent, VerifyError, WebhookVerifier as CoreVerifier};
 
-use crate::error::{PartnerError, err};
+use crate::error::PartnerError;
 
 /// One request header.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -83,20 +83,15 @@ impl WebhookVerifier {
         if let Some(r) = require_signature {
             b = b.require_signature(r);
         }
-        Ok(Arc::new(WebhookVerifier {
-            inner: b.build().map_err(err)?,
-        }))
+        Ok(Arc::new(WebhookVerifier { inner: b.build()? }))
     }
 
     /// Verifies the request (headers, raw body) and returns the event.
     pub fn verify(&self, headers: Vec<Header>, body: Vec<u8>) -> Result<Event, PartnerError> {
-        let v = self
-            .inner
-            .verify(
-                headers.iter().map(|h| (h.name.as_str(), h.value.as_str())),
-                &body,
-            )
-            .map_err(err)?;
+        let v = self.inner.verify(
+            headers.iter().map(|h| (h.name.as_str(), h.value.as_str())),
+            &body,
+        )?;
         Ok(event(v.event(), v.signature_verified()))
     }
 
@@ -114,7 +109,8 @@ impl WebhookVerifier {
 /// Parses an event body without verifying it.
 #[uniffi::export]
 pub fn parse_event(body: Vec<u8>) -> Result<Event, PartnerError> {
-    let e = partner_webhooks::parse_event(&body).map_err(|e| err(VerifyError::from(e)))?;
+    let e = partner_webhooks::parse_event(&body)
+        .map_err(|e| PartnerError::from(VerifyError::from(e)))?;
     Ok(event(&e, false))
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use partner_webhooks::Error as CoreError;
 use partner_webhooks_sandbox::{Fault, RetryAfter, Sandbox as CoreSandbox, SandboxConfig};
 
-use crate::error::{PartnerError, err};
+use crate::error::PartnerError;
 
 /// A fault to inject (see the sandbox README).
 #[derive(Debug, Clone, uniffi::Record)]
@@ -57,7 +57,7 @@ impl Sandbox {
         guard
             .as_ref()
             .map(f)
-            .ok_or_else(|| err(CoreError::invalid_input("sandbox", "is stopped")))
+            .ok_or_else(|| PartnerError::from(CoreError::invalid_input("sandbox", "is stopped")))
     }
 }
 
@@ -66,10 +66,9 @@ impl Sandbox {
     /// Starts a sandbox on a free port.
     #[uniffi::constructor]
     pub fn start() -> Result<Arc<Self>, PartnerError> {
-        let sb = partner_webhooks_runtime::block_on(CoreSandbox::start(SandboxConfig::default()))
-            .map_err(err)?
+        let sb = partner_webhooks_runtime::block_on(CoreSandbox::start(SandboxConfig::default()))?
             .map_err(|e| {
-                err(CoreError::invalid_input(
+                PartnerError::from(CoreError::invalid_input(
                     "port",
                     format!("cannot listen ({e})"),
                 ))
@@ -108,7 +107,7 @@ impl Sandbox {
             body_bytes: fault.body_bytes,
         };
         self.with(|s| s.inject_fault(f))?
-            .map_err(|e| err(CoreError::invalid_input(e.field, e.rule)))
+            .map_err(|e| PartnerError::from(CoreError::invalid_input(e.field, e.rule)))
     }
 
     pub fn clear_faults(&self) -> Result<u32, PartnerError> {
@@ -133,14 +132,13 @@ impl Sandbox {
     #[uniffi::method(default(data_json = None))]
     pub fn emit(&self, event: String, data_json: Option<String>) -> Result<String, PartnerError> {
         let data = match data_json {
-            Some(j) => Some(
-                serde_json::from_str(&j)
-                    .map_err(|e| err(CoreError::invalid_input("data_json", e.to_string())))?,
-            ),
+            Some(j) => Some(serde_json::from_str(&j).map_err(|e| {
+                PartnerError::from(CoreError::invalid_input("data_json", e.to_string()))
+            })?),
             None => None,
         };
         self.with(|s| s.emit(&event, data))?
-            .map_err(|e| err(CoreError::invalid_input("event", e.to_string())))
+            .map_err(|e| PartnerError::from(CoreError::invalid_input("event", e.to_string())))
     }
 
     /// The delivery's status once it is no longer pending (or at the timeout).
@@ -160,9 +158,7 @@ impl Sandbox {
                     .map(|s| format!("{s:?}").to_lowercase())
                     .unwrap_or_else(|| "unknown".into()));
             }
-            partner_webhooks_runtime::run(tokio::time::sleep(Duration::from_millis(10)))
-                .await
-                .map_err(err)?;
+            partner_webhooks_runtime::run(tokio::time::sleep(Duration::from_millis(10))).await?;
         }
     }
 
@@ -170,7 +166,7 @@ impl Sandbox {
     pub fn stop(&self) -> Result<(), PartnerError> {
         let taken = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(sb) = taken {
-            partner_webhooks_runtime::block_on(sb.shutdown()).map_err(err)?;
+            partner_webhooks_runtime::block_on(sb.shutdown())?;
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread::Thread;
 
 use partner_webhooks_uniffi::{
-    CallOptions, ClientConfig, FaultSpec, Header, PartnerClient, PartnerError, Sandbox, Token,
+    CallOptions, ClientSettings, FaultSpec, Header, PartnerClient, PartnerError, Sandbox, Token,
     TokenProvider, WebhookVerifier, sign,
 };
 
@@ -38,10 +38,10 @@ fn foreign_block_on<F: Future>(fut: F) -> F::Output {
 fn client(sb: &Sandbox) -> Arc<PartnerClient> {
     let info = sb.info().unwrap();
     PartnerClient::new(
-        ClientConfig {
+        ClientSettings {
             api_key: Some(info.api_key),
             base_url: Some(info.base_url),
-            ..ClientConfig::default()
+            ..ClientSettings::default()
         },
         None,
     )
@@ -119,9 +119,9 @@ fn a_foreign_token_provider_is_used_and_its_refusal_is_typed() {
     let sb = Sandbox::start().unwrap();
     let info = sb.info().unwrap();
     let c = PartnerClient::new(
-        ClientConfig {
+        ClientSettings {
             base_url: Some(info.base_url),
-            ..ClientConfig::default()
+            ..ClientSettings::default()
         },
         Some(Arc::new(FixedToken("never-issued".into()))),
     )

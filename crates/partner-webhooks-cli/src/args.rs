@@ -36,6 +36,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<f64>,
 
+    /// Limit for one attempt in seconds (a hung attempt is retried within --timeout) [default: none]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub attempt_timeout: Option<f64>,
+
+    /// Limit for connecting in seconds [default: 10]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub connect_timeout: Option<f64>,
+
     /// Retries after the first attempt [env: PARTNER_API_MAX_RETRIES] [default: 2]
     #[arg(long, global = true, value_name = "N")]
     pub max_retries: Option<u32>,

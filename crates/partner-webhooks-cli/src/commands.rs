@@ -1,7 +1,8 @@
 //! What each command does.
 
+use partner_webhooks::config::seconds;
 use partner_webhooks::models::WebhookHeaders;
-use partner_webhooks::{ClientConfigBuilder, Error, PartnerClient};
+use partner_webhooks::{ClientConfigBuilder, ClientSettings, Error, PartnerClient};
 use partner_webhooks_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
@@ -91,19 +92,19 @@ fn client(cli: &Cli) -> Result<(PartnerClient, String), Error> {
             "required: pass --partner-id or set PARTNER_ID",
         )
     })?;
-    let mut builder = ClientConfigBuilder::from_env().user_agent_suffix("cli");
-    if let Some(url) = &cli.base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(key) = &cli.api_key {
-        builder = builder.api_key(key);
-    }
-    if let Some(secs) = cli.timeout {
-        builder = builder.timeout(partner_webhooks::config::seconds("timeout", secs)?);
-    }
-    if let Some(n) = cli.max_retries {
-        builder = builder.max_retries(n);
-    }
+    let secs = |field: &str, v: Option<f64>| v.map(|s| seconds(field, s)).transpose();
+    let settings = ClientSettings {
+        api_key: cli.api_key.clone(),
+        base_url: cli.base_url.clone(),
+        timeout: secs("timeout", cli.timeout)?,
+        attempt_timeout: secs("attempt_timeout", cli.attempt_timeout)?,
+        connect_timeout: secs("connect_timeout", cli.connect_timeout)?,
+        max_retries: cli.max_retries,
+        ..ClientSettings::default()
+    };
+    let builder = ClientConfigBuilder::from_env()
+        .settings(settings)
+        .user_agent_suffix("cli");
     Ok((PartnerClient::new(builder.build()?)?, partner_id))
 }
 

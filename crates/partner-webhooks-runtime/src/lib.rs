@@ -26,6 +26,10 @@ use std::sync::OnceLock;
 
 use tokio::runtime::{Builder, Runtime};
 
+mod errors;
+pub mod surface;
+pub use errors::{CallError, ERROR_CLASSES, ErrorClass, error_kinds};
+
 /// Name given to every worker thread of the shared runtime.
 pub const THREAD_NAME: &str = "partner-webhooks-rt";
 
@@ -63,50 +67,6 @@ pub enum RuntimeError {
     /// The operating system refused to start the runtime's threads.
     #[error("could not start the partner-webhooks runtime: {0}")]
     Start(String),
-}
-
-/// Every way a binding call can end badly: what each binding's one error
-/// mapping (`error.rs`) turns into its language's exceptions.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CallError {
-    /// From the client: HTTP status, validation, authentication, transport.
-    Client(partner_webhooks::Error),
-    /// From this runtime: forked child, nested blocking call, contained panic.
-    Runtime(RuntimeError),
-    /// From the webhook verifier.
-    Verify(partner_webhooks::VerifyError),
-    /// The caller cancelled the call (an AbortSignal, a cancelled coroutine).
-    Cancelled,
-}
-
-impl From<partner_webhooks::Error> for CallError {
-    fn from(e: partner_webhooks::Error) -> Self {
-        CallError::Client(e)
-    }
-}
-
-impl From<RuntimeError> for CallError {
-    fn from(e: RuntimeError) -> Self {
-        CallError::Runtime(e)
-    }
-}
-
-impl From<partner_webhooks::VerifyError> for CallError {
-    fn from(e: partner_webhooks::VerifyError) -> Self {
-        CallError::Verify(e)
-    }
-}
-
-impl std::fmt::Display for CallError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CallError::Client(e) => e.fmt(f),
-            CallError::Runtime(e) => e.fmt(f),
-            CallError::Verify(e) => e.fmt(f),
-            CallError::Cancelled => f.write_str("the call was cancelled"),
-        }
-    }
 }
 
 struct Shared {

@@ -19,6 +19,8 @@
 //! ```
 #![warn(missing_docs)]
 
+use partner_webhooks::operations::Operation;
+
 mod config;
 mod delivery;
 mod faults;
@@ -39,11 +41,16 @@ pub use state::{EmitError, Stats};
 /// (the same value as `meta.360dialog_trace_id` in error bodies).
 pub const TRACE_ID_HEADER: &str = "x-360dialog-trace-id";
 
-/// Route names usable in faults and stats.
-pub const ROUTES: &[&str] = &[
-    "get_webhook_url",
-    "set_webhook_url",
-    "get_webhook_headers",
-    "set_webhook_headers",
-    "token",
-];
+/// Route names usable in faults and stats: the names of the operations of the
+/// core's table (`partner_webhooks::operations`), which are also its routes.
+pub const ROUTES: &[&str] = &ROUTE_NAMES;
+
+const ROUTE_NAMES: [&str; Operation::ALL.len()] = {
+    let mut names = [""; Operation::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Operation::ALL[i].spec().name;
+        i += 1;
+    }
+    names
+};

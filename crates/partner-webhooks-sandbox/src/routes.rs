@@ -9,9 +9,11 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State as Extract};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use axum::routing::{delete, get, post};
+use axum::routing::{MethodFilter, delete, get, on, post};
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
+
+use partner_webhooks::operations::{Auth, HttpMethod, Operation};
 
 use crate::TRACE_ID_HEADER;
 use crate::faults::{Fault, RetryAfter};
@@ -19,17 +21,45 @@ use crate::state::{Access, EmitError, State};
 
 type Shared = Arc<State>;
 
+/// The sandbox's implementation of each operation of the core's table. The
+/// match is exhaustive: an operation added to the table does not compile
+/// until the sandbox implements it.
+fn behaviour(op: Operation) -> Behaviour {
+    match op {
+        Operation::GetWebhookUrl => get_url,
+        Operation::SetWebhookUrl => set_url,
+        Operation::GetWebhookHeaders => get_headers,
+        Operation::SetWebhookHeaders => set_headers,
+        Operation::Token => token,
+    }
+}
+
+fn method_filter(method: HttpMethod) -> MethodFilter {
+    match method {
+        HttpMethod::Get => MethodFilter::GET,
+        HttpMethod::Post => MethodFilter::POST,
+        HttpMethod::Put => MethodFilter::PUT,
+        HttpMethod::Patch => MethodFilter::PATCH,
+        HttpMethod::Delete => MethodFilter::DELETE,
+    }
+}
+
 pub(crate) fn router(state: Shared) -> Router {
-    Router::new()
-        .route("/api/v2/token", post(token))
-        .route(
-            "/api/v2/partners/{partner_id}/webhook_url",
-            get(get_url).post(set_url),
-        )
-        .route(
-            "/api/v2/partners/{partner_id}/webhook_headers",
-            get(get_headers).post(set_headers),
-        )
+    // One route per operation of the table, at its method and path template.
+    let mut router = Router::new();
+    for &op in Operation::ALL {
+        let spec = op.spec();
+        router = router.route(
+            spec.path,
+            on(
+                method_filter(spec.method),
+                move |state: Extract<Shared>, headers: HeaderMap, path, body: Bytes| {
+                    operation(op, state, headers, path, body)
+                },
+            ),
+        );
+    }
+    router
         .route(
             "/_sandbox/faults",
             post(add_fault).get(list_faults).delete(clear_faults),
@@ -216,21 +246,27 @@ fn credentials(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
     (api_key, bearer)
 }
 
-/// What a partner operation does once faults and access are dealt with.
-type Operation = fn(&State, &str, Option<&Bytes>, &str) -> Response;
+/// What an operation does once faults (and, for operations with the
+/// client's credentials, access to the partner) are dealt with: state, the
+/// partner id (empty for operations without one), the body, the trace id.
+type Behaviour = fn(&State, &str, &Bytes, &str) -> Response;
 
-/// Runs the steps every partner operation shares: fault, path, auth, access.
-async fn partner_operation(
-    state: Shared,
-    route: &'static str,
+/// Runs the steps every operation shares (fault, then path and access when it
+/// authenticates as the client), then its behaviour.
+async fn operation(
+    op: Operation,
+    Extract(state): Extract<Shared>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    body: Option<Bytes>,
-    op: Operation,
+    body: Bytes,
 ) -> Response {
+    let spec = op.spec();
     let trace_id = new_trace_id();
-    if let Some(r) = apply_fault(&state, route, &trace_id).await {
+    if let Some(r) = apply_fault(&state, spec.name, &trace_id).await {
         return r;
+    }
+    if spec.auth == Auth::Unauthenticated {
+        return behaviour(op)(&state, "", &body, &trace_id);
     }
     let Ok(Path(partner_id)) = path else {
         return meta_error(StatusCode::NOT_FOUND, "Not found", &trace_id, None);
@@ -252,149 +288,87 @@ async fn partner_operation(
         Access::NoSuchPartner => {
             meta_error(StatusCode::NOT_FOUND, "Partner not found", &trace_id, None)
         }
-        Access::Allowed => op(&state, &partner_id, body.as_ref(), &trace_id),
+        Access::Allowed => behaviour(op)(&state, &partner_id, &body, &trace_id),
     }
 }
 
-async fn get_url(
-    Extract(state): Extract<Shared>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    partner_operation(
-        state,
-        "get_webhook_url",
-        headers,
-        path,
-        None,
-        |st, id, _, trace| {
-            let url = st.with_partner(id, |p| p.webhook_url.clone()).flatten();
-            let body = match url {
-                Some(u) => json!({ "webhook_url": u }),
-                None => json!({}),
-            };
-            json_response(StatusCode::OK, &body, trace)
-        },
-    )
-    .await
+fn get_url(st: &State, id: &str, _: &Bytes, trace: &str) -> Response {
+    let url = st.with_partner(id, |p| p.webhook_url.clone()).flatten();
+    let body = match url {
+        Some(u) => json!({ "webhook_url": u }),
+        None => json!({}),
+    };
+    json_response(StatusCode::OK, &body, trace)
 }
 
-async fn set_url(
-    Extract(state): Extract<Shared>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> Response {
-    partner_operation(
-        state,
-        "set_webhook_url",
-        headers,
-        path,
-        Some(body),
-        |st, id, body, trace| {
-            let url = match single_field(body, "webhook_url") {
-                Ok(Value::String(s)) => s,
-                Ok(_) => return wrong_payload(trace, "webhook_url", "Not a valid string."),
-                Err((field, reason)) => return wrong_payload(trace, &field, reason),
-            };
-            if !is_valid_webhook_url(&url) {
-                return wrong_payload(trace, "webhook_url", "Not a valid URL.");
-            }
-            let out = st.with_partner(id, |p| {
-                p.webhook_url = Some(url);
-                p.partner_out()
-            });
-            json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
-        },
-    )
-    .await
-}
-
-async fn get_headers(
-    Extract(state): Extract<Shared>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    partner_operation(
-        state,
-        "get_webhook_headers",
-        headers,
-        path,
-        None,
-        |st, id, _, trace| {
-            let h = st
-                .with_partner(id, |p| p.webhook_headers.clone())
-                .unwrap_or_default();
-            json_response(StatusCode::OK, &json!({ "webhook_headers": h }), trace)
-        },
-    )
-    .await
-}
-
-async fn set_headers(
-    Extract(state): Extract<Shared>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> Response {
-    partner_operation(
-        state,
-        "set_webhook_headers",
-        headers,
-        path,
-        Some(body),
-        |st, id, body, trace| {
-            let map = match single_field(body, "webhook_headers") {
-                Ok(Value::Object(m)) => m,
-                Ok(_) => {
-                    return wrong_payload(trace, "webhook_headers", "Not a valid mapping type.");
-                }
-                Err((field, reason)) => return wrong_payload(trace, &field, reason),
-            };
-            for (name, value) in &map {
-                let bad_name = name.is_empty() || !name.bytes().all(is_tchar);
-                let bad_value = value
-                    .as_str()
-                    .is_some_and(|v| v.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0));
-                if bad_name || bad_value {
-                    let reason = if bad_name {
-                        "Not a valid header name."
-                    } else {
-                        "Not a valid header value."
-                    };
-                    return meta_error(
-                        StatusCode::BAD_REQUEST,
-                        "Wrong payload",
-                        trace,
-                        Some(json!({ "webhook_headers": { name: [reason] } })),
-                    );
-                }
-            }
-            let out = st.with_partner(id, |p| {
-                p.webhook_headers = map;
-                let mut out = p.partner_out();
-                out["webhook_headers"] = Value::Object(p.webhook_headers.clone());
-                out
-            });
-            json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
-        },
-    )
-    .await
-}
-
-async fn token(Extract(state): Extract<Shared>, body: Bytes) -> Response {
-    let trace_id = new_trace_id();
-    if let Some(r) = apply_fault(&state, "token", &trace_id).await {
-        return r;
+fn set_url(st: &State, id: &str, body: &Bytes, trace: &str) -> Response {
+    let url = match single_field(Some(body), "webhook_url") {
+        Ok(Value::String(s)) => s,
+        Ok(_) => return wrong_payload(trace, "webhook_url", "Not a valid string."),
+        Err((field, reason)) => return wrong_payload(trace, &field, reason),
+    };
+    if !is_valid_webhook_url(&url) {
+        return wrong_payload(trace, "webhook_url", "Not a valid URL.");
     }
-    let fields = match object_body(Some(&body), &["username", "password"]) {
+    let out = st.with_partner(id, |p| {
+        p.webhook_url = Some(url);
+        p.partner_out()
+    });
+    json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
+}
+
+fn get_headers(st: &State, id: &str, _: &Bytes, trace: &str) -> Response {
+    let h = st
+        .with_partner(id, |p| p.webhook_headers.clone())
+        .unwrap_or_default();
+    json_response(StatusCode::OK, &json!({ "webhook_headers": h }), trace)
+}
+
+fn set_headers(st: &State, id: &str, body: &Bytes, trace: &str) -> Response {
+    let map = match single_field(Some(body), "webhook_headers") {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => {
+            return wrong_payload(trace, "webhook_headers", "Not a valid mapping type.");
+        }
+        Err((field, reason)) => return wrong_payload(trace, &field, reason),
+    };
+    for (name, value) in &map {
+        let bad_name = name.is_empty() || !name.bytes().all(is_tchar);
+        let bad_value = value
+            .as_str()
+            .is_some_and(|v| v.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0));
+        if bad_name || bad_value {
+            let reason = if bad_name {
+                "Not a valid header name."
+            } else {
+                "Not a valid header value."
+            };
+            return meta_error(
+                StatusCode::BAD_REQUEST,
+                "Wrong payload",
+                trace,
+                Some(json!({ "webhook_headers": { name: [reason] } })),
+            );
+        }
+    }
+    let out = st.with_partner(id, |p| {
+        p.webhook_headers = map;
+        let mut out = p.partner_out();
+        out["webhook_headers"] = Value::Object(p.webhook_headers.clone());
+        out
+    });
+    json_response(StatusCode::OK, &out.unwrap_or_default(), trace)
+}
+
+fn token(state: &State, _: &str, body: &Bytes, trace_id: &str) -> Response {
+    let fields = match object_body(Some(body), &["username", "password"]) {
         Ok(f) => f,
-        Err((field, reason)) => return wrong_payload(&trace_id, &field, reason),
+        Err((field, reason)) => return wrong_payload(trace_id, &field, reason),
     };
     let field = |name: &str| fields.get(name).and_then(Value::as_str);
     for name in ["username", "password"] {
         if field(name).is_none() {
-            return wrong_payload(&trace_id, name, "Missing data for required field.");
+            return wrong_payload(trace_id, name, "Missing data for required field.");
         }
     }
     let cfg = &state.config;
@@ -404,7 +378,7 @@ async fn token(Extract(state): Extract<Shared>, body: Bytes) -> Response {
         return meta_error(
             StatusCode::UNAUTHORIZED,
             "Invalid username or password",
-            &trace_id,
+            trace_id,
             None,
         );
     }
@@ -415,7 +389,7 @@ async fn token(Extract(state): Extract<Shared>, body: Bytes) -> Response {
         "expires_in": cfg.token_ttl.as_secs(),
         "refresh_token": crate::config::random_secret("sbxref_", 16),
     });
-    json_response(StatusCode::OK, &body, &trace_id)
+    json_response(StatusCode::OK, &body, trace_id)
 }
 
 /// Why a body was refused: the field to name in `details` and the reason.

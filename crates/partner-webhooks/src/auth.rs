@@ -302,6 +302,49 @@ impl Authenticator {
     }
 }
 
+/// The token exchange: `POST /api/v2/token` through the same transport as
+/// every other call (so it gets the client's timeouts and retries), without
+/// an auth header, checked before the token is cached.
+#[async_trait]
+impl PasswordExchange for crate::transport::Transport {
+    async fn exchange(
+        &self,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<AccessToken, Error> {
+        use crate::requests::RequestBody;
+        let spec = crate::operations::Operation::Token.spec();
+        let url = self.url(spec, &[])?;
+        let body = crate::models::TokenIn {
+            username: username.to_string(),
+            password: password.clone(),
+        }
+        .encode()?;
+        let answer: crate::Response<crate::models::TokenOut> =
+            Box::pin(self.execute(spec, url, body, crate::RequestOptions::default())).await?;
+        let token = answer.into_inner();
+        if token.access_token.is_empty() {
+            return Err(Error::other(
+                ErrorKind::Decode,
+                "the token response has an empty access_token",
+            ));
+        }
+        if let Some(kind) = token.token_type.as_deref() {
+            if !kind.eq_ignore_ascii_case("bearer") {
+                return Err(Error::other(
+                    ErrorKind::Decode,
+                    format!("the token response has token_type {kind:?}, expected Bearer"),
+                ));
+            }
+        }
+        let mut t = AccessToken::new(token.access_token);
+        if let Some(secs) = token.expires_in.filter(|s| s.is_finite() && *s > 0.0) {
+            t = t.expires_in(Duration::from_secs_f64(secs.min(1e9)));
+        }
+        Ok(t)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

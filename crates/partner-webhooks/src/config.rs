@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::Error;
 use crate::auth::{Credentials, TokenProvider};
+use crate::settings::ClientSettings;
 
 /// Production base URL of the Partner API.
 pub const DEFAULT_BASE_URL: &str = "https://hub.360dialog.io";
@@ -178,6 +179,60 @@ impl ClientConfig {
     }
 }
 
+/// The resolved configuration without secrets, keyed by the setting names of
+/// [`CLIENT_SETTINGS`](crate::settings::CLIENT_SETTINGS): what each binding
+/// shows for introspection (durations in seconds, credentials by kind only).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConfigSummary {
+    /// The base URL, without the trailing slash.
+    pub base_url: String,
+    /// `api_key`, `bearer_token`, `password` or `token_provider`.
+    pub auth: &'static str,
+    /// Seconds for a whole call.
+    pub timeout: f64,
+    /// Seconds per attempt, if limited.
+    pub attempt_timeout: Option<f64>,
+    /// Seconds to connect.
+    pub connect_timeout: f64,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Requests on the wire at once.
+    pub max_connections: usize,
+    /// Whether plain http is allowed to non-loopback hosts.
+    pub allow_insecure_http: bool,
+    /// The `User-Agent` sent.
+    pub user_agent: String,
+}
+
+impl ClientConfig {
+    /// [`ConfigSummary`] of this configuration.
+    ///
+    /// ```
+    /// let c = partner_webhooks::ClientConfig::builder().api_key("secret-k").build().unwrap();
+    /// let s = c.summary();
+    /// assert_eq!((s.auth, s.timeout, s.max_retries), ("api_key", 30.0, 2));
+    /// assert!(!format!("{s:?}").contains("secret-k"));
+    /// ```
+    pub fn summary(&self) -> ConfigSummary {
+        ConfigSummary {
+            base_url: self.base_url_str().to_string(),
+            auth: match &self.credentials {
+                Credentials::ApiKey(_) => "api_key",
+                Credentials::BearerToken(_) => "bearer_token",
+                Credentials::Password { .. } => "password",
+                Credentials::Provider(_) => "token_provider",
+            },
+            timeout: self.timeout.as_secs_f64(),
+            attempt_timeout: self.attempt_timeout.map(|d| d.as_secs_f64()),
+            connect_timeout: self.connect_timeout.as_secs_f64(),
+            max_retries: self.max_retries,
+            max_connections: self.max_connections,
+            allow_insecure_http: self.allow_insecure_http,
+            user_agent: self.user_agent.clone(),
+        }
+    }
+}
+
 impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientConfig")
@@ -212,7 +267,9 @@ fn read_env(name: &str) -> Option<String> {
 /// Builder for [`ClientConfig`]. Settings are checked in [`build`](Self::build).
 ///
 /// Give exactly one kind of credentials: an API key (preferred), a bearer
-/// token, a username and password, or a [`TokenProvider`].
+/// token, a username and password, or a [`TokenProvider`]. The builder fills a
+/// [`ClientSettings`] (the language bindings fill one directly), plus the
+/// Rust-only back-off and the binding's `User-Agent` suffix.
 ///
 /// ```
 /// use partner_webhooks::ClientConfig;
@@ -221,19 +278,8 @@ fn read_env(name: &str) -> Option<String> {
 /// ```
 #[derive(Default, Clone)]
 pub struct ClientConfigBuilder {
-    base_url: Option<String>,
-    api_key: Option<SecretString>,
-    bearer_token: Option<SecretString>,
-    username: Option<String>,
-    password: Option<SecretString>,
-    token_provider: Option<Arc<dyn TokenProvider>>,
-    timeout: Option<Duration>,
-    attempt_timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    max_retries: Option<u32>,
-    max_connections: Option<usize>,
+    settings: ClientSettings,
     backoff: Option<Backoff>,
-    allow_insecure_http: bool,
     user_agent_suffix: Option<String>,
     env: EnvValues,
 }
@@ -241,15 +287,8 @@ pub struct ClientConfigBuilder {
 impl fmt::Debug for ClientConfigBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientConfigBuilder")
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| crate::REDACTED))
-            .field(
-                "bearer_token",
-                &self.bearer_token.as_ref().map(|_| crate::REDACTED),
-            )
-            .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| crate::REDACTED))
-            .field("token_provider", &self.token_provider.is_some())
+            .field("settings", &self.settings)
+            .field("backoff", &self.backoff)
             .finish_non_exhaustive()
     }
 }
@@ -269,22 +308,38 @@ impl ClientConfigBuilder {
         }
     }
 
+    /// Replaces every setting with `settings` (what the bindings and the CLI
+    /// fill); back-off and `User-Agent` suffix are kept.
+    ///
+    /// ```
+    /// use partner_webhooks::{ClientConfigBuilder, ClientSettings};
+    /// let c = ClientConfigBuilder::default()
+    ///     .settings(ClientSettings { api_key: Some("k".into()), max_connections: Some(4), ..Default::default() })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(c.max_connections(), 4);
+    /// ```
+    pub fn settings(mut self, settings: ClientSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
     /// Base URL, e.g. `https://hub.360dialog.io` or a sandbox's `http://127.0.0.1:PORT`.
     /// A trailing `/api/v2` is accepted and not doubled.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.settings.base_url = Some(url.into());
         self
     }
 
     /// Authenticate with `X-API-Key` (preferred by 360dialog).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(SecretString::from(key.into()));
+        self.settings.api_key = Some(key.into());
         self
     }
 
     /// Authenticate with a fixed `Authorization: Bearer` token.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(SecretString::from(token.into()));
+        self.settings.bearer_token = Some(token.into());
         self
     }
 
@@ -295,51 +350,51 @@ impl ClientConfigBuilder {
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> Self {
-        self.username = Some(username.into());
-        self.password = Some(SecretString::from(password.into()));
+        self.settings.username = Some(username.into());
+        self.settings.password = Some(password.into());
         self
     }
 
     /// Set the username alone (for bindings that take it separately).
     pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
+        self.settings.username = Some(username.into());
         self
     }
 
     /// Set the password alone (for bindings that take it separately).
     pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(SecretString::from(password.into()));
+        self.settings.password = Some(password.into());
         self
     }
 
     /// Authenticate with bearer tokens from your own code (see [`TokenProvider`]).
     pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
-        self.token_provider = Some(provider);
+        self.settings.token_provider = Some(provider);
         self
     }
 
     /// Budget for one whole call, retries and back-off included (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.settings.timeout = Some(timeout);
         self
     }
 
     /// Limit for a single attempt (default: none, an attempt may use the rest
     /// of the call's budget). Set it to retry attempts that hang.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(timeout);
+        self.settings.attempt_timeout = Some(timeout);
         self
     }
 
     /// Limit for establishing a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.settings.connect_timeout = Some(timeout);
         self
     }
 
     /// Retries after the first attempt (default 2, at most 10).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = Some(retries);
+        self.settings.max_retries = Some(retries);
         self
     }
 
@@ -353,12 +408,12 @@ impl ClientConfigBuilder {
     /// assert_eq!(c.max_connections(), 8);
     /// ```
     pub fn max_connections(mut self, n: usize) -> Self {
-        self.max_connections = Some(n);
+        self.settings.max_connections = Some(u32::try_from(n).unwrap_or(u32::MAX));
         self
     }
 
     /// Back-off between retries (default 0.5 s doubling to 8 s, jittered;
-    /// `Retry-After` honoured up to 60 s).
+    /// `Retry-After` honoured up to 60 s). Rust only: the bindings use the default.
     pub fn backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = Some(backoff);
         self
@@ -367,7 +422,7 @@ impl ClientConfigBuilder {
     /// Allow plain `http://` base URLs on non-loopback hosts (never needed for
     /// 360dialog; for test rigs only).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.settings.allow_insecure_http = Some(allow);
         self
     }
 
@@ -379,33 +434,47 @@ impl ClientConfigBuilder {
 
     /// Checks everything and returns the configuration.
     pub fn build(self) -> Result<ClientConfig, Error> {
+        let ClientSettings {
+            api_key,
+            bearer_token,
+            username,
+            password,
+            token_provider,
+            base_url,
+            timeout,
+            attempt_timeout,
+            connect_timeout,
+            max_retries,
+            max_connections,
+            allow_insecure_http,
+        } = self.settings;
+        let allow_insecure_http = allow_insecure_http.unwrap_or(false);
         let base_url = parse_base_url(
-            self.base_url
+            base_url
                 .as_deref()
                 .or(self.env.base_url.as_deref())
                 .unwrap_or(DEFAULT_BASE_URL),
-            if self.base_url.is_some() {
+            if base_url.is_some() {
                 "base_url"
             } else {
                 ENV_BASE_URL
             },
-            self.allow_insecure_http,
+            allow_insecure_http,
         )?;
 
-        let timeout = match (self.timeout, &self.env.timeout) {
+        let timeout = match (timeout, &self.env.timeout) {
             (Some(t), _) => check_duration("timeout", t)?,
             (None, Some(raw)) => check_duration(ENV_TIMEOUT, parse_seconds(ENV_TIMEOUT, raw)?)?,
             (None, None) => DEFAULT_TIMEOUT,
         };
-        let attempt_timeout = self
-            .attempt_timeout
+        let attempt_timeout = attempt_timeout
             .map(|t| check_duration("attempt_timeout", t))
             .transpose()?;
-        let connect_timeout = match self.connect_timeout {
+        let connect_timeout = match connect_timeout {
             Some(t) => check_duration("connect_timeout", t)?,
             None => DEFAULT_CONNECT_TIMEOUT,
         };
-        let max_retries = match (self.max_retries, &self.env.max_retries) {
+        let max_retries = match (max_retries, &self.env.max_retries) {
             (Some(n), _) => check_retries("max_retries", n)?,
             (None, Some(raw)) => {
                 let n = raw.trim().parse::<u32>().map_err(|_| {
@@ -418,7 +487,7 @@ impl ClientConfigBuilder {
             }
             (None, None) => DEFAULT_MAX_RETRIES,
         };
-        let max_connections = self.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS);
+        let max_connections = max_connections.map_or(DEFAULT_MAX_CONNECTIONS, |n| n as usize);
         if !(1..=MAX_MAX_CONNECTIONS).contains(&max_connections) {
             return Err(Error::invalid_input(
                 "max_connections",
@@ -434,11 +503,11 @@ impl ClientConfigBuilder {
         }
 
         let credentials = resolve_credentials(
-            self.api_key,
-            self.bearer_token,
-            self.username,
-            self.password,
-            self.token_provider,
+            api_key.map(SecretString::from),
+            bearer_token.map(SecretString::from),
+            username,
+            password.map(SecretString::from),
+            token_provider,
             self.env.api_key,
         )?;
 
@@ -462,7 +531,7 @@ impl ClientConfigBuilder {
             max_retries,
             max_connections,
             backoff,
-            allow_insecure_http: self.allow_insecure_http,
+            allow_insecure_http,
             user_agent,
         })
     }
@@ -583,6 +652,27 @@ pub fn seconds(field: &str, secs: f64) -> Result<Duration, Error> {
         ));
     }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// A duration given in milliseconds by a caller (the Node binding): finite,
+/// greater than 0, at most a day; otherwise `InvalidInput` naming `field`, in
+/// milliseconds.
+///
+/// ```
+/// use std::time::Duration;
+/// use partner_webhooks::config::millis;
+/// assert_eq!(millis("timeoutMs", 1500.0).unwrap(), Duration::from_millis(1500));
+/// let e = millis("timeoutMs", -5.0).unwrap_err();
+/// assert_eq!(e.to_string(), "InvalidInput: timeoutMs: must be a number of milliseconds greater than 0 (at most 86400000)");
+/// ```
+pub fn millis(field: &str, ms: f64) -> Result<Duration, Error> {
+    if !ms.is_finite() || ms <= 0.0 || ms > 86_400_000.0 {
+        return Err(Error::invalid_input(
+            field.to_string(),
+            "must be a number of milliseconds greater than 0 (at most 86400000)",
+        ));
+    }
+    Ok(Duration::from_secs_f64(ms / 1000.0))
 }
 
 fn check_duration(field: &str, d: Duration) -> Result<Duration, Error> {
@@ -750,6 +840,23 @@ mod tests {
             .build()
             .unwrap_err();
         assert_eq!(e.message(), "must be at most 10 (got 11)");
+    }
+
+    #[test]
+    fn summary_names_every_setting() {
+        let c = ClientConfig::builder()
+            .username_password("u", "pw")
+            .attempt_timeout(Duration::from_millis(1500))
+            .build()
+            .unwrap();
+        let s = serde_json::to_value(c.summary()).unwrap();
+        assert_eq!(s["auth"], "password");
+        assert_eq!(s["attempt_timeout"], 1.5);
+        assert_eq!(s["max_connections"], 100);
+        for spec in crate::settings::CLIENT_SETTINGS {
+            let key = spec.summary_key();
+            assert!(s.get(key).is_some(), "{key} missing from {s}");
+        }
     }
 
     #[test]

@@ -387,6 +387,37 @@ fn value_to_string(v: Value) -> Option<String> {
     }
 }
 
+/// `TokenIn`: body of `POST /api/v2/token` (a Partner Hub user). `Debug` hides the password.
+///
+/// ```
+/// use partner_webhooks::models::TokenIn;
+/// let t = TokenIn { username: "me@example.com".into(), password: "pw".to_string().into() };
+/// assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"username":"me@example.com","password":"pw"}"#);
+/// assert!(!format!("{t:?}").contains("pw\""));
+/// ```
+#[derive(Clone, Serialize)]
+pub struct TokenIn {
+    /// The user's e-mail address.
+    pub username: String,
+    /// The user's password.
+    #[serde(serialize_with = "expose")]
+    pub password: secrecy::SecretString,
+}
+
+fn expose<S: serde::Serializer>(s: &secrecy::SecretString, ser: S) -> Result<S::Ok, S::Error> {
+    use secrecy::ExposeSecret;
+    ser.serialize_str(s.expose_secret())
+}
+
+impl fmt::Debug for TokenIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenIn")
+            .field("username", &self.username)
+            .field("password", &crate::REDACTED)
+            .finish()
+    }
+}
+
 /// Answer of `POST /api/v2/token`.
 #[derive(Clone, Default, PartialEq, Deserialize)]
 pub struct TokenOut {

@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 
+use crate::ErrorKind;
 use crate::config::Backoff;
 
 /// Whether an HTTP status is worth another attempt: 408, 429 and every 5xx.
@@ -16,6 +17,49 @@ use crate::config::Backoff;
 /// ```
 pub fn is_retryable_status(status: u16) -> bool {
     status == 408 || status == 429 || (500..=599).contains(&status)
+}
+
+/// Whether the server can have acted on a request that failed this way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Certainly not: the connection was never made, or the server answered
+    /// that it did not process the request (408, 429).
+    NotProcessed,
+    /// Perhaps: the request was sent and then the answer timed out, broke off,
+    /// or was a 5xx.
+    Ambiguous,
+}
+
+impl Outcome {
+    /// How an HTTP status leaves a request.
+    ///
+    /// ```
+    /// use partner_webhooks::retry::Outcome;
+    /// assert_eq!(Outcome::of_status(429), Outcome::NotProcessed);
+    /// assert_eq!(Outcome::of_status(503), Outcome::Ambiguous);
+    /// ```
+    pub fn of_status(status: u16) -> Outcome {
+        match status {
+            408 | 429 => Outcome::NotProcessed,
+            _ => Outcome::Ambiguous,
+        }
+    }
+}
+
+/// The retry decision for one failed attempt: a retryable kind of error, and
+/// either an idempotent operation or a failure after which the server
+/// certainly did nothing. (Whether retries and time are left is the caller's.)
+///
+/// ```
+/// use partner_webhooks::ErrorKind;
+/// use partner_webhooks::retry::{Outcome, should_retry};
+/// assert!(should_retry(ErrorKind::Server, Outcome::Ambiguous, true));
+/// assert!(!should_retry(ErrorKind::Server, Outcome::Ambiguous, false));
+/// assert!(should_retry(ErrorKind::RateLimited, Outcome::NotProcessed, false));
+/// assert!(!should_retry(ErrorKind::NotFound, Outcome::NotProcessed, true));
+/// ```
+pub fn should_retry(kind: ErrorKind, outcome: Outcome, idempotent: bool) -> bool {
+    kind.is_retryable() && (idempotent || outcome == Outcome::NotProcessed)
 }
 
 /// Parses a `Retry-After` value: delay-seconds or an HTTP date (a date in the
@@ -117,6 +161,30 @@ mod tests {
                 *d >= Duration::from_millis(400) && *d <= Duration::from_millis(800),
                 "{delays:?}"
             );
+        }
+    }
+
+    #[test]
+    fn non_idempotent_operations_retry_only_when_nothing_happened() {
+        for kind in ErrorKind::ALL {
+            for outcome in [Outcome::NotProcessed, Outcome::Ambiguous] {
+                assert_eq!(
+                    should_retry(kind, outcome, true),
+                    kind.is_retryable(),
+                    "{kind} {outcome:?}"
+                );
+                assert_eq!(
+                    should_retry(kind, outcome, false),
+                    kind.is_retryable() && outcome == Outcome::NotProcessed,
+                    "{kind} {outcome:?}"
+                );
+            }
+        }
+        for status in [408, 429] {
+            assert_eq!(Outcome::of_status(status), Outcome::NotProcessed);
+        }
+        for status in [500, 502, 503, 504] {
+            assert_eq!(Outcome::of_status(status), Outcome::Ambiguous);
         }
     }
 

@@ -54,32 +54,45 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// assert!(partner_id_segment("..").is_err());
 /// ```
 pub fn partner_id_segment(partner_id: &str) -> Result<String, Error> {
-    const FIELD: &str = "partner_id";
-    if partner_id.is_empty() {
-        return Err(Error::invalid_input(FIELD, "must not be empty"));
+    path_segment("partner_id", partner_id)
+}
+
+/// Checks the value of the path parameter `field` and returns it
+/// percent-encoded as exactly one path segment: non-empty, bounded, no
+/// control characters, not `.` or `..`, everything but RFC 3986 unreserved
+/// characters encoded, so that no value can change the request's path.
+///
+/// ```
+/// use partner_webhooks::validate::path_segment;
+/// assert_eq!(path_segment("partner_id", "a/b").unwrap(), "a%2Fb");
+/// assert_eq!(path_segment("partner_id", " ").unwrap_err().field(), Some("partner_id"));
+/// ```
+pub fn path_segment(field: &str, value: &str) -> Result<String, Error> {
+    if value.is_empty() {
+        return Err(Error::invalid_input(field, "must not be empty"));
     }
-    if partner_id.trim().is_empty() {
-        return Err(Error::invalid_input(FIELD, "must not be only whitespace"));
+    if value.trim().is_empty() {
+        return Err(Error::invalid_input(field, "must not be only whitespace"));
     }
-    if partner_id.len() > MAX_PARTNER_ID_LEN {
+    if value.len() > MAX_PARTNER_ID_LEN {
         return Err(Error::invalid_input(
-            FIELD,
+            field,
             format!(
                 "must be at most {MAX_PARTNER_ID_LEN} bytes (got {})",
-                partner_id.len()
+                value.len()
             ),
         ));
     }
-    if partner_id.chars().any(char::is_control) {
+    if value.chars().any(char::is_control) {
         return Err(Error::invalid_input(
-            FIELD,
+            field,
             "must not contain control characters",
         ));
     }
-    if partner_id == "." || partner_id == ".." {
-        return Err(Error::invalid_input(FIELD, "must not be '.' or '..'"));
+    if value == "." || value == ".." {
+        return Err(Error::invalid_input(field, "must not be '.' or '..'"));
     }
-    Ok(utf8_percent_encode(partner_id, PATH_SEGMENT).to_string())
+    Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
 }
 
 /// Whether `host` is a loopback name or address (`localhost`, 127.0.0.0/8, ::1).

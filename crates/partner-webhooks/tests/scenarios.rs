@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use partner_webhooks::models::WebhookHeaders;
-use partner_webhooks::{ClientConfig, Error, PartnerClient, RequestOptions};
+use partner_webhooks::{ClientConfig, Error, Operation, PartnerClient, RequestOptions};
 use partner_webhooks_sandbox::{Fault, Sandbox, SandboxConfig, Stats};
 use serde_json::{Map, Value};
 
@@ -78,6 +77,8 @@ impl Ctx {
 /// The result of one call, reduced to what scenarios compare.
 type Outcome = Result<(Value, u32), Error>;
 
+/// Any operation of the table, with the step's keys named after its
+/// parameters as arguments: a new operation needs no change here.
 async fn call(client: &PartnerClient, step: &Value, ctx: &Ctx) -> Outcome {
     let mut opts = RequestOptions::new();
     if let Some(ms) = step["options"]["timeout_ms"].as_u64() {
@@ -87,34 +88,17 @@ async fn call(client: &PartnerClient, step: &Value, ctx: &Ctx) -> Outcome {
         opts = opts.max_retries(n as u32);
     }
     let client = client.with_options(opts);
-    let pid = ctx.subst(step["partner_id"].as_str().unwrap_or_default());
-    fn done<T: serde::Serialize>(r: Result<partner_webhooks::Response<T>, Error>) -> Outcome {
-        r.map(|r| (serde_json::to_value(r.data()).unwrap(), r.attempts()))
-    }
-    match step["call"].as_str().unwrap() {
-        "get_webhook_url" => done(client.get_webhook_url(&pid).await),
-        "set_webhook_url" => done(
-            client
-                .set_webhook_url(&pid, &ctx.subst(step["url"].as_str().unwrap()))
-                .await,
-        ),
-        "get_webhook_headers" => done(client.get_webhook_headers(&pid).await),
-        "set_webhook_headers" => {
-            let headers = ctx.subst_value(&step["headers"]);
-            let pairs: Vec<(String, String)> = headers
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                .collect();
-            done(
-                client
-                    .set_webhook_headers(&pid, WebhookHeaders::from_pairs(pairs))
-                    .await,
-            )
-        }
-        other => panic!("unknown call {other}"),
-    }
+    let name = step["call"].as_str().unwrap();
+    let op = Operation::from_name(name).unwrap_or_else(|| panic!("unknown call {name}"));
+    let args = op
+        .spec()
+        .params()
+        .map(|p| ctx.subst_value(&step[p.name]))
+        .collect();
+    client
+        .invoke(op, args)
+        .await
+        .map(|r| (r.data().0.clone(), r.attempts()))
 }
 
 /// `expected` is a subset of `actual`.

@@ -10,6 +10,11 @@ import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.util.Base64
+import kotlin.reflect.KClass
+import kotlin.reflect.KFunction
+import kotlin.reflect.full.callSuspend
+import kotlin.reflect.full.memberFunctions
+import kotlin.reflect.full.primaryConstructor
 import kotlinx.coroutines.*
 import org.json.simple.JsonArray
 import org.json.simple.JsonObject
@@ -56,6 +61,7 @@ fun info(e: PartnerException): ErrorInfo? = when (e) {
     is PartnerException.Timeout -> e.info
     is PartnerException.Connection -> e.info
     is PartnerException.Decode -> e.info
+    is PartnerException.Unknown -> e.info
     else -> null
 }
 
@@ -94,25 +100,30 @@ sealed class Outcome {
     class Err(val e: PartnerException) : Outcome()
 }
 
+/** The core's surface (operations, settings, error kinds) with Kotlin spellings. */
+val surface = json(surfaceJson()) as JsonObject
+
+@Suppress("UNCHECKED_CAST")
+val operations: List<Map<String, Any?>> = surface["operations"] as List<Map<String, Any?>>
+
+/** The client's method for an operation of the core's table, found by its Kotlin name. */
+fun method(op: Map<String, Any?>): KFunction<*>? =
+    PartnerClient::class.memberFunctions.find { it.name == op["method_name"] && it.isSuspend }
+
+/** Any operation of the table, with the step's keys named after its parameters
+ * as arguments: a new operation needs no change here. */
 suspend fun call(client: PartnerClient, step: Map<*, *>, sb: SandboxInfo): Outcome {
     val opts = step["options"] as Map<*, *>?
     val options = CallOptions(
         timeoutSeconds = (opts?.get("timeout_ms") as BigDecimal?)?.toDouble()?.div(1000),
         maxRetries = (opts?.get("max_retries") as BigDecimal?)?.toInt()?.toUInt(),
     )
-    val pid = subst(step["partner_id"] ?: "", sb) as String
+    val op = operations.first { it["name"] == step["call"] }
+    @Suppress("UNCHECKED_CAST")
+    val args = (op["params"] as List<Map<String, Any?>>).map { subst(step[it["name"]], sb) }
     return try {
-        val info = when (step["call"]) {
-            "get_webhook_url" -> client.getWebhookUrl(pid, options).response
-            "set_webhook_url" -> client.setWebhookUrl(pid, subst(step["url"], sb) as String, options).response
-            "get_webhook_headers" -> client.getWebhookHeaders(pid, options).response
-            "set_webhook_headers" -> {
-                @Suppress("UNCHECKED_CAST")
-                val headers = subst(step["headers"], sb) as Map<String, String>
-                client.setWebhookHeaders(pid, headers, options).response
-            }
-            else -> error("unknown call ${step["call"]}")
-        }
+        val result = method(op)!!.callSuspend(client, *args.toTypedArray(), options)!!
+        val info = result::class.members.first { it.name == "response" }.call(result) as ResponseInfo
         Outcome.Ok(json(info.bodyJson), info.attempts.toInt())
     } catch (e: PartnerException) {
         Outcome.Err(e)
@@ -147,11 +158,11 @@ fun runScenario(file: File): List<String> = runBlocking {
         usedSecrets += listOf(sb.apiKey, sb.password)
         val spec = scenario["client"] as Map<*, *>
         val cfg = when (spec["auth"] ?: "api_key") {
-            "api_key" -> ClientConfig(apiKey = sb.apiKey)
-            "wrong_api_key" -> ClientConfig(apiKey = "definitely-not-the-key")
-            "password" -> ClientConfig(username = sb.username, password = sb.password)
-            "wrong_password" -> ClientConfig(username = sb.username, password = "not-the-password")
-            "invalid_bearer" -> ClientConfig(bearerToken = "never-issued-token")
+            "api_key" -> ClientSettings(apiKey = sb.apiKey)
+            "wrong_api_key" -> ClientSettings(apiKey = "definitely-not-the-key")
+            "password" -> ClientSettings(username = sb.username, password = sb.password)
+            "wrong_password" -> ClientSettings(username = sb.username, password = "not-the-password")
+            "invalid_bearer" -> ClientSettings(bearerToken = "never-issued-token")
             else -> error("unknown auth")
         }.copy(
             baseUrl = subst(spec["base_url"] ?: sb.baseUrl, sb) as String,
@@ -181,7 +192,8 @@ fun runScenario(file: File): List<String> = runBlocking {
             }
             val expect = subst(step["expect"], sb) as Map<*, *>
             val n = (step["concurrency"] as BigDecimal?)?.toInt() ?: 1
-            val routes = listOf("get_webhook_url", "set_webhook_url", "get_webhook_headers", "set_webhook_headers", "token")
+            @Suppress("UNCHECKED_CAST")
+            val routes = surface["routes"] as List<String>
             val before = routes.associateWith { sandbox.requestCount(it) }
             val tokensBefore = sandbox.tokensIssued()
             val started = System.nanoTime()
@@ -216,6 +228,95 @@ fun runScenario(file: File): List<String> = runBlocking {
         sandbox.stop()
     }
     failures
+}
+
+// ---------------------------------------------------------------- parity with the core
+
+/** What `cls` lacks of the core's operations (suspend methods taking the parameters and options). */
+fun operationFailures(cls: KClass<*>): List<String> = operations.mapNotNull { op ->
+    val fn = cls.memberFunctions.find { it.name == op["method_name"] && it.isSuspend }
+    val params = (op["params"] as List<*>).size
+    when {
+        fn == null -> "${cls.simpleName} lacks ${op["method_name"]}"
+        fn.parameters.size != params + 2 -> "${cls.simpleName}.${op["method_name"]} takes ${fn.parameters.size - 2} arguments, the core's operation $params"
+        else -> null
+    }
+}
+
+/** A non-default value per setting kind (durations in seconds, as Kotlin takes them). */
+val samples: Map<String, Any> = mapOf(
+    "secret" to "s3cret-value", "text" to "someone@example.com", "url" to "http://127.0.0.1:9",
+    "duration" to 7.5, "count" to 7u, "flag" to true,
+)
+
+fun parity(sandbox: Sandbox, sb: SandboxInfo) {
+    @Suppress("UNCHECKED_CAST")
+    val settings = surface["settings"] as List<Map<String, Any?>>
+    check("every operation of the core is a suspend method of PartnerClient") {
+        if (operations.size < 4) throw AssertionError("too few operations")
+        val failures = operationFailures(PartnerClient::class)
+        if (failures.isNotEmpty()) throw AssertionError(failures.joinToString("; "))
+    }
+    check("the check fails for a class without the methods") {
+        assertEq(operations.size, operationFailures(Sandbox::class).size, "failures")
+    }
+    check("every method sends its own operation") {
+        val client = PartnerClient(ClientSettings(apiKey = sb.apiKey, baseUrl = sb.baseUrl))
+        for (op in operations) {
+            @Suppress("UNCHECKED_CAST")
+            val args = (op["params"] as List<Map<String, Any?>>).map { p ->
+                when {
+                    p["name"] == "partner_id" -> sb.partnerId
+                    p["kind"] == "url" -> "https://hooks.example.com/parity"
+                    p["kind"] == "header_map" -> mapOf("X-Parity" to "1")
+                    else -> "text"
+                }
+            }
+            val before = sandbox.requestCount(op["name"] as String)
+            runBlocking { method(op)!!.callSuspend(client, *args.toTypedArray(), CallOptions(timeoutSeconds = 5.0, maxRetries = 1u, attemptTimeoutSeconds = 5.0)) }
+            assertEq(before + 1uL, sandbox.requestCount(op["name"] as String), "requests to ${op["name"]}")
+        }
+    }
+    check("every setting of the core is a field of ClientSettings (or the token provider) and reaches the core") {
+        val ctor = ClientSettings::class.primaryConstructor!!
+        for (s in settings) {
+            val name = s["method_name"] as String
+            val client = if (s["kind"] == "callback") {
+                val param = PartnerClient::class.constructors.flatMap { it.parameters }.find { it.name == name }
+                    ?: throw AssertionError("PartnerClient takes no $name")
+                if (param.type.classifier != TokenProvider::class) throw AssertionError("$name is not a TokenProvider")
+                PartnerClient(ClientSettings(), object : TokenProvider { override fun token(refresh: Boolean) = Token("t", null) })
+            } else {
+                val param = ctor.parameters.find { it.name == name } ?: throw AssertionError("ClientSettings lacks $name")
+                val extra = when (s["name"]) {
+                    "username" -> mapOf("password" to "pw")
+                    "password" -> mapOf("username" to "someone")
+                    else -> if (s["summary_key"] == "auth") emptyMap() else mapOf("apiKey" to "k")
+                }
+                val args = mapOf(param to samples.getValue(s["kind"] as String)) +
+                    extra.map { (k, v) -> ctor.parameters.first { it.name == k } to v }
+                PartnerClient(ctor.callBy(args))
+            }
+            val config = json(client.configJson()) as Map<*, *>
+            val key = s["summary_key"] as String
+            val expected: Any = when {
+                key == "auth" -> if (s["name"] == "username" || s["name"] == "password") "password" else s["name"]!!
+                s["kind"] == "count" -> 7
+                else -> samples.getValue(s["kind"] as String)
+            }
+            if (norm(expected) != norm(config[key])) throw AssertionError("$name did not reach the core: $config")
+        }
+    }
+    check("the per-call options are the core's") {
+        @Suppress("UNCHECKED_CAST")
+        val want = (surface["call_options"] as List<Map<String, Any?>>).map { it["method_name"] }
+        assertEq(want, CallOptions::class.primaryConstructor!!.parameters.map { it.name }, "CallOptions")
+    }
+    check("PartnerException has a case per error kind of the core, and Unknown") {
+        @Suppress("UNCHECKED_CAST")
+        val kinds = (surface["error_kinds"] as List<String>) + "Unknown"
+        assertEq(kinds.sorted(), PartnerException::class.sealedSubclasses.map { it.simpleName ?: "?" }.sorted(), "cases")
+    }
 }
 
 // ---------------------------------------------------------------- vectors
@@ -270,7 +371,7 @@ class BackendTokens(private val sb: SandboxInfo) : TokenProvider {
 fun kotlinSpecific() {
     val sandbox = Sandbox.start()
     val sb = sandbox.info()
-    val client = PartnerClient(ClientConfig(apiKey = sb.apiKey, baseUrl = sb.baseUrl, maxRetries = 5u))
+    val client = PartnerClient(ClientSettings(apiKey = sb.apiKey, baseUrl = sb.baseUrl, maxRetries = 5u))
     try {
         check("exceptions by kind") {
             runBlocking {
@@ -279,7 +380,7 @@ fun kotlinSpecific() {
                 }
                 try { client.getWebhookUrl(sb.otherPartnerId) } catch (e: PartnerException.PermissionDenied) { assertEq(403, e.info.status?.toInt(), "status") }
                 try { client.setWebhookUrl(sb.partnerId, "http://example.com/x") } catch (e: PartnerException.InvalidInput) { assertEq("webhook_url", e.field, "field") }
-                try { PartnerClient(ClientConfig(apiKey = "wrong", baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId) } catch (e: PartnerException.Authentication) { assertEq(401, e.info.status?.toInt(), "status") }
+                try { PartnerClient(ClientSettings(apiKey = "wrong", baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId) } catch (e: PartnerException.Authentication) { assertEq(401, e.info.status?.toInt(), "status") }
             }
         }
         check("coroutine cancellation drops the request") {
@@ -299,7 +400,7 @@ fun kotlinSpecific() {
         check("token provider implemented in Kotlin, called from Rust") {
             runBlocking {
                 val provider = BackendTokens(sb)
-                val c = PartnerClient(ClientConfig(baseUrl = sb.baseUrl), provider)
+                val c = PartnerClient(ClientSettings(baseUrl = sb.baseUrl), provider)
                 (1..10).map { async { c.getWebhookUrl(sb.partnerId) } }.awaitAll()
                 assertEq(listOf(false), provider.calls, "one fetch")
                 sandbox.revokeTokens()
@@ -311,12 +412,12 @@ fun kotlinSpecific() {
             runBlocking { (1..100).map { async { client.getWebhookHeaders(sb.partnerId) } }.awaitAll() }
         }
         check("secrets stay out of describe() and messages") {
-            val text = client.describe() + PartnerClient(ClientConfig(username = "u", password = "pw-secret-1", baseUrl = sb.baseUrl)).describe() +
+            val text = client.describe() + PartnerClient(ClientSettings(username = "u", password = "pw-secret-1", baseUrl = sb.baseUrl)).describe() +
                 WebhookVerifier(listOf("platform-secret-2"), mapOf("X-A" to "hdr-secret-3"), null, null).describe()
             val errors = runBlocking {
                 listOf(
-                    runCatching { PartnerClient(ClientConfig(username = sb.username, password = "pw-secret-1", baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId) },
-                    runCatching { PartnerClient(ClientConfig(bearerToken = "bearer-secret-4", baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId) },
+                    runCatching { PartnerClient(ClientSettings(username = sb.username, password = "pw-secret-1", baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId) },
+                    runCatching { PartnerClient(ClientSettings(bearerToken = "bearer-secret-4", baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId) },
                     runCatching { client.setWebhookHeaders(sb.partnerId, mapOf("X-A" to "hdr-secret-3\r\n")) },
                 ).map { r -> r.exceptionOrNull()?.let { e -> "${e.message} $e" } ?: throw AssertionError("no error") }
             }
@@ -325,27 +426,14 @@ fun kotlinSpecific() {
             usedSecrets += secrets
             for (s in secrets) if (all.contains(s)) throw AssertionError("a secret leaked into describe() or a message")
         }
-        check("a panic inside a runtime call is PartnerException.Runtime and calls go on") {
-            runBlocking {
-                repeat(3) {
-                    try {
-                        panicInRuntimeForTests()
-                        throw AssertionError("no exception")
-                    } catch (e: PartnerException.Runtime) {
-                        if (!e.reason.contains("forced by the test hook")) throw AssertionError(e.reason)
-                    }
-                }
-                assertEq(200, client.getWebhookUrl(sb.partnerId).response.status.toInt(), "a later call")
-            }
-        }
         check("runtime threads and fds return to their baseline after 1000 failing calls") {
             fun runtimeThreads() = File("/proc/self/task").listFiles()!!.count {
                 runCatching { File(it, "comm").readText().trim().startsWith("partner-webhook") }.getOrDefault(false)
             }
             fun fds() = File("/proc/self/fd").list()!!.size
-            val failing = PartnerClient(ClientConfig(apiKey = sb.apiKey, baseUrl = sb.baseUrl, maxRetries = 0u))
+            val failing = PartnerClient(ClientSettings(apiKey = sb.apiKey, baseUrl = sb.baseUrl, maxRetries = 0u))
             runBlocking { (1..20).map { async { failing.getWebhookUrl(sb.partnerId) } }.awaitAll() }
-            val refused = PartnerClient(ClientConfig(apiKey = "k", baseUrl = "http://127.0.0.1:1", maxRetries = 0u))
+            val refused = PartnerClient(ClientSettings(apiKey = "k", baseUrl = "http://127.0.0.1:1", maxRetries = 0u))
             fun failMany(c: PartnerClient, n: Int, expected: Class<*>) = runBlocking {
                 repeat(n / 20) {
                     (1..20).map {
@@ -394,7 +482,7 @@ fun main(args: Array<String>) {
         check("library loads from the jar") {
             val sandbox = Sandbox.start()
             val sb = sandbox.info()
-            runBlocking { assertEq(200, PartnerClient(ClientConfig(apiKey = sb.apiKey, baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId).response.status.toInt(), "status") }
+            runBlocking { assertEq(200, PartnerClient(ClientSettings(apiKey = sb.apiKey, baseUrl = sb.baseUrl)).getWebhookUrl(sb.partnerId).response.status.toInt(), "status") }
             sandbox.stop()
         }
     } else {
@@ -406,6 +494,12 @@ fun main(args: Array<String>) {
         }.forEach { (f, failures) -> check("scenario ${f.name}") { if (failures.isNotEmpty()) throw AssertionError(failures.joinToString("; ")) } }
         for (f in vectors) check("vector ${f.name}") { runVector(f) }
         kotlinSpecific()
+        val paritySandbox = Sandbox.start()
+        try {
+            parity(paritySandbox, paritySandbox.info())
+        } finally {
+            paritySandbox.stop()
+        }
         val log = args.getOrNull(1)?.takeIf { it.startsWith("--trace-log=") }?.removePrefix("--trace-log=")
         if (log != null) check("no secret in the trace log of the whole run (PARTNER_WEBHOOKS_LOG=trace)") {
             val text = File(log).readText()

@@ -41,7 +41,7 @@ final class PartnerWebhooksTests: XCTestCase {
     }
 
     func testErrorsByKind() async throws {
-        let client = try PartnerClient(config: ClientConfig(apiKey: info.apiKey, baseUrl: info.baseUrl))
+        let client = try PartnerClient(settings: ClientSettings(apiKey: info.apiKey, baseUrl: info.baseUrl))
         do {
             _ = try await client.getWebhookUrl(partnerId: "nopePA")
             XCTFail("expected NotFound")
@@ -58,7 +58,7 @@ final class PartnerWebhooksTests: XCTestCase {
     }
 
     func testTaskCancellationDropsTheRequest() async throws {
-        let client = try PartnerClient(config: ClientConfig(apiKey: info.apiKey, baseUrl: info.baseUrl, maxRetries: 5))
+        let client = try PartnerClient(settings: ClientSettings(apiKey: info.apiKey, baseUrl: info.baseUrl, maxRetries: 5))
         try sandbox.injectFault(fault: FaultSpec(route: "get_webhook_url", times: 10, status: 503))
         let task = Task { try await client.getWebhookUrl(partnerId: info.partnerId) }
         try await Task.sleep(nanoseconds: 200_000_000)
@@ -70,7 +70,7 @@ final class PartnerWebhooksTests: XCTestCase {
 
     func testTokenProviderCalledFromRust() async throws {
         let provider = BackendTokens(info: info)
-        let client = try PartnerClient(config: ClientConfig(baseUrl: info.baseUrl), tokenProvider: provider)
+        let client = try PartnerClient(settings: ClientSettings(baseUrl: info.baseUrl), tokenProvider: provider)
         _ = try await client.getWebhookUrl(partnerId: info.partnerId)
         _ = try await client.getWebhookUrl(partnerId: info.partnerId)
         XCTAssertEqual(provider.calls, [false])

@@ -1,0 +1,184 @@
+//! [`CallError`], the union of everything a binding call can fail with, and
+//! the error classes every language names after it: one list, which the
+//! Python and Node packages and the Kotlin/Swift enum are tested against.
+
+use partner_webhooks::ErrorKind;
+
+use crate::RuntimeError;
+
+/// Every way a binding call can end badly: what each binding's one error
+/// mapping (`error.rs`) turns into its language's exceptions.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CallError {
+    /// From the client: HTTP status, validation, authentication, transport.
+    Client(partner_webhooks::Error),
+    /// From this runtime: forked child, nested blocking call, contained panic.
+    Runtime(RuntimeError),
+    /// From the webhook verifier.
+    Verify(partner_webhooks::VerifyError),
+    /// The caller cancelled the call (an AbortSignal, a cancelled coroutine).
+    Cancelled,
+}
+
+impl From<partner_webhooks::Error> for CallError {
+    fn from(e: partner_webhooks::Error) -> Self {
+        CallError::Client(e)
+    }
+}
+
+impl From<RuntimeError> for CallError {
+    fn from(e: RuntimeError) -> Self {
+        CallError::Runtime(e)
+    }
+}
+
+impl From<partner_webhooks::VerifyError> for CallError {
+    fn from(e: partner_webhooks::VerifyError) -> Self {
+        CallError::Verify(e)
+    }
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Client(e) => e.fmt(f),
+            CallError::Runtime(e) => e.fmt(f),
+            CallError::Verify(e) => e.fmt(f),
+            CallError::Cancelled => f.write_str("the call was cancelled"),
+        }
+    }
+}
+
+impl CallError {
+    /// The name of the exception class the Python and Node packages raise
+    /// (one of [`ERROR_CLASSES`]).
+    ///
+    /// ```
+    /// use partner_webhooks_runtime::CallError;
+    /// let e = CallError::from(partner_webhooks::Error::from_response(429, b"", None));
+    /// assert_eq!(e.class_name(), "RateLimitError");
+    /// assert_eq!(CallError::Cancelled.class_name(), "APIUserAbortError");
+    /// ```
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            CallError::Client(e) => e.class_name(),
+            CallError::Runtime(_) => "PartnerWebhooksError",
+            CallError::Verify(_) => "WebhookVerificationError",
+            CallError::Cancelled => "APIUserAbortError",
+        }
+    }
+
+    /// The language-independent kind every binding reports: an
+    /// [`ErrorKind`] name, a verification kind (`BadSignature`, ...),
+    /// `Runtime` or `Cancelled`.
+    ///
+    /// ```
+    /// use partner_webhooks_runtime::CallError;
+    /// let e = CallError::from(partner_webhooks::Error::invalid_input("partner_id", "must not be empty"));
+    /// assert_eq!(e.kind_name(), "InvalidInput");
+    /// ```
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            CallError::Client(e) => e.kind().as_str(),
+            CallError::Runtime(_) => "Runtime",
+            CallError::Verify(e) => e.kind().as_str(),
+            CallError::Cancelled => "Cancelled",
+        }
+    }
+}
+
+/// One exception class of the Python and Node packages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorClass {
+    /// The class name, the same in both languages.
+    pub name: &'static str,
+    /// Its base class within the tree (`None` for the root).
+    pub parent: Option<&'static str>,
+}
+
+const fn class(name: &'static str, parent: &'static str) -> ErrorClass {
+    ErrorClass {
+        name,
+        parent: Some(parent),
+    }
+}
+
+/// The exception tree, parents before children (after Stainless-style SDKs).
+/// Python and Node declare these classes; their tests compare them with this list.
+pub const ERROR_CLASSES: &[ErrorClass] = &[
+    ErrorClass {
+        name: "PartnerWebhooksError",
+        parent: None,
+    },
+    class("APIError", "PartnerWebhooksError"),
+    class("APIStatusError", "APIError"),
+    class("BadRequestError", "APIStatusError"),
+    class("AuthenticationError", "APIStatusError"),
+    class("PermissionDeniedError", "APIStatusError"),
+    class("NotFoundError", "APIStatusError"),
+    class("UnprocessableEntityError", "APIStatusError"),
+    class("RateLimitError", "APIStatusError"),
+    class("InternalServerError", "APIStatusError"),
+    class("APIConnectionError", "APIError"),
+    class("APITimeoutError", "APIConnectionError"),
+    class("APIResponseValidationError", "APIError"),
+    class("APIUserAbortError", "APIError"),
+    class("InvalidInputError", "PartnerWebhooksError"),
+    class("WebhookVerificationError", "PartnerWebhooksError"),
+];
+
+/// The kinds a binding error can have besides the verification kinds: every
+/// [`ErrorKind`], then `Verification`, `Runtime` and `Cancelled`. Kotlin and
+/// Swift have one `PartnerError` case per entry (plus `Unknown`, for kinds a
+/// newer core adds).
+///
+/// ```
+/// let kinds = partner_webhooks_runtime::error_kinds();
+/// assert_eq!(kinds.first(), Some(&"InvalidInput"));
+/// assert_eq!(kinds.last(), Some(&"Cancelled"));
+/// ```
+pub fn error_kinds() -> Vec<&'static str> {
+    ErrorKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .chain(["Verification", "Runtime", "Cancelled"])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use partner_webhooks::Error;
+
+    fn listed(name: &str) -> bool {
+        ERROR_CLASSES.iter().any(|c| c.name == name)
+    }
+
+    #[test]
+    fn every_class_a_call_can_raise_is_listed() {
+        for kind in ErrorKind::ALL {
+            let e = CallError::from(Error::other(kind, "x"));
+            assert!(listed(e.class_name()), "{kind}");
+        }
+        for status in [400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 503] {
+            let e = CallError::from(Error::from_response(status, b"", None));
+            assert!(listed(e.class_name()), "{status}");
+        }
+        assert!(listed(CallError::Cancelled.class_name()));
+        assert!(listed(
+            CallError::Runtime(RuntimeError::Shutdown).class_name()
+        ));
+    }
+
+    #[test]
+    fn parents_come_first_and_names_are_unique() {
+        for (i, c) in ERROR_CLASSES.iter().enumerate() {
+            if let Some(parent) = c.parent {
+                let at = ERROR_CLASSES.iter().position(|p| p.name == parent).unwrap();
+                assert!(at < i, "{} before its parent", c.name);
+            }
+            assert_eq!(ERROR_CLASSES.iter().filter(|x| x.name == c.name).count(), 1);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! [`Response`]: a decoded answer with its HTTP metadata.
+
+use std::fmt;
+
+use bytes::Bytes;
+use serde_json::Value;
+
+use crate::{Error, ErrorKind};
+
+/// A successful answer: the decoded body (via `Deref`), plus the HTTP status,
+/// the trace id when the server sent one, and how many attempts it took.
+///
+/// ```
+/// # async fn demo(client: partner_webhooks::PartnerClient) -> Result<(), partner_webhooks::Error> {
+/// let resp = client.get_webhook_url("abcPA").await?;
+/// println!("{:?} (HTTP {}, {} attempt(s))", resp.webhook_url, resp.status(), resp.attempts());
+/// let body: partner_webhooks::models::PartnerGetWebhookUrlOut = resp.into_inner();
+/// # Ok(()) }
+/// ```
+pub struct Response<T> {
+    data: T,
+    status: u16,
+    trace_id: Option<String>,
+    attempts: u32,
+    raw: Bytes,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(
+        data: T,
+        status: u16,
+        trace_id: Option<String>,
+        attempts: u32,
+        raw: Bytes,
+    ) -> Self {
+        Response {
+            data,
+            status,
+            trace_id,
+            attempts,
+            raw,
+        }
+    }
+
+    /// The HTTP status (2xx).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The trace id from the response headers, if any.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.trace_id.as_deref()
+    }
+
+    /// Attempts made, 1 when the first one succeeded.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The body exactly as received (may contain header secrets: do not log it).
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// The decoded body.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// Takes the decoded body.
+    pub fn into_inner(self) -> T {
+        self.data
+    }
+
+    /// The same answer with the body as the API sent it, as a JSON tree (what
+    /// the language bindings hand their callers: nothing the typed model does
+    /// not know is lost).
+    pub fn into_json(self) -> Result<Response<JsonBody>, Error> {
+        let data = serde_json::from_slice(&self.raw)
+            .map(JsonBody)
+            .map_err(|e| {
+                Error::other(ErrorKind::Decode, format!("the response is not JSON ({e})"))
+                    .with_status(self.status)
+            })?;
+        Ok(Response {
+            data,
+            status: self.status,
+            trace_id: self.trace_id,
+            attempts: self.attempts,
+            raw: self.raw,
+        })
+    }
+}
+
+impl<T> std::ops::Deref for Response<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("trace_id", &self.trace_id)
+            .field("attempts", &self.attempts)
+            .field("data", &self.data)
+            .finish()
+    }
+}
+
+/// A response body as a JSON tree ([`Response::into_json`]). `Debug` shows
+/// its top-level keys only: values may be webhook header secrets.
+///
+/// ```
+/// use partner_webhooks::response::JsonBody;
+/// let b = JsonBody(serde_json::json!({"webhook_headers": {"X-A": "s3cret"}}));
+/// assert_eq!(b["webhook_headers"]["X-A"], "s3cret");
+/// assert_eq!(format!("{b:?}"), "JsonBody { keys: [\"webhook_headers\"] }");
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct JsonBody(pub Value);
+
+impl JsonBody {
+    /// The tree.
+    pub fn into_value(self) -> Value {
+        self.0
+    }
+}
+
+impl std::ops::Deref for JsonBody {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        &self.0
+    }
+}
+
+impl fmt::Debug for JsonBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys: Vec<&str> = self
+            .0
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        f.debug_struct("JsonBody").field("keys", &keys).finish()
+    }
+}

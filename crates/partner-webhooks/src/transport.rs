@@ -1,0 +1,454 @@
+//! The transport: one call of an operation of the table, from URL to decoded
+//! answer. It sets the call's deadline, runs the attempts (auth header, send,
+//! body read with a size limit), classifies what went wrong, and retries when
+//! the table and the failure allow it.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument;
+use url::Url;
+
+use crate::auth::Authenticator;
+use crate::client::RequestOptions;
+use crate::config::{ClientConfig, MAX_MAX_RETRIES};
+use crate::operations::{Auth, OperationSpec};
+use crate::response::Response;
+use crate::retry::{Decision, Outcome, RetrySchedule, parse_retry_after, should_retry};
+use crate::{Error, ErrorKind, validate};
+
+/// Largest successful response body accepted.
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// Most bytes of an error body read (the rest is discarded).
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// Response headers that may carry a trace id on success. 360dialog documents
+/// the trace id only inside error bodies, so these are looked for tolerantly.
+const TRACE_ID_HEADERS: &[&str] = &[
+    "x-360dialog-trace-id",
+    "360dialog-trace-id",
+    "x-trace-id",
+    "x-request-id",
+];
+
+/// What one client shares between its clones: configuration, connection pool,
+/// token cache and connection slots.
+pub(crate) struct Transport {
+    pub(crate) config: ClientConfig,
+    http: reqwest::Client,
+    auth: Authenticator,
+    /// One permit per request on the wire (`max_connections`).
+    slots: tokio::sync::Semaphore,
+}
+
+/// The outcome of one HTTP attempt that got an answer.
+struct Answer {
+    status: u16,
+    body: Bytes,
+    trace_id: Option<String>,
+    retry_after: Option<Duration>,
+    auth_generation: u64,
+}
+
+enum AttemptError {
+    /// Worth judging for a retry; `Outcome` says whether the server can have acted.
+    Retryable(Error, Outcome),
+    /// Not to be retried by this loop (e.g. the token fetch already retried).
+    Final(Error),
+}
+
+/// Options with every default filled in and checked.
+struct Resolved {
+    timeout: Duration,
+    max_retries: u32,
+    attempt_timeout: Option<Duration>,
+}
+
+impl Transport {
+    pub(crate) fn new(config: ClientConfig) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout())
+            .user_agent(config.user_agent())
+            // Never follow redirects: the API does not use them, and following
+            // one would send the API key to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(!config.allow_insecure_http() && config.base_url().scheme() == "https")
+            .pool_max_idle_per_host(config.max_connections())
+            .build()
+            .map_err(|e| {
+                Error::other(ErrorKind::Connection, "could not build the HTTP client")
+                    .with_source(e)
+            })?;
+        Ok(Transport {
+            auth: Authenticator::new(config.credentials()),
+            slots: tokio::sync::Semaphore::new(config.max_connections()),
+            config,
+            http,
+        })
+    }
+
+    /// The URL of `spec` with its path parameters filled in, each checked and
+    /// percent-encoded as exactly one path segment.
+    pub(crate) fn url(&self, spec: &OperationSpec, path_args: &[&str]) -> Result<Url, Error> {
+        if path_args.len() != spec.path_params.len() {
+            return Err(Error::invalid_input(
+                "args",
+                format!(
+                    "{} takes {} path parameter(s), got {}",
+                    spec.name,
+                    spec.path_params.len(),
+                    path_args.len()
+                ),
+            ));
+        }
+        let mut path = String::with_capacity(spec.path.len() + 16);
+        let mut rest = spec.path.trim_start_matches('/');
+        let mut values = spec.path_params.iter().zip(path_args);
+        while let Some(open) = rest.find('{') {
+            path.push_str(&rest[..open]);
+            let close = open + rest[open..].find('}').unwrap_or(rest.len() - open);
+            // The table's own test keeps placeholders and parameters in step.
+            if let Some((param, value)) = values.next() {
+                path.push_str(&validate::path_segment(param.name, value)?);
+            }
+            rest = rest.get(close + 1..).unwrap_or("");
+        }
+        path.push_str(rest);
+        let mut url = self.config.base_url().clone();
+        let full = format!("{}{path}", url.path());
+        url.set_path(&full);
+        Ok(url)
+    }
+
+    fn resolve(&self, o: RequestOptions) -> Result<Resolved, Error> {
+        let timeout = o.timeout.unwrap_or(self.config.timeout());
+        if timeout.is_zero() {
+            return Err(Error::invalid_input("timeout", "must be greater than 0"));
+        }
+        let max_retries = o.max_retries.unwrap_or(self.config.max_retries());
+        if max_retries > MAX_MAX_RETRIES {
+            return Err(Error::invalid_input(
+                "max_retries",
+                format!("must be at most {MAX_MAX_RETRIES} (got {max_retries})"),
+            ));
+        }
+        let attempt_timeout = o.attempt_timeout.or(self.config.attempt_timeout());
+        if attempt_timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::invalid_input(
+                "attempt_timeout",
+                "must be greater than 0",
+            ));
+        }
+        Ok(Resolved {
+            timeout,
+            max_retries,
+            attempt_timeout,
+        })
+    }
+
+    /// One call of `spec`: attempts with retries, then the body decoded as `T`.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        spec: &'static OperationSpec,
+        url: Url,
+        body: Option<Bytes>,
+        options: RequestOptions,
+    ) -> Result<Response<T>, Error> {
+        let opts = self.resolve(options)?;
+        let span = tracing::info_span!(
+            "partner_webhooks.request",
+            operation = spec.name,
+            method = spec.method.as_str(),
+            path = spec.path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        async move {
+            let result = self.retry_loop(spec, &url, body, &opts).await;
+            let span = tracing::Span::current();
+            match &result {
+                Ok((answer, attempts)) => {
+                    span.record("status", answer.status);
+                    span.record("attempts", attempts);
+                }
+                Err(e) => {
+                    if let Some(s) = e.status() {
+                        span.record("status", s);
+                    }
+                    span.record("attempts", e.attempts());
+                    tracing::debug!(kind = %e.kind(), trace_id = e.trace_id(), "call failed");
+                }
+            }
+            let (answer, attempts) = result?;
+            let data = serde_json::from_slice::<T>(&answer.body).map_err(|e| {
+                Error::other(
+                    ErrorKind::Decode,
+                    format!(
+                        "the {} response is not the JSON the API promises ({e})",
+                        spec.name
+                    ),
+                )
+                .with_status(answer.status)
+                .with_trace_id(answer.trace_id.clone())
+                .with_attempts(attempts)
+            })?;
+            Ok(Response::new(
+                data,
+                answer.status,
+                answer.trace_id,
+                attempts,
+                answer.body,
+            ))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Attempts until success, a final error, no retries left, no time left,
+    /// or a failure the table says must not be repeated.
+    async fn retry_loop(
+        &self,
+        spec: &'static OperationSpec,
+        url: &Url,
+        body: Option<Bytes>,
+        opts: &Resolved,
+    ) -> Result<(Answer, u32), Error> {
+        let use_auth = spec.auth == Auth::Client;
+        let deadline = Instant::now() + opts.timeout;
+        let mut schedule = RetrySchedule::new(self.config.backoff());
+        let mut attempts = 0u32;
+        let mut retries = 0u32;
+        let mut refresh_token = false;
+        let mut reauthenticated = false;
+        loop {
+            attempts += 1;
+            let left = deadline.saturating_duration_since(Instant::now());
+            let budget = opts.attempt_timeout.map_or(left, |t| t.min(left));
+            let attempt_span = tracing::debug_span!(
+                "attempt",
+                attempt = attempts,
+                status = tracing::field::Empty,
+                trace_id = tracing::field::Empty
+            );
+            let outcome = tokio::time::timeout(
+                budget,
+                self.attempt(spec, url, body.clone(), use_auth, refresh_token),
+            )
+            .instrument(attempt_span.clone())
+            .await;
+            let (error, outcome) = match outcome {
+                Err(_elapsed) => (
+                    Error::other(
+                        ErrorKind::Timeout,
+                        format!("no complete answer within {:.1}s", budget.as_secs_f64()),
+                    ),
+                    Outcome::Ambiguous,
+                ),
+                Ok(Err(AttemptError::Final(e))) => return Err(e.with_attempts(attempts)),
+                Ok(Err(AttemptError::Retryable(e, outcome))) => (e, outcome),
+                Ok(Ok(answer)) => {
+                    attempt_span.record("status", answer.status);
+                    if let Some(t) = &answer.trace_id {
+                        attempt_span.record("trace_id", t.as_str());
+                    }
+                    if (200..300).contains(&answer.status) {
+                        return Ok((answer, attempts));
+                    }
+                    if answer.status == 401
+                        && use_auth
+                        && self.auth.can_refresh()
+                        && !reauthenticated
+                    {
+                        // The cached token was refused: fetch a new one, once.
+                        tracing::debug!("token refused (401); fetching a new one");
+                        self.auth.invalidate(answer.auth_generation).await;
+                        refresh_token = true;
+                        reauthenticated = true;
+                        continue;
+                    }
+                    (
+                        Error::from_response(answer.status, &answer.body, answer.retry_after)
+                            .with_trace_id(answer.trace_id),
+                        Outcome::of_status(answer.status),
+                    )
+                }
+            };
+            let error = error.with_attempts(attempts);
+            if !should_retry(error.kind(), outcome, spec.idempotent) || retries >= opts.max_retries
+            {
+                return Err(error);
+            }
+            let delay = match schedule.next(error.retry_after()) {
+                Decision::RetryAfter(d) => d,
+                Decision::GiveUp => return Err(error),
+            };
+            if Instant::now() + delay >= deadline {
+                return Err(error);
+            }
+            tracing::warn!(
+                operation = spec.name,
+                attempt = attempts,
+                kind = %error.kind(),
+                status = error.status(),
+                trace_id = error.trace_id(),
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+            retries += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        spec: &'static OperationSpec,
+        url: &Url,
+        body: Option<Bytes>,
+        use_auth: bool,
+        refresh_token: bool,
+    ) -> Result<Answer, AttemptError> {
+        // Held until the body is read: the connection is busy until then.
+        // The semaphore is never closed, so acquiring cannot fail.
+        let _slot = self.slots.acquire().await.map_err(|_| {
+            AttemptError::Final(Error::other(
+                ErrorKind::Connection,
+                "the client was shut down",
+            ))
+        })?;
+        let mut request = self
+            .http
+            .request(spec.method.to_reqwest(), url.clone())
+            .header(ACCEPT, "application/json");
+        let mut auth_generation = 0;
+        if use_auth {
+            let h = self
+                .auth
+                .header(self, refresh_token)
+                .await
+                .map_err(AttemptError::Final)?;
+            auth_generation = h.generation;
+            request = request.header(h.name, h.value);
+        }
+        if let Some(body) = body {
+            request = request.header(CONTENT_TYPE, "application/json").body(body);
+        }
+        tracing::trace!("sending");
+        let response = request.send().await.map_err(|e| {
+            let outcome = if e.is_connect() {
+                Outcome::NotProcessed
+            } else {
+                Outcome::Ambiguous
+            };
+            AttemptError::Retryable(transport_error(e), outcome)
+        })?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let ok = response.status().is_success();
+        let body = read_body(
+            response,
+            if ok {
+                MAX_RESPONSE_BYTES
+            } else {
+                MAX_ERROR_BODY_BYTES
+            },
+            ok,
+        )
+        .await
+        .map_err(|e| match e.kind() {
+            ErrorKind::Decode => AttemptError::Final(e.with_status(status)),
+            _ => AttemptError::Retryable(e, Outcome::Ambiguous),
+        })?;
+        Ok(Answer {
+            status,
+            body,
+            trace_id: trace_id(&headers),
+            retry_after: headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after),
+            auth_generation,
+        })
+    }
+}
+
+fn trace_id(headers: &HeaderMap) -> Option<String> {
+    TRACE_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Reads at most `limit` bytes. Over the limit, a successful answer is a
+/// Decode error; an error answer is cut short (its start is enough).
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+    strict: bool,
+) -> Result<Bytes, Error> {
+    let too_big = || {
+        Error::other(
+            ErrorKind::Decode,
+            format!("the response body is larger than the {limit}-byte limit"),
+        )
+    };
+    if strict && response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_big());
+    }
+    let mut buf = BytesMut::new();
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => return Err(transport_error(e)),
+        };
+        if buf.len() + chunk.len() > limit {
+            if strict {
+                return Err(too_big());
+            }
+            let room = limit - buf.len();
+            buf.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// Classifies a transport failure. The message names what failed and the
+/// innermost cause; it contains no header or body.
+fn transport_error(e: reqwest::Error) -> Error {
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Connection
+    };
+    let what = if e.is_connect() {
+        let target = e
+            .url()
+            .map(|u| {
+                format!(
+                    "{}:{}",
+                    u.host_str().unwrap_or("?"),
+                    u.port_or_known_default().unwrap_or(0)
+                )
+            })
+            .unwrap_or_default();
+        format!("could not connect to {target}")
+    } else if e.is_body() || e.is_decode() {
+        "the connection broke while reading the response".to_string()
+    } else if e.is_timeout() {
+        "the request timed out".to_string()
+    } else {
+        "the request failed".to_string()
+    };
+    let mut root: &dyn std::error::Error = &e;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    let message = format!("{what} ({root})");
+    Error::other(kind, message).with_source(e.without_url())
+}

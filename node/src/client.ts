@@ -1,0 +1,178 @@
+// PartnerClient: the Partner API webhook settings. Each method names its
+// operation as the core's operation table does and passes its arguments in
+// the table's order; the native layer looks the operation up and checks the
+// arguments. An operation added to the core's table needs one method here.
+import * as util from 'node:util'
+
+import { fromNative, invalidInput, native } from './convert'
+import { APIUserAbortError } from './errors'
+import { binding, type NativeCallOptions, type NativeClientOptions } from './native'
+import type { Partner, ResponseInfo, WebhookHeaders, WebhookUrl } from './types'
+
+/** `refresh` is true when the server refused the previous token. */
+export type TokenProvider = (
+  refresh: boolean,
+) => string | { accessToken: string; expiresIn?: number } | Promise<string | { accessToken: string; expiresIn?: number }>
+
+/**
+ * Client settings (the core's `ClientSettings`). Give one of `apiKey`
+ * (default: `PARTNER_API_KEY`), `bearerToken`, `username` + `password` or
+ * `tokenProvider`; durations are in milliseconds.
+ */
+export interface ClientOptions {
+  /** `X-API-Key` (default: `PARTNER_API_KEY`). */
+  apiKey?: string
+  /** A fixed `Authorization: Bearer` token. */
+  bearerToken?: string
+  /** A Partner Hub user, exchanged with `password` for a cached token. */
+  username?: string
+  password?: string
+  /** Called for a token (again with `refresh = true` after a 401). */
+  tokenProvider?: TokenProvider
+  /** Default `PARTNER_API_BASE_URL`, else `https://hub.360dialog.io`. */
+  baseUrl?: string
+  /** Budget for a whole call, retries included (default `PARTNER_API_TIMEOUT` seconds, else 30 000 ms). */
+  timeoutMs?: number
+  /** Limit for one attempt, so that a hung one is retried within `timeoutMs` (default: none). */
+  attemptTimeoutMs?: number
+  /** Limit for connecting (default 10 000 ms). */
+  connectTimeoutMs?: number
+  /** Retries after the first attempt (default `PARTNER_API_MAX_RETRIES`, else 2). */
+  maxRetries?: number
+  /** Requests on the wire at once (default 100). */
+  maxConnections?: number
+  /** Allow plain `http://` to non-loopback hosts (test rigs only). */
+  allowInsecureHttp?: boolean
+}
+
+/** Per-call overrides (the core's `RequestOptions`), and cancellation. */
+export interface RequestOptions {
+  timeoutMs?: number
+  maxRetries?: number
+  attemptTimeoutMs?: number
+  /** Aborting it cancels the request in flight (`APIUserAbortError`). */
+  signal?: AbortSignal
+}
+
+// Compile-time parity with the addon: the options are exactly the native
+// ones (plus the token provider, passed separately), which the Rust side
+// fills the core's `ClientSettings` from field by field.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const clientOptionsMatchNative: Same<keyof ClientOptions, keyof NativeClientOptions | 'tokenProvider'> = true
+const callOptionsMatchNative: Same<Exclude<keyof RequestOptions, 'signal'>, keyof NativeCallOptions> = true
+void [clientOptionsMatchNative, callOptionsMatchNative]
+
+/** The option names the core declares, for refusing misspelt ones. */
+const surface = binding.surface()
+const knownOptions = new Set<string>([...surface.settings.map((s: { method_name: string }) => s.method_name), 'tokenProvider'])
+const knownCallOptions = new Set<string>([...surface.call_options.map((s: { method_name: string }) => s.method_name), 'signal'])
+
+function checkKeys(options: object, known: Set<string>, what: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw invalidInput(key, `is not a ${what} (known: ${[...known].join(', ')})`)
+  }
+}
+
+/**
+ * The Partner API webhook settings. Every method takes the partner id first
+ * and accepts `{ timeoutMs, maxRetries, attemptTimeoutMs, signal }`; an aborted
+ * `signal` cancels the request in flight.
+ */
+export class PartnerClient {
+  #native: InstanceType<typeof binding.NativeClient>
+
+  constructor(options: ClientOptions = {}) {
+    checkKeys(options, knownOptions, 'client option')
+    const { tokenProvider, ...rest } = options
+    if (tokenProvider !== undefined && typeof tokenProvider !== 'function') {
+      throw invalidInput('tokenProvider', 'must be a function')
+    }
+    const provider = tokenProvider && (async (refresh: boolean) => tokenProvider(refresh))
+    this.#native = native(() => new binding.NativeClient(rest, provider))
+  }
+
+  get baseUrl(): string {
+    return this.#native.baseUrl
+  }
+
+  get timeoutMs(): number {
+    return this.#native.timeoutMs
+  }
+
+  get maxRetries(): number {
+    return this.#native.maxRetries
+  }
+
+  /**
+   * The resolved configuration with every secret left out, keyed by the
+   * core's setting names (durations in seconds): for logs and support tickets.
+   */
+  config(): Record<string, unknown> {
+    return this.#native.config()
+  }
+
+  /** `{ webhook_url? }` */
+  getWebhookUrl(partnerId: string, options?: RequestOptions): Promise<WebhookUrl> {
+    return this.#call('get_webhook_url', [partnerId], options)
+  }
+
+  /** Sets the webhook URL (https, or http on loopback); resolves to the partner object. */
+  setWebhookUrl(partnerId: string, webhookUrl: string, options?: RequestOptions): Promise<Partner> {
+    return this.#call('set_webhook_url', [partnerId, webhookUrl], options)
+  }
+
+  /** `{ webhook_headers? }` */
+  getWebhookHeaders(partnerId: string, options?: RequestOptions): Promise<WebhookHeaders> {
+    return this.#call('get_webhook_headers', [partnerId], options)
+  }
+
+  /** Replaces the custom headers as a whole (`{}` clears them); resolves to the partner object. */
+  setWebhookHeaders(partnerId: string, headers: Record<string, string>, options?: RequestOptions): Promise<Partner> {
+    return this.#call('set_webhook_headers', [partnerId, headers], options)
+  }
+
+  async #call<T>(op: string, args: unknown[], options: RequestOptions = {}): Promise<T> {
+    checkKeys(options, knownCallOptions, 'request option')
+    const { signal, ...callOptions } = options
+    if (signal?.aborted) throw new APIUserAbortError('the request was aborted', { kind: 'Cancelled' })
+    const token = signal ? new binding.CancelToken() : undefined
+    const onAbort = () => token?.cancel()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      const reply = await native(() => this.#native.call(op, args.map((a) => a ?? null), callOptions, token))
+      const body = reply.body && typeof reply.body === 'object' ? reply.body : {}
+      // The HTTP metadata rides along without showing up in JSON.stringify or spreads.
+      const response: ResponseInfo = { status: reply.status, traceId: reply.traceId, attempts: reply.attempts }
+      Object.defineProperty(body, 'response', { value: response, enumerable: false })
+      redactHeaderValues(body.webhook_headers)
+      return body as T
+    } catch (err) {
+      throw fromNative(err)
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  [util.inspect.custom](): string {
+    return this.#native.describe()
+  }
+
+  toJSON(): { baseUrl: string; timeoutMs: number; maxRetries: number } {
+    return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries }
+  }
+}
+
+/**
+ * Header values are secrets (often credentials for the partner's endpoint):
+ * `util.inspect` / `console.log` of a result shows their names only. The values
+ * stay readable as properties and in `JSON.stringify`, which callers ask for
+ * explicitly.
+ */
+function redactHeaderValues(headers: unknown): void {
+  if (!headers || typeof headers !== 'object') return
+  Object.defineProperty(headers, util.inspect.custom, {
+    value: (_depth: number, options: util.InspectOptions, inspect: typeof util.inspect) =>
+      inspect(Object.fromEntries(Object.keys(headers).map((name) => [name, '[redacted]'])), options),
+    enumerable: false,
+  })
+}

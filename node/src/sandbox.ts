@@ -1,0 +1,101 @@
+// Sandbox: an in-process stand-in for the Partner API on 127.0.0.1, for tests.
+import * as util from 'node:util'
+
+import { native } from './convert'
+import { binding } from './native'
+
+/** A fault for the next calls of a route (see the sandbox README). */
+export interface Fault {
+  /** An operation name (`get_webhook_url`, ..., `token`) or `*`. */
+  route: string
+  times?: number
+  status?: number
+  retry_after?: number | string
+  delay_ms?: number
+  reset?: boolean
+  body?: string
+  trickle_ms?: number
+  body_bytes?: number
+}
+
+export interface SandboxOptions {
+  partnerId?: string
+  apiKey?: string
+  platformSecret?: string
+  port?: number
+}
+
+export interface SandboxStats {
+  requests: Record<string, number>
+  faults_applied: number
+  tokens_issued: number
+}
+
+/** An in-process stand-in for the Partner API on 127.0.0.1, for tests. */
+export class Sandbox {
+  readonly baseUrl!: string
+  readonly partnerId!: string
+  readonly otherPartnerId!: string
+  readonly apiKey!: string
+  readonly username!: string
+  readonly password!: string
+  readonly platformSecret!: string
+  #native: InstanceType<typeof binding.NativeSandbox>
+
+  private constructor(nativeSandbox: InstanceType<typeof binding.NativeSandbox>) {
+    this.#native = nativeSandbox
+    Object.assign(this, nativeSandbox.info())
+  }
+
+  /** Starts a sandbox: `{ baseUrl, partnerId, apiKey, platformSecret, ... }`. */
+  static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    return new Sandbox(native(() => new binding.NativeSandbox(options)))
+  }
+
+  injectFault(fault: Fault): void {
+    native(() => this.#native.injectFault(fault))
+  }
+
+  clearFaults(): number {
+    return this.#native.clearFaults()
+  }
+
+  revokeTokens(): number {
+    return this.#native.revokeTokens()
+  }
+
+  stats(): SandboxStats {
+    return this.#native.stats()
+  }
+
+  /** Delivers `event` to the partner's webhook URL, signed; returns the delivery id. */
+  emit(event: string, data?: Record<string, unknown>): string {
+    return native(() => this.#native.emit(event, data ?? null))
+  }
+
+  deliveries(): any[] {
+    return this.#native.deliveries()
+  }
+
+  /** Resolves with the delivery once it is no longer pending (or at the timeout). */
+  async waitForDelivery(id: string, timeoutMs = 10_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const d = this.#native.delivery(id)
+      if ((d && d.status !== 'pending') || Date.now() >= deadline) return d
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  }
+
+  async stop(): Promise<void> {
+    native(() => this.#native.stop())
+  }
+
+  [util.inspect.custom](): string {
+    return `Sandbox { baseUrl: '${this.baseUrl}', partnerId: '${this.partnerId}' }`
+  }
+
+  toJSON(): { baseUrl: string; partnerId: string } {
+    return { baseUrl: this.baseUrl, partnerId: this.partnerId }
+  }
+}
