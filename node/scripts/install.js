@@ -1,12 +1,12 @@
-// `npm install` hook: in a source checkout without a built addon, build it
-// (needs Rust); in an installed package the prebuilt addon is already here.
+// `npm install` hook: in a source checkout without a built addon and compiled
+// TypeScript, build both (needs Rust); in an installed package they are already here.
 'use strict'
 const { existsSync, readdirSync } = require('node:fs')
 const { join } = require('node:path')
 const { spawnSync } = require('node:child_process')
 
 const root = join(__dirname, '..')
-const built = readdirSync(root).some((f) => f.endsWith('.node'))
+const built = readdirSync(root).some((f) => f.endsWith('.node')) && existsSync(join(root, 'dist', 'index.js'))
 const checkout = existsSync(join(root, '..', 'bindings', 'node', 'Cargo.toml'))
 if (built || !checkout) process.exit(0)
 

@@ -122,7 +122,8 @@ suspend fun call(client: PartnerClient, step: Map<*, *>, sb: SandboxInfo): Outco
     @Suppress("UNCHECKED_CAST")
     val args = (op["params"] as List<Map<String, Any?>>).map { subst(step[it["name"]], sb) }
     return try {
-        val result = method(op)!!.callSuspend(client, *args.toTypedArray(), options)!!
+        val fn = method(op) ?: throw AssertionError("PartnerClient lacks ${op["method_name"]}")
+        val result = fn.callSuspend(client, *args.toTypedArray(), options)!!
         val info = result::class.members.first { it.name == "response" }.call(result) as ResponseInfo
         Outcome.Ok(json(info.bodyJson), info.attempts.toInt())
     } catch (e: PartnerException) {
@@ -273,7 +274,8 @@ fun parity(sandbox: Sandbox, sb: SandboxInfo) {
                 }
             }
             val before = sandbox.requestCount(op["name"] as String)
-            runBlocking { method(op)!!.callSuspend(client, *args.toTypedArray(), CallOptions(timeoutSeconds = 5.0, maxRetries = 1u, attemptTimeoutSeconds = 5.0)) }
+            val fn = method(op) ?: throw AssertionError("PartnerClient lacks ${op["method_name"]}")
+            runBlocking { fn.callSuspend(client, *args.toTypedArray(), CallOptions(timeoutSeconds = 5.0, maxRetries = 1u, attemptTimeoutSeconds = 5.0)) }
             assertEq(before + 1uL, sandbox.requestCount(op["name"] as String), "requests to ${op["name"]}")
         }
     }
@@ -490,7 +492,7 @@ fun main(args: Array<String>) {
         val vectors = File(repo, "tests/vectors").listFiles { f -> f.name.endsWith(".json") }!!.sortedBy { it.name }
         check("enough scenarios and vectors") { if (scenarios.size < 25 || vectors.size < 40) throw AssertionError("too few") }
         runBlocking {
-            scenarios.map { f -> async(Dispatchers.IO) { f to runScenario(f) } }.awaitAll()
+            scenarios.map { f -> async(Dispatchers.IO) { f to runCatching { runScenario(f) }.getOrElse { listOf("crashed: $it") } } }.awaitAll()
         }.forEach { (f, failures) -> check("scenario ${f.name}") { if (failures.isNotEmpty()) throw AssertionError(failures.joinToString("; ")) } }
         for (f in vectors) check("vector ${f.name}") { runVector(f) }
         kotlinSpecific()
