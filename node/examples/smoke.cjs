@@ -13,5 +13,8 @@ const pw = require('partner-webhooks')
     (e) => { if (!(e instanceof pw.NotFoundError)) throw e },
   )
   await sb.stop()
+  // A release addon carries no test hook (cargo feature `test-hooks`).
+  const addon = require(require('node:path').join(require.resolve('partner-webhooks'), '..', '..', 'native.js'))
+  if (typeof addon.NativeClient.prototype.panicForTests !== 'undefined') throw new Error('the packed addon has the test hooks')
   console.log(`require('partner-webhooks') ${pw.version}: ok (${require.resolve('partner-webhooks')})`)
 })().catch((e) => { console.error(e); process.exit(1) })

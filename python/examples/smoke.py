@@ -14,4 +14,6 @@ with pw.Sandbox() as sb:
         client.get_webhook_url("unknownPA")
     except pw.NotFoundError as e:
         assert e.status_code == 404
+# A release wheel carries no test hook (cargo feature `test-hooks`).
+assert not hasattr(pw._native.NativeClient, "_panic_for_tests"), "the release wheel has the test hooks"
 print(f"wheel smoke test passed: partner_webhooks {pw.__version__} from {pw.__file__}")
