@@ -131,15 +131,21 @@ export class PartnerClient {
     return this.#call('set_webhook_headers', [partnerId, headers], options)
   }
 
-  async #call<T>(op: string, args: unknown[], options: RequestOptions = {}): Promise<T> {
-    checkKeys(options, knownCallOptions, 'request option')
-    const { signal, ...callOptions } = options
+  async #call<T>(op: string, args: unknown[], options?: RequestOptions): Promise<T> {
+    // The common call has no options: nothing is allocated for them then.
+    let callOptions: NativeCallOptions | undefined
+    let signal: AbortSignal | undefined
+    if (options !== undefined && options !== null) {
+      checkKeys(options, knownCallOptions, 'request option')
+      ;({ signal, ...callOptions } = options)
+    }
     if (signal?.aborted) throw new APIUserAbortError('the request was aborted', { kind: 'Cancelled' })
     const token = signal ? new binding.CancelToken() : undefined
     const onAbort = () => token?.cancel()
     signal?.addEventListener('abort', onAbort, { once: true })
+    for (let i = 0; i < args.length; i++) if (args[i] === undefined) args[i] = null
     try {
-      const reply = await native(() => this.#native.call(op, args.map((a) => a ?? null), callOptions, token))
+      const reply = await this.#native.call(op, args, callOptions, token)
       const body = reply.body && typeof reply.body === 'object' ? reply.body : {}
       // The HTTP metadata rides along without showing up in JSON.stringify or spreads.
       const response: ResponseInfo = { status: reply.status, traceId: reply.traceId, attempts: reply.attempts }

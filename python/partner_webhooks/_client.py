@@ -143,21 +143,6 @@ def _loop_completions(loop: "asyncio.AbstractEventLoop") -> Completions:
     return c
 
 
-async def _settle(start: Callable[[Completions, "asyncio.Future[Any]"], Any]) -> Any:
-    """Runs a native async call: ``start(completions, future)`` spawns it and
-    returns its cancel handle; the loop's completion queue settles ``future``."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    future = loop.create_future()
-    handle = start(_loop_completions(loop), future)
-    try:
-        return await future
-    except asyncio.CancelledError:
-        handle.cancel()  # stop the request the caller no longer waits for
-        raise
-
-
 class AsyncClient(_Base):
     """Asyncio client: the same methods as :class:`Client`, as coroutines.
 
@@ -189,11 +174,22 @@ class AsyncClient(_Base):
         return Partner(await self._call("set_webhook_headers", (partner_id, headers), timeout, max_retries,
                                         attempt_timeout))
 
-    def _call(self, op: str, args: Tuple[Any, ...], timeout: Optional[float], max_retries: Optional[int],
-              attempt_timeout: Optional[float]) -> Any:
-        return _settle(lambda completions, future: self._native.call_async(
-            op, args, timeout=timeout, max_retries=max_retries, attempt_timeout=attempt_timeout,
-            completions=completions, future=future))
+    async def _call(self, op: str, args: Tuple[Any, ...], timeout: Optional[float], max_retries: Optional[int],
+                    attempt_timeout: Optional[float]) -> Any:
+        """Runs the operation ``op`` on the shared runtime; the loop's completion
+        queue settles the future it awaits."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        handle = self._native.call_async(op, args, timeout=timeout, max_retries=max_retries,
+                                         attempt_timeout=attempt_timeout, completions=_loop_completions(loop),
+                                         future=future)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            handle.cancel()  # stop the request the caller no longer waits for
+            raise
 
     async def close(self) -> None:
         """Nothing to release explicitly; provided for symmetry with ``async with``."""

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 import partner_webhooks as pw
-from partner_webhooks._client import _settle
+from partner_webhooks._client import _loop_completions
 
 
 def test_a_panic_in_a_sync_call_is_an_exception_and_calls_go_on(client, sandbox):
@@ -23,7 +23,10 @@ def test_a_panic_in_an_async_call_is_an_exception_and_calls_go_on(sandbox):
         c = pw.AsyncClient(api_key=sandbox.api_key, base_url=sandbox.base_url)
         for _ in range(3):
             with pytest.raises(pw.PartnerWebhooksError, match="panicked") as info:
-                await _settle(lambda completions, future: c._native._panic_for_tests_async(completions, future))
+                loop = asyncio.get_running_loop()
+                future = loop.create_future()
+                c._native._panic_for_tests_async(_loop_completions(loop), future)
+                await future
             assert info.value.kind == "Runtime"
         assert (await c.get_webhook_url(sandbox.partner_id)).webhook_url is None
 

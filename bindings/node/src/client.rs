@@ -231,31 +231,37 @@ impl NativeClient {
 
 /// A Promise settled from the shared runtime with `work`'s outcome; a
 /// cancelled token rejects it with `APIUserAbortError` and drops the work.
-pub(crate) fn settle<'env, F>(
-    env: &'env Env,
-    cancel: Option<&CancelToken>,
-    work: F,
-) -> Result<Object<'env>>
+///
+/// `work` lives in one task (with the cancellation beside it); a second,
+/// small task settles the Promise when it ends (`spawn_with`), so a pending
+/// call holds one copy of its future, not two.
+pub(crate) fn settle<'env, F>(env: &'env Env, cancel: Option<&CancelToken>, work: F) -> Result<Object<'env>>
 where
     F: Future<Output = std::result::Result<Value, CoreError>> + Send + 'static,
 {
     let state = cancel.map(|c| c.state.clone());
-    let runtime = partner_webhooks_runtime::runtime().map_err(BindingError::from)?;
-    let (deferred, promise) = env.create_deferred::<Value, _>()?;
-    runtime.spawn(async move {
-        let work = partner_webhooks_runtime::run(work);
-        let outcome: BindingResult<Value> = match state {
+    let work = async move {
+        match state {
             Some(state) => tokio::select! {
-                r = work => r.map_err(BindingError::from).and_then(|r| r.map_err(BindingError::from)),
-                _ = cancelled(state) => Err(BindingError(partner_webhooks_runtime::CallError::Cancelled)),
+                r = work => Some(r),
+                _ = cancelled(state) => None,
             },
-            None => work.await.map_err(BindingError::from).and_then(|r| r.map_err(BindingError::from)),
+            None => Some(work.await),
+        }
+    };
+    let (deferred, promise) = env.create_deferred::<Value, _>()?;
+    partner_webhooks_runtime::spawn_with(work, move |out| {
+        let outcome: BindingResult<Value> = match out {
+            Ok(Some(r)) => r.map_err(BindingError::from),
+            Ok(None) => Err(BindingError(partner_webhooks_runtime::CallError::Cancelled)),
+            Err(e) => Err(BindingError::from(e)),
         };
         match outcome {
             Ok(v) => deferred.resolve(move |_| Ok(v)),
             Err(e) => deferred.reject(e.into()),
         }
-    });
+    })
+    .map_err(BindingError::from)?;
     Ok(promise)
 }
 

@@ -174,6 +174,13 @@ impl PartnerClient {
         &self,
         args: Vec<Value>,
     ) -> Result<Response<JsonBody>, Error> {
+        // Read synchronously, so that nothing but the URL and the body is
+        // kept in the future while the request runs.
+        let (url, body) = self.read_args::<E>(args)?;
+        self.send::<E>(url, body).await?.into_json()
+    }
+
+    fn read_args<E: Endpoint>(&self, args: Vec<Value>) -> Result<(url::Url, E::Body), Error> {
         let spec = E::OPERATION.spec();
         if !spec.public {
             return Err(Error::invalid_input(
@@ -194,7 +201,7 @@ impl PartnerClient {
         let url = self.transport.url(spec, &path)?;
         let body = E::Body::from_args(&mut args)?;
         args.finish(spec.name, spec.params().count())?;
-        self.send::<E>(url, body).await?.into_json()
+        Ok((url, body))
     }
 
     async fn send<E: Endpoint>(
