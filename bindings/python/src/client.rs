@@ -213,7 +213,7 @@ impl NativeClient {
             attempt_timeout: secs("attempt_timeout", attempt_timeout)?,
         };
         let client = self.client.with_options(options);
-        Ok(async move { client.invoke(op, args).await })
+        Ok(async move { client.invoke(op, args).await.map(Reply::from) })
     }
 }
 

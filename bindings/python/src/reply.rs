@@ -5,13 +5,32 @@
 use partner_webhooks::{JsonBody, Response};
 use pyo3::prelude::*;
 
-/// A successful answer, as the core returns it to every binding.
-pub(crate) type Reply = Response<JsonBody>;
+/// A successful answer without its raw bytes (a finished async call waits in
+/// the loop's queue as this).
+pub(crate) struct Reply {
+    status: u16,
+    trace_id: Option<String>,
+    attempts: u32,
+    data: serde_json::Value,
+}
+
+impl From<Response<JsonBody>> for Reply {
+    fn from(r: Response<JsonBody>) -> Self {
+        let (status, attempts) = (r.status(), r.attempts());
+        let trace_id = r.trace_id().map(str::to_string);
+        Reply {
+            status,
+            trace_id,
+            attempts,
+            data: r.into_inner().into_value(),
+        }
+    }
+}
 
 /// The tuple `_models.py` wraps in its typed result classes.
 pub(crate) fn into_py(py: Python<'_>, r: Reply) -> PyResult<Py<PyAny>> {
-    let data = pythonize::pythonize(py, &r.data().0)?;
-    Ok((r.status(), r.trace_id(), r.attempts(), data)
+    let data = pythonize::pythonize(py, &r.data)?;
+    Ok((r.status, r.trace_id, r.attempts, data)
         .into_pyobject(py)?
         .into_any()
         .unbind())
