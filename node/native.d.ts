@@ -31,6 +31,7 @@ export declare class NativeClient {
    * `set_webhook_url`) with `args` in parameter order, on the shared runtime.
    */
   call(op: string, args: Array<any>, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<{ status: number; traceId: string | null; attempts: number; body: any }>
+
 }
 
 /** The native sandbox. Use `Sandbox.start()` from the package instead. */
@@ -63,26 +64,42 @@ export declare class NativeVerifier {
 
 /** Per-call overrides (the core's `RequestOptions`, durations in milliseconds). */
 export interface CallOptions {
+  /** Budget for this call, retries included. */
   timeoutMs?: number
+  /** Retries for this call. */
   maxRetries?: number
+  /** Limit for one attempt of this call. */
   attemptTimeoutMs?: number
 }
 
 /**
- * Client settings (the core's `ClientSettings`, durations in milliseconds);
- * anything absent falls back to the `PARTNER_API_*` variables and the defaults.
+ * Client settings (the core's `ClientSettings`, durations in milliseconds).
+ * Give one of `apiKey` (default: `PARTNER_API_KEY`), `bearerToken`,
+ * `username` + `password` or a token provider; anything absent falls back to
+ * the `PARTNER_API_*` variables and the defaults.
  */
 export interface ClientOptions {
+  /** `X-API-Key` (default: `PARTNER_API_KEY`). */
   apiKey?: string
+  /** A fixed `Authorization: Bearer` token. */
   bearerToken?: string
+  /** A Partner Hub user, exchanged with `password` for a cached token. */
   username?: string
+  /** The user's password. */
   password?: string
+  /** Default `PARTNER_API_BASE_URL`, else `https://hub.360dialog.io`. */
   baseUrl?: string
+  /** Budget for a whole call, retries included (default `PARTNER_API_TIMEOUT` seconds, else 30 000 ms). */
   timeoutMs?: number
+  /** Limit for one attempt, so that a hung one is retried within `timeoutMs` (default: none). */
   attemptTimeoutMs?: number
+  /** Limit for connecting (default 10 000 ms). */
   connectTimeoutMs?: number
+  /** Retries after the first attempt (default `PARTNER_API_MAX_RETRIES`, else 2; at most 10). */
   maxRetries?: number
+  /** Requests on the wire at once (default 100). */
   maxConnections?: number
+  /** Allow plain `http://` to non-loopback hosts (test rigs only). */
   allowInsecureHttp?: boolean
 }
 
@@ -95,16 +112,27 @@ export declare function ioSignature(partnerId: string, secret: string, unixSecon
  * the tree far faster than converting one across the boundary).
  */
 export interface NativeEvent {
+  /** The `event` value as sent. */
   type: string
+  /** Canonical name of a known event, `null` for an unknown one. */
   knownType: string | null
+  /** The top-level `id`, when sent. */
   id: string | null
+  /** The channel id (`data.id` of channel events, or `data.channel_id`). */
   channelId: string | null
+  /** The client id. */
   clientId: string | null
+  /** The phone number (top of `data` or under `setup_info`). */
   phoneNumber: string | null
+  /** The phone's display name. */
   phoneName: string | null
+  /** The `status` of the payload. */
   status: string | null
+  /** Whether a signature was present and verified. */
   signatureVerified: boolean
+  /** A key to de-duplicate deliveries on. */
   dedupKey: string
+  /** The body exactly as received. */
   raw: string
 }
 

@@ -15,52 +15,20 @@ export type TokenProvider = (
 ) => string | { accessToken: string; expiresIn?: number } | Promise<string | { accessToken: string; expiresIn?: number }>
 
 /**
- * Client settings (the core's `ClientSettings`). Give one of `apiKey`
- * (default: `PARTNER_API_KEY`), `bearerToken`, `username` + `password` or
- * `tokenProvider`; durations are in milliseconds.
+ * Client settings: the addon's options (the core's `ClientSettings`, which the
+ * Rust side fills field by field, so an option cannot exist in one and not the
+ * other), plus the token provider.
  */
-export interface ClientOptions {
-  /** `X-API-Key` (default: `PARTNER_API_KEY`). */
-  apiKey?: string
-  /** A fixed `Authorization: Bearer` token. */
-  bearerToken?: string
-  /** A Partner Hub user, exchanged with `password` for a cached token. */
-  username?: string
-  password?: string
+export interface ClientOptions extends NativeClientOptions {
   /** Called for a token (again with `refresh = true` after a 401). */
   tokenProvider?: TokenProvider
-  /** Default `PARTNER_API_BASE_URL`, else `https://hub.360dialog.io`. */
-  baseUrl?: string
-  /** Budget for a whole call, retries included (default `PARTNER_API_TIMEOUT` seconds, else 30 000 ms). */
-  timeoutMs?: number
-  /** Limit for one attempt, so that a hung one is retried within `timeoutMs` (default: none). */
-  attemptTimeoutMs?: number
-  /** Limit for connecting (default 10 000 ms). */
-  connectTimeoutMs?: number
-  /** Retries after the first attempt (default `PARTNER_API_MAX_RETRIES`, else 2). */
-  maxRetries?: number
-  /** Requests on the wire at once (default 100). */
-  maxConnections?: number
-  /** Allow plain `http://` to non-loopback hosts (test rigs only). */
-  allowInsecureHttp?: boolean
 }
 
 /** Per-call overrides (the core's `RequestOptions`), and cancellation. */
-export interface RequestOptions {
-  timeoutMs?: number
-  maxRetries?: number
-  attemptTimeoutMs?: number
+export interface RequestOptions extends NativeCallOptions {
   /** Aborting it cancels the request in flight (`APIUserAbortError`). */
   signal?: AbortSignal
 }
-
-// Compile-time parity with the addon: the options are exactly the native
-// ones (plus the token provider, passed separately), which the Rust side
-// fills the core's `ClientSettings` from field by field.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-const clientOptionsMatchNative: Same<keyof ClientOptions, keyof NativeClientOptions | 'tokenProvider'> = true
-const callOptionsMatchNative: Same<Exclude<keyof RequestOptions, 'signal'>, keyof NativeCallOptions> = true
-void [clientOptionsMatchNative, callOptionsMatchNative]
 
 /** The option names the core declares, for refusing misspelt ones. */
 const surface = binding.surface()

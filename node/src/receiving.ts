@@ -4,24 +4,10 @@ import * as util from 'node:util'
 import { invalidInput, native } from './convert'
 import { binding, type NativeEvent } from './native'
 
-/** A verified (or parsed) partner webhook event. */
-export interface PartnerEvent {
-  /** The `event` value as sent. */
-  type: string
-  /** Canonical name of a known event, `null` for an unknown one. */
-  knownType: string | null
-  id: string | null
-  channelId: string | null
-  clientId: string | null
-  phoneNumber: string | null
-  phoneName: string | null
-  status: string | null
-  signatureVerified: boolean
-  dedupKey: string
-  /** The `data` object of the body (or the top level when there is none). */
+/** A verified (or parsed) partner webhook event: the addon's fields, plus `data`. */
+export interface PartnerEvent extends NativeEvent {
+  /** The `data` object of the body (or the top level when there is none), parsed on first use. */
   data: Record<string, unknown>
-  /** The body exactly as received. */
-  raw: string
 }
 
 /** `req.headers` of `node:http`, or `[name, value]` pairs. */

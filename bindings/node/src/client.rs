@@ -25,28 +25,44 @@ use tokio::sync::Notify;
 
 use crate::error::{BindingError, BindingResult};
 
-/// Client settings (the core's `ClientSettings`, durations in milliseconds);
-/// anything absent falls back to the `PARTNER_API_*` variables and the defaults.
+/// Client settings (the core's `ClientSettings`, durations in milliseconds).
+/// Give one of `apiKey` (default: `PARTNER_API_KEY`), `bearerToken`,
+/// `username` + `password` or a token provider; anything absent falls back to
+/// the `PARTNER_API_*` variables and the defaults.
 #[napi(object)]
 pub struct ClientOptions {
+    /// `X-API-Key` (default: `PARTNER_API_KEY`).
     pub api_key: Option<String>,
+    /// A fixed `Authorization: Bearer` token.
     pub bearer_token: Option<String>,
+    /// A Partner Hub user, exchanged with `password` for a cached token.
     pub username: Option<String>,
+    /// The user's password.
     pub password: Option<String>,
+    /// Default `PARTNER_API_BASE_URL`, else `https://hub.360dialog.io`.
     pub base_url: Option<String>,
+    /// Budget for a whole call, retries included (default `PARTNER_API_TIMEOUT` seconds, else 30 000 ms).
     pub timeout_ms: Option<f64>,
+    /// Limit for one attempt, so that a hung one is retried within `timeoutMs` (default: none).
     pub attempt_timeout_ms: Option<f64>,
+    /// Limit for connecting (default 10 000 ms).
     pub connect_timeout_ms: Option<f64>,
+    /// Retries after the first attempt (default `PARTNER_API_MAX_RETRIES`, else 2; at most 10).
     pub max_retries: Option<f64>,
+    /// Requests on the wire at once (default 100).
     pub max_connections: Option<f64>,
+    /// Allow plain `http://` to non-loopback hosts (test rigs only).
     pub allow_insecure_http: Option<bool>,
 }
 
 /// Per-call overrides (the core's `RequestOptions`, durations in milliseconds).
 #[napi(object)]
 pub struct CallOptions {
+    /// Budget for this call, retries included.
     pub timeout_ms: Option<f64>,
+    /// Retries for this call.
     pub max_retries: Option<f64>,
+    /// Limit for one attempt of this call.
     pub attempt_timeout_ms: Option<f64>,
 }
 
@@ -235,7 +251,11 @@ impl NativeClient {
 /// `work` lives in one task (with the cancellation beside it); a second,
 /// small task settles the Promise when it ends (`spawn_with`), so a pending
 /// call holds one copy of its future, not two.
-pub(crate) fn settle<'env, F>(env: &'env Env, cancel: Option<&CancelToken>, work: F) -> Result<Object<'env>>
+pub(crate) fn settle<'env, F>(
+    env: &'env Env,
+    cancel: Option<&CancelToken>,
+    work: F,
+) -> Result<Object<'env>>
 where
     F: Future<Output = std::result::Result<Value, CoreError>> + Send + 'static,
 {

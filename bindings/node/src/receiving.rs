@@ -26,17 +26,28 @@ pub struct VerifierOptions {
 /// the tree far faster than converting one across the boundary).
 #[napi(object, use_nullable = true)]
 pub struct NativeEvent {
+    /// The `event` value as sent.
     #[napi(js_name = "type")]
     pub event_type: String,
+    /// Canonical name of a known event, `null` for an unknown one.
     pub known_type: Option<String>,
+    /// The top-level `id`, when sent.
     pub id: Option<String>,
+    /// The channel id (`data.id` of channel events, or `data.channel_id`).
     pub channel_id: Option<String>,
+    /// The client id.
     pub client_id: Option<String>,
+    /// The phone number (top of `data` or under `setup_info`).
     pub phone_number: Option<String>,
+    /// The phone's display name.
     pub phone_name: Option<String>,
+    /// The `status` of the payload.
     pub status: Option<String>,
+    /// Whether a signature was present and verified.
     pub signature_verified: bool,
+    /// A key to de-duplicate deliveries on.
     pub dedup_key: String,
+    /// The body exactly as received.
     pub raw: String,
 }
 
