@@ -129,18 +129,55 @@ class Client(_Base):
         self.close()
 
 
-#: One completion queue per event loop: the Rust runtime queues finished calls
-#: and wakes the loop through a pipe; the loop settles them in batches.
-_completions: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Completions]" = weakref.WeakKeyDictionary()
+class _LoopCompletions:
+    """The completion queue of one event loop. The Rust runtime queues finished
+    calls and writes a byte to a socket pair's write end; the loop watches the
+    read end and settles the queued futures in batches. ``socket.socketpair``
+    exists on every OS; the loop watches with ``add_reader`` where it has one
+    (selector loops: Linux, macOS), else with a task awaiting ``sock_recv``
+    (Windows' default Proactor loop has no ``add_reader``)."""
+
+    def __init__(self, loop: "asyncio.AbstractEventLoop") -> None:
+        import socket
+
+        self._read, self._write = socket.socketpair()
+        self._read.setblocking(False)
+        self._write.setblocking(False)
+        self.completions = Completions(self._write.fileno())
+        self._pump_task: "Optional[asyncio.Task[None]]" = None
+        try:
+            loop.add_reader(self._read.fileno(), self._on_readable)
+        except NotImplementedError:
+            self._pump_task = loop.create_task(self._pump(loop))
+
+    def _empty_socket(self) -> None:
+        try:
+            while self._read.recv(4096):
+                pass
+        except (BlockingIOError, InterruptedError):
+            pass
+
+    def _on_readable(self) -> None:
+        # The socket first, then the queue: a result queued after the drain
+        # writes a new byte, so none is left behind.
+        self._empty_socket()
+        self.completions.drain()
+
+    async def _pump(self, loop: "asyncio.AbstractEventLoop") -> None:
+        while await loop.sock_recv(self._read, 4096):
+            self._on_readable()
+
+
+#: One completion queue per event loop, dropped with the loop.
+_completions: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopCompletions]" = weakref.WeakKeyDictionary()
 
 
 def _loop_completions(loop: "asyncio.AbstractEventLoop") -> Completions:
     c = _completions.get(loop)
     if c is None:
-        c = Completions()
-        loop.add_reader(c.fileno(), c.drain)
+        c = _LoopCompletions(loop)
         _completions[loop] = c
-    return c
+    return c.completions
 
 
 class AsyncClient(_Base):

@@ -1,12 +1,19 @@
 //! The asyncio bridge: how results of `AsyncClient` calls reach the event
 //! loop. A finished call queues its result and, when the queue was empty,
-//! writes one byte to a pipe the loop watches (`loop.add_reader`); the loop
-//! thread then settles every queued future in one go, with the GIL it
-//! already holds. No runtime thread ever waits for the GIL and no thread is
-//! started per call (pyo3-async-runtimes took a blocking-pool thread per
-//! completion, which grew the process to dozens of threads under load).
+//! writes one byte to a socket whose other end the loop watches; the loop
+//! thread then settles every queued future in one go, with the GIL it already
+//! holds. No runtime thread ever waits for the GIL and no thread is started
+//! per call (pyo3-async-runtimes took a blocking-pool thread per completion,
+//! which grew the process to dozens of threads under load).
+//!
+//! The socket pair is made in Python (`socket.socketpair()`, which exists on
+//! every OS: a Unix-domain pair on Linux and macOS, a loopback TCP pair on
+//! Windows); the loop watches its read end with `loop.add_reader` where the
+//! loop has it, or with a task awaiting `loop.sock_recv` where it has not
+//! (Windows' default Proactor loop). This module keeps its own duplicate of
+//! the write end, so that it never writes to a descriptor Python closed.
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pyo3::prelude::*;
@@ -20,10 +27,36 @@ struct Done {
     result: Result<Reply, BindingError>,
 }
 
+/// The write end of the loop's wake-up socket pair (our own duplicate).
+#[cfg(unix)]
+type WakeSocket = std::os::unix::net::UnixStream;
+#[cfg(windows)]
+type WakeSocket = std::net::TcpStream;
+
+/// Duplicates the socket Python passed (`wsock.fileno()`), so that this side
+/// owns what it writes to.
+#[cfg(unix)]
+fn own_socket(fileno: i64) -> std::io::Result<WakeSocket> {
+    use std::os::fd::{BorrowedFd, RawFd};
+    let fd = RawFd::try_from(fileno).map_err(|_| std::io::ErrorKind::InvalidInput)?;
+    // SAFETY: the caller passes the descriptor of a socket it keeps open for
+    // the duration of this call; it is only borrowed to duplicate it.
+    let owned = unsafe { BorrowedFd::borrow_raw(fd) }.try_clone_to_owned()?;
+    Ok(WakeSocket::from(owned))
+}
+
+#[cfg(windows)]
+fn own_socket(fileno: i64) -> std::io::Result<WakeSocket> {
+    use std::os::windows::io::{BorrowedSocket, RawSocket};
+    let socket = RawSocket::try_from(fileno).map_err(|_| std::io::ErrorKind::InvalidInput)?;
+    // SAFETY: as above: a live socket, borrowed only to duplicate it.
+    let owned = unsafe { BorrowedSocket::borrow_raw(socket) }.try_clone_to_owned()?;
+    Ok(WakeSocket::from(owned))
+}
+
 struct Shared {
     queue: Mutex<Vec<Done>>,
-    read: OwnedFd,
-    write: OwnedFd,
+    wake: WakeSocket,
 }
 
 impl Shared {
@@ -35,25 +68,21 @@ impl Shared {
             q.len() == 1
         };
         if was_empty {
-            // A full pipe (EAGAIN) already means "wake up": nothing to retry.
-            // SAFETY: a valid, open, non-blocking fd owned by `self`; one byte from a live buffer.
-            unsafe { libc::write(self.write.as_raw_fd(), [1u8].as_ptr().cast(), 1) };
+            // A full socket buffer (WouldBlock) already means "wake up", and a
+            // closed loop has nobody to wake: nothing to retry either way.
+            let _ = (&self.wake).write(&[1u8]);
         }
     }
 
-    /// Empties the pipe, then takes the queue (in this order: a result queued
-    /// after the take writes a new byte, so none is ever left behind).
+    /// Takes the queue. The loop empties its socket before calling this, so a
+    /// result queued after the take writes a new byte: none is left behind.
     fn take(&self) -> Vec<Done> {
-        let mut buf = [0u8; 256];
-        // SAFETY: valid, open, non-blocking fd owned by `self`; `buf` is writable for its length.
-        while unsafe { libc::read(self.read.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {
-        }
         std::mem::take(&mut *self.queue.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
 /// One per event loop (made by `partner_webhooks._client`): the queue of
-/// finished calls and the pipe that wakes the loop.
+/// finished calls and the socket that wakes the loop.
 #[pyclass(module = "partner_webhooks._native", frozen)]
 pub struct Completions {
     shared: Arc<Shared>,
@@ -61,31 +90,22 @@ pub struct Completions {
 
 #[pymethods]
 impl Completions {
+    /// `wake`: the `fileno()` of the write end of a non-blocking socket pair
+    /// whose read end the loop watches.
     #[new]
-    fn new() -> PyResult<Self> {
-        let mut fds = [0; 2];
-        // SAFETY: `fds` has room for the two descriptors pipe2 writes.
-        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } != 0 {
-            return Err(std::io::Error::last_os_error().into());
-        }
-        // SAFETY: pipe2 succeeded: both are new descriptors nobody else owns.
-        let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    fn new(wake: i64) -> PyResult<Self> {
+        let wake = own_socket(wake)?;
+        wake.set_nonblocking(true)?;
         Ok(Completions {
             shared: Arc::new(Shared {
                 queue: Mutex::new(Vec::new()),
-                read,
-                write,
+                wake,
             }),
         })
     }
 
-    /// The descriptor the loop watches (`loop.add_reader(c.fileno(), c.drain)`).
-    fn fileno(&self) -> i32 {
-        self.shared.read.as_raw_fd()
-    }
-
     /// Settles every finished call's future (skipping cancelled ones). Runs
-    /// on the loop thread.
+    /// on the loop thread, after the loop emptied its end of the socket.
     fn drain(&self, py: Python<'_>) -> PyResult<()> {
         for Done { future, result } in self.shared.take() {
             let future = future.bind(py);
