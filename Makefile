@@ -19,7 +19,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_parse verifier error_body header_validation partner_id
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin dist test-dist test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
+.PHONY: help setup setup-rust setup-python setup-node setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin dist test-dist test-arm64 test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,7 +74,7 @@ DIST_VENV := $(CARGO_TARGET_DIR)/venv-dist
 DIST_TOOLS := ziglang==0.17.0 cargo-zigbuild==0.24.0 maturin==1.16.0 auditwheel==6.8.2 twine==7.0.0 pypiserver==2.4.2
 # Every target `make dist` builds; `make test-dist` needs the host's and its musl twin only.
 DIST_TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl \
-  x86_64-apple-darwin aarch64-apple-darwin x86_64-pc-windows-gnu aarch64-apple-ios
+  x86_64-apple-darwin aarch64-apple-darwin x86_64-pc-windows-gnu
 setup-dist: setup-rust setup-node ## Cross-build and registry tools: rustup targets, zig + cargo-zigbuild + maturin + twine + pypiserver (pip), verdaccio (npm)
 	@command -v rustup >/dev/null || { echo "make dist needs rustup (to add the cross targets)" >&2; exit 1; }
 	rustup target add $(if $(DIST_ALL),$(DIST_TARGETS),x86_64-unknown-linux-musl) >/dev/null
@@ -85,6 +85,9 @@ setup-dist: setup-rust setup-node ## Cross-build and registry tools: rustup targ
 dist: ## Cross-build every artifact that builds here into target/dist/ (by hand: about an hour)
 	$(MAKE) setup-dist DIST_ALL=1
 	scripts/dist.sh all
+
+test-arm64: ## After `make dist`: the linux-arm64 builds under qemu-user (Node and Python smokes, the CLI demo); installs qemu and the arm64 C runtime with apt
+	scripts/run-arm64.sh
 
 test-dist: setup-dist ## This machine's packages through local registries: publish, install by name, smoke from the installed packages
 	rm -rf $(CARGO_TARGET_DIR)/dist

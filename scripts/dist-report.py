@@ -36,6 +36,10 @@ def describe(data: bytes, name: str, symbol: str | None) -> str:
             for args in (["-D", "--defined-only"], ["--extern-only", "--defined-only"]):
                 nm = subprocess.run(["llvm-nm", *args, f.name], capture_output=True, text=True)
                 names |= {line.split()[-1].lstrip("_") for line in nm.stdout.splitlines() if line.strip()}
+            if kind.startswith("PE32"):  # a DLL's export table
+                dump = subprocess.run(["llvm-objdump", "-p", f.name], capture_output=True, text=True).stdout
+                table = dump.split("Export Table:", 1)[-1] if "Export Table:" in dump else ""
+                names |= {line.split()[-1] for line in table.splitlines()[4:] if len(line.split()) >= 3}
             count = sum(1 for n in names if n.startswith(symbol.rstrip("*"))) if symbol.endswith("*") else int(symbol in names)
             found = f"; exports `{symbol}`" + (f" ({count})" if symbol.endswith("*") else "") if count else f"; **`{symbol}` missing**"
     return kind + found

@@ -11,7 +11,7 @@
 #   npm/      partner-webhooks-VERSION.tgz (the main package) and one tarball per platform package
 #   cli/      partner-webhooks-VERSION-TARGET.tar.gz|.zip and SHA256SUMS
 #   jvm/      partner-webhooks-VERSION.jar (every desktop library under JNA's prefixes) and its .pom
-#   mobile/   the uniffi library without the sandbox, stripped, per target
+#   mobile/   the uniffi library without the sandbox (mobile profile), stripped: its size per CPU
 # Needs: `make setup-dist` (rustup targets, and a venv with ziglang, cargo-zigbuild,
 # maturin, auditwheel). What cannot build here is left to .github/workflows/release.yml.
 set -euo pipefail
@@ -37,9 +37,6 @@ PLATFORMS=(
 )
 # The CLI ships static on Linux (musl), and for macOS and Windows.
 CLI_TARGETS=(x86_64-unknown-linux-musl aarch64-unknown-linux-musl x86_64-apple-darwin aarch64-apple-darwin x86_64-pc-windows-gnu)
-# Mobile: iOS (device) as a static library. The iOS simulator's standard library
-# cannot be downloaded here and Android needs an NDK: both are built by release.yml.
-MOBILE_TARGETS=(aarch64-apple-ios)
 
 field() { # field TRIPLE COLUMN
   local row
@@ -71,6 +68,11 @@ python_wheels() {
   mkdir -p "$DIST/python"
   local t compat args
   for t in $(targets_or_all "$@"); do
+    if [[ $t == *-windows-gnu ]]; then
+      # maturin --zig links a windows-gnu module without its PyInit export
+      # (maturin issue 922): the Windows wheel is release.yml's (MSVC runner).
+      log "python: no wheel for $t here (release.yml builds win_amd64)"; continue
+    fi
     compat=$(field "$t" py)
     args=(--release --locked --zig --target "$t" --out "$DIST/python")
     [ "$compat" != - ] && args+=(--compatibility "$compat")
@@ -151,24 +153,21 @@ jvm_jar() {
 }
 
 mobile_libraries() {
-  local t targets
-  if [ $# -gt 0 ]; then targets=("$@"); else targets=("${MOBILE_TARGETS[@]}"); fi
+  # The mobile targets themselves cannot build here: iOS needs the Apple SDK's
+  # headers for ring's C code (zig ships macOS headers only; cargo-zigbuild does
+  # not take iOS targets) and the iOS simulator's standard library is not
+  # downloadable here; Android needs the NDK. release.yml builds both. What is
+  # built here is the same library, without the sandbox, for Linux on the same
+  # CPUs, linked and stripped, to measure what an app carries.
+  local t
   mkdir -p "$DIST/mobile"
-  for t in "${targets[@]}"; do
-    log "mobile uniffi library for $t (no sandbox)"
-    # A static library: nothing to link here, so no Apple SDK is needed.
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=z RUSTFLAGS="-C strip=symbols" \
-      cargo zigbuild --locked --release -p partner-webhooks-uniffi --lib --no-default-features --target "$t"
+  for t in aarch64-unknown-linux-gnu x86_64-unknown-linux-gnu; do
+    log "mobile-profile uniffi library for $t (no sandbox, opt-level z, stripped)"
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo zigbuild --locked --release -p partner-webhooks-uniffi --lib \
+      --no-default-features --target "$(zig_target "$t")" --target-dir "$TARGET_DIR/mobile-probe"
     mkdir -p "$DIST/mobile/$t"
-    cp "$TARGET_DIR/$t/release/libpartner_webhooks_uniffi.a" "$DIST/mobile/$t/"
+    cp "$TARGET_DIR/mobile-probe/$t/release/libpartner_webhooks_uniffi.so" "$DIST/mobile/$t/"
   done
-  # The same library as a linked, stripped shared object, for a size that says
-  # what an app carries (iOS links statically; this is its Linux arm64 twin).
-  log "mobile size probe: aarch64 shared library without the sandbox"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo zigbuild --locked --release -p partner-webhooks-uniffi --lib \
-    --no-default-features --target aarch64-unknown-linux-gnu.2.17 --target-dir "$TARGET_DIR/mobile-probe"
-  mkdir -p "$DIST/mobile/aarch64-unknown-linux-gnu"
-  cp "$TARGET_DIR/mobile-probe/aarch64-unknown-linux-gnu/release/libpartner_webhooks_uniffi.so" "$DIST/mobile/aarch64-unknown-linux-gnu/"
 }
 
 report() {
@@ -179,6 +178,9 @@ report() {
 case "${1:-}" in
   all)
     python_wheels; python_sdist; node_packages; cli_archives; jvm_jar; mobile_libraries; report ;;
+  rest)  # all but the wheels (when they are already built)
+    python_sdist; node_packages; cli_archives; jvm_jar; mobile_libraries; report ;;
+  mobile) mobile_libraries ;;
   host)
     # This machine's wheel and sdist, and its npm packages; on glibc Linux also
     # the musl twin of its addon, so that the registry test sees npm choose by libc.
@@ -188,7 +190,6 @@ case "${1:-}" in
   node) shift; node_packages "$@" ;;
   cli) shift; cli_archives "$@" ;;
   jvm) shift; jvm_jar "$@" ;;
-  mobile) shift; mobile_libraries "$@" ;;
   report) report ;;
   *) echo "usage: $0 all|host|python|node|cli|jvm|mobile|report [TARGET...]" >&2; exit 2 ;;
 esac

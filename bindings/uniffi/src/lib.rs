@@ -10,6 +10,7 @@ uniffi::setup_scaffolding!();
 
 mod client;
 mod error;
+#[cfg(feature = "receiving")]
 mod receiving;
 #[cfg(feature = "sandbox")]
 mod sandbox;
@@ -20,6 +21,7 @@ pub use client::{
     WebhookUrl,
 };
 pub use error::{ErrorInfo, PartnerError};
+#[cfg(feature = "receiving")]
 pub use receiving::{
     Event, Header, WebhookVerifier, io_signature, parse_event, sign, verify_signature,
 };

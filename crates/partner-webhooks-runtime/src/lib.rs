@@ -77,23 +77,29 @@ struct Shared {
 static SHARED: OnceLock<Result<Shared, RuntimeError>> = OnceLock::new();
 
 /// The environment variable that turns on the SDK's logs in the language
-/// bindings: a `tracing` filter such as `trace` or `partner_webhooks=debug`;
+/// bindings: a `tracing` targets filter such as `trace` or `partner_webhooks=debug,warn`;
 /// lines go to stderr. Read once, when the runtime starts. Secrets are
 /// redacted in every log line (the core never formats one).
 pub const LOG_ENV: &str = "PARTNER_WEBHOOKS_LOG";
 
 /// Installs a stderr log subscriber when [`LOG_ENV`] is set (and no other
 /// subscriber is installed); a bad filter is reported once on stderr.
+#[cfg(feature = "stderr-log")]
 fn init_logging() {
     let Ok(filter) = std::env::var(LOG_ENV) else {
         return;
     };
-    match tracing_subscriber::EnvFilter::try_new(&filter) {
+    match filter.parse::<tracing_subscriber::filter::Targets>() {
         Ok(filter) => {
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(filter)
-                .with_writer(std::io::stderr)
-                .with_ansi(false)
+            use tracing_subscriber::layer::SubscriberExt;
+            use tracing_subscriber::util::SubscriberInitExt;
+            let _ = tracing_subscriber::registry()
+                .with(
+                    tracing_subscriber::fmt::layer()
+                        .with_writer(std::io::stderr)
+                        .with_ansi(false),
+                )
+                .with(filter)
                 .try_init();
         }
         Err(e) => eprintln!("partner-webhooks: ignoring {LOG_ENV}: {e}"),
@@ -103,6 +109,7 @@ fn init_logging() {
 fn shared() -> Result<&'static Shared, RuntimeError> {
     let shared = SHARED
         .get_or_init(|| {
+            #[cfg(feature = "stderr-log")]
             init_logging();
             Builder::new_multi_thread()
                 .worker_threads(WORKER_THREADS)
