@@ -19,12 +19,12 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_parse verifier error_body header_validation partner_id
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin dist test-dist test-arm64 test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
+.PHONY: help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin dist test-dist test-arm64 test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: setup-rust setup-python setup-node setup-kotlin ## Install everything the build and tests need
+setup: setup-rust setup-python setup-node setup-edge setup-kotlin ## Install everything the build and tests need
 
 setup-rust: ## Rust components (rustfmt, clippy) and all locked crates
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust from https://rustup.rs" >&2; exit 1; }
@@ -38,6 +38,9 @@ setup-python: ## A venv under target/ with maturin, pytest and mypy (pinned)
 setup-node: ## npm dependencies of the Node package (pinned by package-lock.json)
 	@command -v npm >/dev/null || { echo "npm not found: install Node.js 18 or newer" >&2; exit 1; }
 	cd node && npm ci --no-audit --no-fund --ignore-scripts
+
+setup-edge: ## Bun, Deno and workerd from npm (scripts/edge-tools, pinned by its lock file): the edge build is tested in them
+	cd scripts/edge-tools && npm ci --no-audit --no-fund --ignore-scripts
 
 KOTLIN_TOOLS := $(CARGO_TARGET_DIR)/kotlin-tools
 setup-kotlin: ## JDK check, Debian's JNA and json-simple, and kotlin-compiler 2.4.20 from npm
@@ -64,7 +67,7 @@ test-python: setup-rust setup-python ## Build the Python package from source (pi
 	  $(VPY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python
 	cd python && PATH="$(VENV)/bin:$$PATH" pytest -q -p no:cacheprovider tests
 
-test-node: setup-rust setup-node ## Build the Node addon (dev profile), run node --test and the TypeScript check
+test-node: setup-rust setup-node setup-edge ## Build the Node addon (dev profile), run node --test (native and edge builds; Bun, Deno, workerd) and the TypeScript check
 	cd node && npm run --silent build
 	cd node && node --test test/
 	cd node && npx tsc --noEmit -p test/tsconfig.json

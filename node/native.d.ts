@@ -56,8 +56,12 @@ export declare class NativeSandbox {
 /** The native verifier. Use `WebhookVerifier` from the package instead. */
 export declare class NativeVerifier {
   constructor(options: VerifierOptions)
-  /** Verifies headers + raw body and returns the event as an object. */
-  verify(headers: any, body: Buffer): NativeEvent
+  /**
+   * Checks a request: `headers` as `[name, value, name, value, ...]` (the
+   * wrapper passes only the ones a verifier reads), `body` the raw bytes.
+   * Returns the body as text (UTF-8 checked) for the wrapper to parse.
+   */
+  authenticate(headers: Array<string>, body: Buffer): string
   get maxBody(): number
   describe(): string
 }
@@ -105,39 +109,6 @@ export interface ClientOptions {
 
 /** The Integrated Onboarding signature (now, when `unixSeconds` is absent). */
 export declare function ioSignature(partnerId: string, secret: string, unixSeconds?: number | undefined | null): string
-
-/**
- * An event as a plain object, without `data`: the JavaScript wrapper adds
- * `data` as a getter that parses `raw` on first use (V8's `JSON.parse` builds
- * the tree far faster than converting one across the boundary).
- */
-export interface NativeEvent {
-  /** The `event` value as sent. */
-  type: string
-  /** Canonical name of a known event, `null` for an unknown one. */
-  knownType: string | null
-  /** The top-level `id`, when sent. */
-  id: string | null
-  /** The channel id (`data.id` of channel events, or `data.channel_id`). */
-  channelId: string | null
-  /** The client id. */
-  clientId: string | null
-  /** The phone number (top of `data` or under `setup_info`). */
-  phoneNumber: string | null
-  /** The phone's display name. */
-  phoneName: string | null
-  /** The `status` of the payload. */
-  status: string | null
-  /** Whether a signature was present and verified. */
-  signatureVerified: boolean
-  /** A key to de-duplicate deliveries on. */
-  dedupKey: string
-  /** The body exactly as received. */
-  raw: string
-}
-
-/** Parses an event body without verifying it. */
-export declare function parseEvent(body: Buffer): NativeEvent
 
 /** Name of the shared runtime's worker threads (tests check that I/O runs there). */
 export declare function runtimeThreadName(): string

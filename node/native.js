@@ -840,7 +840,6 @@ module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeSandbox = nativeBinding.NativeSandbox
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
 module.exports.ioSignature = nativeBinding.ioSignature
-module.exports.parseEvent = nativeBinding.parseEvent
 module.exports.runtimeThreadName = nativeBinding.runtimeThreadName
 module.exports.sign = nativeBinding.sign
 module.exports.surface = nativeBinding.surface

@@ -10,6 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { PartnerClient, WebhookVerifier, sign } from 'partner-webhooks'
+import * as edge from 'partner-webhooks/edge'
 import { Agent, request } from 'undici'
 
 const HOOK = 'https://hooks.example.com/bench'
@@ -106,6 +107,18 @@ async function client(a) {
   }
 }
 
+/** `rate` for an asynchronous fn (awaited one at a time). */
+async function rateAsync(seconds, fn) {
+  let n = 0
+  const start = cpuSeconds()
+  for (;;) {
+    for (let i = 0; i < 200; i++) await fn()
+    n += 200
+    const spent = cpuSeconds() - start
+    if (spent >= seconds) return n / spent
+  }
+}
+
 /** Calls per second of fn for about `seconds` (single-threaded JS: wall ≈ CPU of the main thread). */
 function rate(seconds, fn) {
   let n = 0
@@ -118,7 +131,7 @@ function rate(seconds, fn) {
   }
 }
 
-function verify(a) {
+async function verify(a) {
   const body = readFileSync(a.event)
   const headers = { 'content-type': 'application/json', 'x-360dialog-signature': sign(body, a.secret) }
   const verifier = new WebhookVerifier({ secrets: [a.secret] })
@@ -143,6 +156,22 @@ function verify(a) {
       t = rate(a.seconds, theirs)
     }
     emit('Node verify+parse, 1 KiB event', 'crypto.createHmac + JSON.parse', 'events/s (throughput)', '>= 1.0', o, t)
+  }
+  // The edge build (WebCrypto, no addon; what Workers, Deno and Bun load), in Node.
+  const edgeVerifier = new edge.WebhookVerifier({ secrets: [a.secret] })
+  if ((await edgeVerifier.verify(headers, body)).type !== 'channel_created') throw new Error('unexpected event')
+  const edgeMine = () => edgeVerifier.verify(headers, body)
+  await rateAsync(a.seconds / 4, edgeMine)
+  for (let run = 0; run < a.runs; run++) {
+    let o, t
+    if (run % 2) {
+      t = rate(a.seconds, theirs)
+      o = await rateAsync(a.seconds, edgeMine)
+    } else {
+      o = await rateAsync(a.seconds, edgeMine)
+      t = rate(a.seconds, theirs)
+    }
+    emit('Node verify+parse, 1 KiB event, edge build (WebCrypto)', 'crypto.createHmac + JSON.parse', 'events/s (throughput)', 'report', o, t)
   }
 }
 

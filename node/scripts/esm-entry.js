@@ -21,3 +21,5 @@ export default pkg
 `
 writeFileSync(join(dist, 'index.mjs'), source)
 writeFileSync(join(dist, 'index.d.mts'), "export * from './index.js'\nimport * as pkg from './index.js'\nexport default pkg\n")
+// The edge build (tsconfig.edge.json) is ES modules: mark its folder so.
+writeFileSync(join(dist, 'edge', 'package.json'), '{ "type": "module" }\n')

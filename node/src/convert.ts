@@ -1,6 +1,6 @@
 // The one place where native errors become the typed classes (internal: not
 // exported from the package).
-import { InvalidInputError, PartnerWebhooksError, errorClasses, type ErrorFields } from './errors'
+import { InvalidInputError, PartnerWebhooksError, errorClasses, type ErrorFields } from './errors.js'
 
 const PREFIX = 'partner-webhooks:'
 

@@ -3,9 +3,14 @@ import { binding } from './native'
 
 export * from './client'
 export * from './errors'
+export type * from './events'
+export { knownEventTypes } from './events'
 export * from './receiving'
 export * from './sandbox'
 export * from './types'
 
 /** The core's version. */
 export const version: string = binding.version()
+
+/** Which build this is: `'native'` (the Node-API addon) here, `'edge'` in the WebCrypto build. */
+export const runtime = 'native' as const

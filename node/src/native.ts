@@ -7,7 +7,6 @@ export type {
   CallOptions as NativeCallOptions,
   ClientOptions as NativeClientOptions,
   NativeClient,
-  NativeEvent,
   NativeSandbox,
   NativeVerifier,
   VerifierOptions as NativeVerifierOptions,

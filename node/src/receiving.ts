@@ -1,43 +1,68 @@
-// Receiving: verify incoming partner webhook requests and parse them into events.
+// Receiving on Node: the addon checks a request (body size, required headers,
+// signature: the core's verifier), the package builds the typed event
+// (`events.ts`). The edge entry (`edge.ts`) does the same checks with WebCrypto.
 import * as util from 'node:util'
 
-import { invalidInput, native } from './convert'
-import { binding, type NativeEvent } from './native'
+import { native } from './convert.js'
+import { eventFromText, textOf, type PartnerEvent } from './events.js'
+import { binding } from './native'
+import { SIGNATURE_HEADER, bodyBytes, headerPairs, readBody, type BodyInput, type HeadersInput, type VerifierOptions } from './shapes.js'
 
-/** A verified (or parsed) partner webhook event: the addon's fields, plus `data`. */
-export interface PartnerEvent extends NativeEvent {
-  /** The `data` object of the body (or the top level when there is none), parsed on first use. */
-  data: Record<string, unknown>
-}
+export { SIGNATURE_HEADER } from './shapes.js'
+export type { BodyInput, HeadersInput, RequestInput, VerifierOptions } from './shapes.js'
 
-/** `req.headers` of `node:http`, or `[name, value]` pairs. */
-export type IncomingHeaders = Record<string, string | string[] | undefined> | Array<[string, string]>
 
-/** A request body as received. */
-export type RawBody = Buffer | Uint8Array | string
-
-export interface VerifierOptions {
-  secrets?: string[]
-  requiredHeaders?: Record<string, string>
-  /** Default 1 MiB. */
-  maxBody?: number
-  /** Default: true when a secret is given. */
-  requireSignature?: boolean
-}
-
-/** Verifies incoming partner webhook requests and parses them into events. */
+/**
+ * Verifies incoming partner webhook requests and parses them into typed events.
+ *
+ * ```ts
+ * const verifier = new WebhookVerifier({ secrets: [process.env.PLATFORM_SECRET!] })
+ * app.post('/hook', express.raw({ type: '*\/*' }), (req, res) => {
+ *   try {
+ *     const event = verifier.verify(req.headers, req.body)
+ *     res.sendStatus(200)
+ *   } catch (e) {
+ *     if (e instanceof WebhookVerificationError) res.sendStatus(e.httpStatus)
+ *     else throw e
+ *   }
+ * })
+ * ```
+ */
 export class WebhookVerifier {
   #native: InstanceType<typeof binding.NativeVerifier>
+  #wanted: Set<string>
+  #signs: boolean
 
   constructor({ secrets, requiredHeaders, maxBody, requireSignature }: VerifierOptions = {}) {
     this.#native = native(() => new binding.NativeVerifier({ secrets, requiredHeaders, maxBody, requireSignature }))
+    this.#wanted = new Set([SIGNATURE_HEADER, ...Object.keys(requiredHeaders ?? {}).map((n) => n.toLowerCase())])
+    this.#signs = (secrets?.length ?? 0) > 0
   }
 
-  /** Throws `WebhookVerificationError` (401, 413 or 400 in `httpStatus`). */
-  verify(headers: IncomingHeaders, rawBody: RawBody): PartnerEvent {
-    return withData(native(() => this.#native.verify(headers, toBuffer(rawBody))))
+  /**
+   * Checks a delivery and returns its event. `headers`: a plain object, fetch
+   * `Headers`, `Map` or `[name, value]` pairs; `body`: the raw bytes (Buffer,
+   * Uint8Array, ArrayBuffer) or text. Throws `WebhookVerificationError` (answer
+   * with its `httpStatus`: 401, 413 or 400) or `InvalidInputError`.
+   */
+  verify(headers: HeadersInput, body: BodyInput): PartnerEvent {
+    const pairs = headerPairs(headers, this.#wanted)
+    const buffer = toBuffer(body)
+    const text = native(() => this.#native.authenticate(pairs, buffer))
+    // Checked without error: signed when a signature came and there is a secret to check it with.
+    return eventFromText(text, this.#signs && hasName(pairs, SIGNATURE_HEADER))
   }
 
+  /**
+   * Checks a fetch `Request` (Next.js route handlers, Hono, `Request` of
+   * Node 18+), reading its raw body at most `maxBody` bytes far.
+   */
+  async verifyRequest(request: Request): Promise<PartnerEvent> {
+    const { headers, body } = await readBody(request, this.maxBody)
+    return this.verify(headers, body)
+  }
+
+  /** The largest body accepted, in bytes. */
   get maxBody(): number {
     return this.#native.maxBody
   }
@@ -51,49 +76,32 @@ export class WebhookVerifier {
   }
 }
 
-/** Parses an event body without verifying it. */
-export function parseEvent(body: RawBody): PartnerEvent {
-  return withData(native(() => binding.parseEvent(toBuffer(body))))
+/** Parses an event body without verifying it (for tests and replays). */
+export function parseEvent(body: BodyInput): PartnerEvent {
+  return eventFromText(textOf(bodyBytes(body)), false)
 }
 
 /** Whether `headerValue` (`x-360dialog-signature`) signs `body` under any of `secrets`. */
-export function verifySignature(body: RawBody, headerValue: string, secrets: string[]): boolean {
+export function verifySignature(body: BodyInput, headerValue: string, secrets: string[]): boolean {
   return native(() => binding.verifySignature(toBuffer(body), headerValue, secrets))
 }
 
 /** The `x-360dialog-signature` value for `body` (for tests). */
-export function sign(body: RawBody, secret: string): string {
-  return binding.sign(toBuffer(body), secret)
+export function sign(body: BodyInput, secret: string): string {
+  return native(() => binding.sign(toBuffer(body), secret))
 }
 
 /** The Integrated Onboarding signature (now, when `unixSeconds` is absent). */
 export function ioSignature(partnerId: string, secret: string, unixSeconds?: number): string {
-  return binding.ioSignature(partnerId, secret, unixSeconds)
+  return native(() => binding.ioSignature(partnerId, secret, unixSeconds))
 }
 
-/**
- * Adds `data` to a native event: the `data` object of the body (or the top
- * level when there is none), parsed from `raw` on first access and then kept.
- */
-function withData(event: NativeEvent): PartnerEvent {
-  Object.defineProperty(event, 'data', {
-    enumerable: true,
-    configurable: true,
-    get(this: NativeEvent) {
-      const body = JSON.parse(this.raw)
-      const isObject = (v: unknown): v is Record<string, unknown> =>
-        v !== null && typeof v === 'object' && !Array.isArray(v)
-      const data = isObject(body?.data) ? body.data : isObject(body) ? body : {}
-      Object.defineProperty(this, 'data', { value: data, enumerable: true, configurable: true, writable: true })
-      return data
-    },
-  })
-  return event as PartnerEvent
+function toBuffer(body: BodyInput): Buffer {
+  const bytes = bodyBytes(body)
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
-function toBuffer(body: RawBody): Buffer {
-  if (Buffer.isBuffer(body)) return body
-  if (typeof body === 'string') return Buffer.from(body, 'utf8')
-  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-  throw invalidInput('body', 'must be a Buffer (the raw request body)')
+function hasName(pairs: string[], name: string): boolean {
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === name) return true
+  return false
 }

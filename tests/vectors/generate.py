@@ -59,6 +59,11 @@ def vector(name, body, expect, *, headers=None, verifier=None, signature="auto",
     vectors.append(v)
 
 
+def b64sign(raw, secret=SECRET):
+    """The same HMAC in standard base64 (one public integration reports this form)."""
+    return base64.b64encode(hmac.new(secret.encode(), raw, hashlib.sha256).digest()).decode()
+
+
 def ok(event_type, known=True, signed=True, **fields):
     e = {"event_type": event_type, "known_type": event_type if known is True else known, "signature_verified": signed}
     e.update(fields)
@@ -118,8 +123,7 @@ vector("signature-tampered-body", body.decode().replace("ready", "live"), err("B
 vector("signature-missing", body.decode(), err("MissingSignature", 401), signature=None)
 vector("signature-not-hex", body.decode(), err("BadSignature", 401), signature="zz" * 32)
 vector("signature-too-short", body.decode(), err("BadSignature", 401), signature=sign(body)[:40])
-vector("signature-base64-form", body.decode(), err("BadSignature", 401),
-       signature=base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode())
+vector("signature-base64-form", body.decode(), ok("channel_ready"), signature=b64sign(body))
 vector("signature-sent-twice", body.decode(), err("BadSignature", 401),
        headers=[list(HEADER), ["x-360dialog-signature", sign(body)], ["X-360Dialog-Signature", sign(body)]], signature=None)
 vector("signature-header-name-case", body.decode(), ok("channel_ready"),
@@ -163,6 +167,17 @@ vector("fields-of-wrong-type", {"event": "channel_live", "data": {"id": "c3", "s
 vector("data-before-event", '{"data":{"id":"c4","status":"ready"},"event":"channel_ready"}', ok("channel_ready", channel_id="c4", status="ready"))
 vector("unknown-status-value", {"event": "channel_live", "data": {"id": "c5", "status": "hibernating"}}, ok("channel_live", status="hibernating"))
 vector("numeric-id", {"id": 12345, "event": "channel_live", "data": {}}, ok("channel_live", id="12345"))
+# --- appended later (numbers above stay stable)
+vector("signature-base64-unpadded", body.decode(), ok("channel_ready"), signature=b64sign(body).rstrip("="))
+vector("signature-base64-prefixed", body.decode(), ok("channel_ready"), signature="sha256=" + b64sign(body))
+vector("signature-base64-wrong-secret", body.decode(), err("BadSignature", 401), signature=b64sign(body, "some-other-secret"))
+vector("signature-base64-urlsafe", body.decode(), err("BadSignature", 401),
+       signature=b64sign(body).replace("+", "-").replace("/", "_") if ("+" in b64sign(body) or "/" in b64sign(body)) else "-_" + b64sign(body)[2:])
+vector("template-status-rejected", {"event": "waba_template_status_changed", "data": {
+           "id": "exampleTP", "external_id": "1234567890", "waba_account_id": "exampleWA", "partner_id": "examplePA",
+           "name": "order_update", "language": "en", "category": "UTILITY", "namespace": "c8ae5f90_307a_ca4c_b8f6_d1e2a2573574",
+           "status": "rejected", "rejected_reason": "INVALID_FORMAT"}},
+       ok("waba_template_status_changed", status="rejected"))
 
 for old in os.listdir(HERE):
     if old.endswith(".json"):

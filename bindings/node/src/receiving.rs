@@ -1,16 +1,17 @@
-//! Receiving for JavaScript: the verifier, event parsing, signature helpers.
+//! Receiving for JavaScript: the verifier's checks (body size, required
+//! headers, signature) and the signature helpers. The package parses the
+//! verified body itself (`node/src/events.ts`, V8's `JSON.parse`): building the
+//! event in JavaScript is what makes verify+parse faster than a hand-written
+//! `createHmac` + `JSON.parse` receiver (see docs/architecture.md).
 
 use std::collections::HashMap;
 
 use napi::Result;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
-use partner_webhooks::{
-    Error as CoreError, PartnerEvent, VerifyError, WebhookVerifier as CoreVerifier,
-};
-use serde_json::Value;
+use partner_webhooks::{Error as CoreError, VerifyError, WebhookVerifier as CoreVerifier};
 
-use crate::error::{BindingError, BindingResult};
+use crate::error::BindingError;
 
 /// Verifier settings.
 #[napi(object)]
@@ -19,91 +20,6 @@ pub struct VerifierOptions {
     pub required_headers: Option<HashMap<String, String>>,
     pub max_body: Option<u32>,
     pub require_signature: Option<bool>,
-}
-
-/// An event as a plain object, without `data`: the JavaScript wrapper adds
-/// `data` as a getter that parses `raw` on first use (V8's `JSON.parse` builds
-/// the tree far faster than converting one across the boundary).
-#[napi(object, use_nullable = true)]
-pub struct NativeEvent {
-    /// The `event` value as sent.
-    #[napi(js_name = "type")]
-    pub event_type: String,
-    /// Canonical name of a known event, `null` for an unknown one.
-    pub known_type: Option<String>,
-    /// The top-level `id`, when sent.
-    pub id: Option<String>,
-    /// The channel id (`data.id` of channel events, or `data.channel_id`).
-    pub channel_id: Option<String>,
-    /// The client id.
-    pub client_id: Option<String>,
-    /// The phone number (top of `data` or under `setup_info`).
-    pub phone_number: Option<String>,
-    /// The phone's display name.
-    pub phone_name: Option<String>,
-    /// The `status` of the payload.
-    pub status: Option<String>,
-    /// Whether a signature was present and verified.
-    pub signature_verified: bool,
-    /// A key to de-duplicate deliveries on.
-    pub dedup_key: String,
-    /// The body exactly as received.
-    pub raw: String,
-}
-
-fn native_event(e: &PartnerEvent, signature_verified: bool) -> NativeEvent {
-    let owned = |s: Option<&str>| s.map(str::to_string);
-    NativeEvent {
-        event_type: e.event_type().to_string(),
-        known_type: owned(e.known_type()),
-        id: owned(e.id()),
-        channel_id: owned(e.channel_id()),
-        client_id: owned(e.client_id()),
-        phone_number: owned(e.phone_number()),
-        phone_name: owned(e.phone_name()),
-        status: owned(e.status()),
-        signature_verified,
-        dedup_key: e.dedup_key(),
-        raw: e.raw().as_str().to_string(),
-    }
-}
-
-/// Headers as Node gives them: an object (values string or string[]) or
-/// `[name, value]` pairs.
-fn header_pairs(headers: Value) -> BindingResult<Vec<(String, String)>> {
-    let bad = || {
-        CoreError::invalid_input(
-            "headers",
-            "must be an object or an array of [name, value] pairs",
-        )
-    };
-    let mut out = Vec::new();
-    match headers {
-        Value::Object(map) => {
-            for (name, value) in map {
-                match value {
-                    Value::String(v) => out.push((name, v)),
-                    Value::Array(values) => {
-                        for v in values {
-                            out.push((name.clone(), v.as_str().ok_or_else(bad)?.to_string()));
-                        }
-                    }
-                    Value::Null => {}
-                    _ => return Err(bad().into()),
-                }
-            }
-        }
-        Value::Array(pairs) => {
-            for pair in pairs {
-                match pair.as_array().map(Vec::as_slice) {
-                    Some([Value::String(n), Value::String(v)]) => out.push((n.clone(), v.clone())),
-                    _ => return Err(bad().into()),
-                }
-            }
-        }
-        _ => return Err(bad().into()),
-    }
-    Ok(out)
 }
 
 /// The native verifier. Use `WebhookVerifier` from the package instead.
@@ -142,15 +58,24 @@ impl NativeVerifier {
         Ok(NativeVerifier { inner, description })
     }
 
-    /// Verifies headers + raw body and returns the event as an object.
+    /// Checks a request: `headers` as `[name, value, name, value, ...]` (the
+    /// wrapper passes only the ones a verifier reads), `body` the raw bytes.
+    /// Returns the body as text (UTF-8 checked) for the wrapper to parse.
     #[napi]
-    pub fn verify(&self, headers: Value, body: Buffer) -> Result<NativeEvent> {
-        let pairs = header_pairs(headers)?;
-        let event = self
-            .inner
-            .verify(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), &body)
+    pub fn authenticate(&self, headers: Vec<String>, body: Buffer) -> Result<String> {
+        let pairs = headers
+            .chunks_exact(2)
+            .map(|p| (p[0].as_str(), p[1].as_str()));
+        self.inner
+            .authenticate(pairs, &body)
             .map_err(BindingError::from)?;
-        Ok(native_event(event.event(), event.signature_verified()))
+        match std::str::from_utf8(&body) {
+            Ok(text) => Ok(text.to_string()),
+            Err(e) => Err(BindingError::from(VerifyError::from(
+                partner_webhooks::events::ParseError::MalformedJson(e.to_string()),
+            ))
+            .into()),
+        }
     }
 
     #[napi(getter)]
@@ -162,14 +87,6 @@ impl NativeVerifier {
     pub fn describe(&self) -> String {
         self.description.clone()
     }
-}
-
-/// Parses an event body without verifying it.
-#[napi]
-pub fn parse_event(body: Buffer) -> Result<NativeEvent> {
-    let event = partner_webhooks::parse_event(&body)
-        .map_err(|e| BindingError::from(VerifyError::from(e)))?;
-    Ok(native_event(&event, false))
 }
 
 /// Whether `headerValue` signs `body` under any of `secrets`.

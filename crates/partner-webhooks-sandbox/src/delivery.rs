@@ -122,18 +122,32 @@ pub(crate) async fn run(
         .without_max_times()
         .build();
     for attempt in 1..=job.policy.max_attempts.max(1) {
-        let mut request = http
-            .post(&job.url)
-            .timeout(job.policy.timeout)
-            .header("content-type", "application/json")
-            .header("x-360dialog-signature", &signature);
+        // One value per name: a partner-set header (say `Content-Type`)
+        // replaces the default instead of being sent beside it.
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        if let Ok(v) = reqwest::header::HeaderValue::from_str(&signature) {
+            headers.insert("x-360dialog-signature", v);
+        }
         for (name, value) in &job.headers {
             let value = match value {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            request = request.header(name.as_str(), value);
+            if let (Ok(n), Ok(v)) = (
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                reqwest::header::HeaderValue::from_str(&value),
+            ) {
+                headers.insert(n, v);
+            }
         }
+        let request = http
+            .post(&job.url)
+            .timeout(job.policy.timeout)
+            .headers(headers);
         let started = Instant::now();
         let outcome = request.body(job.body.clone()).send().await;
         let duration_ms = started.elapsed().as_millis() as u64;

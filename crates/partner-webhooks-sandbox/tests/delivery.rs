@@ -292,3 +292,31 @@ async fn emit_refusals() {
         (400, &json!("data must be a JSON object"))
     );
 }
+
+#[tokio::test]
+async fn a_partner_set_content_type_is_sent_once() {
+    let sb = sandbox().await;
+    let (url, rx) = Receiver::default().start().await;
+    configure(&sb, &url).await;
+    let headers = json!({"webhook_headers": {"Content-Type": "application/json; charset=utf-8", "X-Partner-Auth": "hdr-secret"}});
+    let path = format!("/api/v2/partners/{}/webhook_headers", sb.partner_id());
+    assert_eq!(post(&sb, &path, headers).await.0, 200);
+    let (_, accepted) = post(
+        &sb,
+        &format!("/_sandbox/partners/{}/events", sb.partner_id()),
+        json!({"event": "channel_live"}),
+    )
+    .await;
+    let d = sb
+        .wait_for_delivery(
+            accepted["delivery_id"].as_str().unwrap(),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.status, DeliveryStatus::Delivered);
+    let (headers, _) = rx.seen.lock().unwrap()[0].clone();
+    let values: Vec<_> = headers.get_all("content-type").iter().collect();
+    assert_eq!(values, ["application/json; charset=utf-8"], "one Content-Type, the partner's");
+    assert_eq!(headers.get_all("x-360dialog-signature").iter().count(), 1);
+}

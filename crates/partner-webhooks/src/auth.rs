@@ -321,7 +321,9 @@ impl PasswordExchange for crate::transport::Transport {
         }
         .encode()?;
         let answer: crate::Response<crate::models::TokenOut> =
-            Box::pin(self.execute(spec, url, body, crate::RequestOptions::default())).await?;
+            Box::pin(self.execute(spec, url, body, crate::RequestOptions::default()))
+                .await
+                .map_err(Error::into_authentication)?;
         let token = answer.into_inner();
         if token.access_token.is_empty() {
             return Err(Error::other(

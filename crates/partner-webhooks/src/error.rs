@@ -190,7 +190,9 @@ impl Error {
     }
 
     /// An error for a non-2xx HTTP answer; decodes the API's `meta` envelope
-    /// when the body has one.
+    /// when the body has one, or the OAuth-style `{"error": ...,
+    /// "error_description": ...}` the token endpoint may answer with (the
+    /// description becomes the developer message).
     ///
     /// ```
     /// use partner_webhooks::{Error, ErrorKind};
@@ -228,6 +230,16 @@ impl Error {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    /// The token endpoint's refusals: any non-2xx answer to `POST /api/v2/token`
+    /// is an authentication error (the status and the server's description kept).
+    pub(crate) fn into_authentication(mut self) -> Self {
+        if self.inner.status.is_some() {
+            self.inner.kind = ErrorKind::Authentication;
+            self.inner.message = format!("token exchange refused: {}", self.inner.message);
+        }
         self
     }
 

@@ -356,7 +356,7 @@ impl ErrorMeta {
     /// ```
     pub fn decode(body: &[u8]) -> Option<ErrorMeta> {
         match serde_json::from_slice::<Value>(body).ok()? {
-            Value::Object(mut o) => match o.remove("meta")? {
+            Value::Object(mut o) => match o.remove("meta").or_else(|| oauth_error(&mut o))? {
                 meta @ Value::Object(_) => {
                     // Tolerate odd types field by field rather than losing the rest.
                     let mut m = ErrorMeta::default();
@@ -377,6 +377,18 @@ impl ErrorMeta {
             _ => None,
         }
     }
+}
+
+/// `{"error": "invalid_grant", "error_description": "..."}` (OAuth 2.0, RFC
+/// 6749 section 5.2) as a `meta` object: the description (or the code) is the
+/// developer message, the code goes to `details.error`.
+fn oauth_error(o: &mut serde_json::Map<String, Value>) -> Option<Value> {
+    let code = o.remove("error").filter(|v| v.is_string())?;
+    let message = o
+        .remove("error_description")
+        .filter(|v| v.is_string())
+        .unwrap_or_else(|| code.clone());
+    Some(serde_json::json!({ "developer_message": message, "details": { "error": code } }))
 }
 
 fn value_to_string(v: Value) -> Option<String> {

@@ -1,5 +1,6 @@
 //! The `x-360dialog-signature` header: HMAC-SHA256 of the raw body with the
-//! partner's platform secret, hex encoded; and the Integrated Onboarding
+//! partner's platform secret, hex encoded (base64 of the same 32 bytes is
+//! accepted too: one public integration reports having seen both); and the Integrated Onboarding
 //! signature (HMAC-SHA512 of `"{partner_id}|{unix_seconds}"`).
 //!
 //! ```
@@ -24,8 +25,9 @@ pub enum SignatureError {
     /// No secret was given to check against.
     #[error("no signing secret configured")]
     NoSecrets,
-    /// The header is not hex of a SHA-256 digest (with an optional `sha256=` prefix).
-    #[error("the signature is not 64 hex digits (optionally prefixed with sha256=)")]
+    /// The header is neither hex nor base64 of a SHA-256 digest (with an
+    /// optional `sha256=` prefix).
+    #[error("the signature is not 64 hex digits or the base64 of 32 bytes (optionally prefixed with sha256=)")]
     Malformed,
     /// Well-formed, but made with none of the secrets (or over other bytes).
     #[error("the signature does not match the body")]
@@ -43,7 +45,8 @@ pub fn sign(body: &[u8], secret: &str) -> String {
 
 /// Checks `header_value` against HMAC-SHA256 of the raw `body` bytes under
 /// each secret (several for rotation) in constant time. Accepts lower- or
-/// uppercase hex, with or without a `sha256=` prefix and surrounding spaces.
+/// uppercase hex or standard base64 (padded or not) of the 32-byte MAC, with
+/// or without a `sha256=` prefix and surrounding spaces.
 /// Returns the index of the secret that matched.
 pub fn verify_signature<S: AsRef<str>>(
     body: &[u8],
@@ -111,14 +114,34 @@ impl std::fmt::Debug for SigningKeys {
 }
 
 fn decode_signature(header_value: &str) -> Result<[u8; 32], SignatureError> {
+    use base64::Engine as _;
+    // Standard alphabet, `=` padding optional: 43 or 44 characters for 32 bytes.
+    const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
     let v = header_value.trim();
     let v = match v.get(..7) {
         Some(prefix) if prefix.eq_ignore_ascii_case("sha256=") => &v[7..],
         _ => v,
     };
     let mut out = [0u8; 32];
-    hex::decode_to_slice(v, &mut out).map_err(|_| SignatureError::Malformed)?;
-    Ok(out)
+    if v.len() == 64 {
+        hex::decode_to_slice(v, &mut out).map_err(|_| SignatureError::Malformed)?;
+        return Ok(out);
+    }
+    if !(43..=44).contains(&v.len()) {
+        return Err(SignatureError::Malformed);
+    }
+    let mut buf = [0u8; 36];
+    match BASE64.decode_slice(v, &mut buf) {
+        Ok(32) => {
+            out.copy_from_slice(&buf[..32]);
+            Ok(out)
+        }
+        _ => Err(SignatureError::Malformed),
+    }
 }
 
 /// The Integrated Onboarding signature: lowercase hex HMAC-SHA512 of
@@ -204,6 +227,38 @@ mod tests {
             verify_signature::<&str>(body, &sig, &[]),
             Err(SignatureError::NoSecrets)
         );
+        let b64 = {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD.encode(hex::decode(&sig).unwrap())
+        };
+        assert_eq!(b64.len(), 44);
+        for form in [
+            b64.clone(),
+            b64.trim_end_matches('=').to_string(),
+            format!("sha256={b64}"),
+        ] {
+            assert_eq!(verify_signature(body, &form, &["k"]), Ok(0), "{form}");
+        }
+        assert_eq!(
+            verify_signature(body, &b64, &["other"]),
+            Err(SignatureError::Mismatch)
+        );
+        // URL-safe alphabet, 31 bytes, 33 bytes, junk: not a signature.
+        let urlsafe = b64.replace('+', "-").replace('/', "_");
+        for bad in [
+            urlsafe.as_str(),
+            &b64[..40],
+            "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB",
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+        ] {
+            if bad != b64 {
+                assert_eq!(
+                    verify_signature(body, bad, &["k"]),
+                    Err(SignatureError::Malformed),
+                    "{bad}"
+                );
+            }
+        }
         let sha1_style = format!("sha1={sig}");
         assert_eq!(
             verify_signature(body, &sha1_style, &["k"]),

@@ -375,6 +375,34 @@ impl WebhookVerifier {
         K: AsRef<str>,
         V: AsRef<[u8]>,
     {
+        let secret_index = self.authenticate(headers, body)?;
+        let event = crate::events::parse_event(body)?;
+        Ok(VerifiedEvent {
+            event,
+            secret_index,
+        })
+    }
+
+    /// Every check of [`verify`](Self::verify) but the parse: body size,
+    /// required headers, signature. Returns the index of the secret that
+    /// signed the body (`None`: unsigned, and no signature is required).
+    /// For receivers that parse the body themselves (the Node package
+    /// parses with V8's `JSON.parse`).
+    ///
+    /// ```
+    /// use partner_webhooks::{WebhookVerifier, signature::sign};
+    /// let v = WebhookVerifier::builder().secrets(["old", "new"]).build().unwrap();
+    /// let body = br#"{"event":"channel_live"}"#;
+    /// let sig = sign(body, "new");
+    /// assert_eq!(v.authenticate([("x-360dialog-signature", sig.as_str())], body).unwrap(), Some(1));
+    /// assert!(v.authenticate([("x-360dialog-signature", sig.as_str())], b"other").is_err());
+    /// ```
+    pub fn authenticate<I, K, V>(&self, headers: I, body: &[u8]) -> Result<Option<usize>, VerifyError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
         if body.len() > self.max_body {
             return Err(VerifyError::body_too_large(self.max_body));
         }
@@ -455,11 +483,7 @@ impl WebhookVerifier {
                 }
             }
         };
-        let event = crate::events::parse_event(body)?;
-        Ok(VerifiedEvent {
-            event,
-            secret_index,
-        })
+        Ok(secret_index)
     }
 
     fn check_signature(&self, body: &[u8], value: &str) -> Result<usize, SignatureError> {

@@ -115,8 +115,42 @@ open_enum! {
     }
 }
 
-lenient_via_str!(ChannelStatus, FbAccountStatus, AccountMode, WabaStatus);
-str_field_values!(ChannelStatus, FbAccountStatus, AccountMode, WabaStatus);
+open_enum! {
+    /// A message template's `status`, lower-case as 360dialog sends it (the
+    /// values are Meta's template statuses; the list is not documented for
+    /// this webhook, so anything else is kept as `Unknown`).
+    pub enum TemplateStatus {
+        /// Submitted, not yet reviewed.
+        Submitted => "submitted",
+        /// Under review.
+        Pending => "pending",
+        /// Approved: the template can be sent.
+        Approved => "approved",
+        /// Rejected (see `rejected_reason`).
+        Rejected => "rejected",
+        /// Flagged for low quality.
+        Flagged => "flagged",
+        /// Paused for low quality.
+        Paused => "paused",
+        /// Disabled.
+        Disabled => "disabled",
+        /// An appeal is under review.
+        InAppeal => "in_appeal",
+        /// Reinstated after an appeal or a pause.
+        Reinstated => "reinstated",
+        /// Deletion requested.
+        PendingDeletion => "pending_deletion",
+        /// Deleted.
+        Deleted => "deleted",
+        /// The WABA's template limit was exceeded.
+        LimitExceeded => "limit_exceeded",
+        /// Archived.
+        Archived => "archived",
+    }
+}
+
+lenient_via_str!(ChannelStatus, FbAccountStatus, AccountMode, WabaStatus, TemplateStatus);
+str_field_values!(ChannelStatus, FbAccountStatus, AccountMode, WabaStatus, TemplateStatus);
 
 /// Declares a payload struct whose fields are all optional and read
 /// leniently (see `lenient.rs`), with unknown fields kept in `extra`.
@@ -339,18 +373,29 @@ payload! {
 }
 
 payload! {
-    /// `data` of the template-status-changed event (payload undocumented).
+    /// `data` of the template-status-changed event: the template object
+    /// (fields as 360dialog's template objects carry them).
     pub struct TemplateStatusData {
+        /// 360dialog's template id.
+        id: String,
+        /// Meta's template id.
+        external_id: String,
         /// The WABA account id.
         waba_account_id: String,
+        /// The partner id.
+        partner_id: String,
         /// Template name.
         name: String,
-        /// Template language.
+        /// Template language, e.g. `en`.
         language: String,
-        /// New status, e.g. `approved`.
-        status: String,
-        /// Why, when rejected.
-        reason: String,
+        /// `MARKETING`, `UTILITY` or `AUTHENTICATION`, as sent.
+        category: String,
+        /// The WABA's template namespace.
+        namespace: String,
+        /// New status, lower-case, e.g. `approved`.
+        status: TemplateStatus,
+        /// Why Meta rejected it, e.g. `INVALID_FORMAT` (when rejected).
+        rejected_reason: String,
     }
 }
 
