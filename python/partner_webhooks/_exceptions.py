@@ -19,7 +19,7 @@ so they can be caught, subclassed and pickled like any other exception.
     └── WebhookVerificationError (kind, http_status)
 """
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple, Type
 
 __all__ = [
     "PartnerWebhooksError",
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-def _rebuild(cls: type, message: str, attrs: Dict[str, Any]) -> "PartnerWebhooksError":
+def _rebuild(cls: "Type[PartnerWebhooksError]", message: str, attrs: Dict[str, Any]) -> "PartnerWebhooksError":
     return cls(message, **attrs)
 
 
@@ -62,7 +62,7 @@ class PartnerWebhooksError(Exception):
         for name, value in attrs.items():
             setattr(self, name, value)
 
-    def __reduce__(self):  # type: ignore[override]
+    def __reduce__(self) -> Tuple[Any, ...]:
         return (_rebuild, (type(self), self.message, self._attrs))
 
     def __str__(self) -> str:

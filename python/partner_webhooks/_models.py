@@ -43,7 +43,7 @@ class _Result:
         return copy.deepcopy(self._data)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._data == self._data  # type: ignore[attr-defined]
+        return isinstance(other, _Result) and type(other) is type(self) and other._data == self._data
 
     def __repr__(self) -> str:
         shown = []

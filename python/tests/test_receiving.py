@@ -133,3 +133,26 @@ def test_sandbox_fault_arguments_are_checked(sandbox):
     sandbox.close()
     with pytest.raises(pw.InvalidInputError):
         sandbox.base_url
+
+
+def test_each_known_event_is_its_own_class_and_type_is_canonical():
+    alias = pw.parse_event(b'{"event":"wabaTemplateStatusChanged","data":{"status":"rejected","rejected_reason":"INVALID_FORMAT","category":"UTILITY"}}')
+    assert isinstance(alias, pw.TemplateStatusChangedEvent) and isinstance(alias, pw.Event)
+    assert (alias.type, alias.event_type, alias.known_type) == ("waba_template_status_changed", "wabaTemplateStatusChanged", "waba_template_status_changed")
+    assert alias.data == {"status": "rejected", "rejected_reason": "INVALID_FORMAT", "category": "UTILITY"}
+    match alias:
+        case pw.ChannelLiveEvent():
+            raise AssertionError("narrowed to the wrong class")
+        case pw.TemplateStatusChangedEvent(data=data):
+            assert data["rejected_reason"] == "INVALID_FORMAT"
+    unknown = pw.parse_event(b'{"event":"partner_moved","data":{"status":5}}')
+    assert isinstance(unknown, pw.UnknownEvent)
+    assert (unknown.type, unknown.event_type, unknown.known_type) == ("unknown", "partner_moved", None)
+    assert unknown.data == {"status": 5}, "unknown events keep the raw data"
+    assert unknown.raw == '{"event":"partner_moved","data":{"status":5}}'
+
+
+def test_typed_data_leaves_out_fields_of_the_wrong_type_and_keeps_the_rest():
+    e = pw.parse_event(b'{"event":"channel_live","data":{"id":"c1","status":5,"setup_info":"x","client":{"id":7,"name":"N"},"new_field":[1]}}')
+    assert e.data == {"id": "c1", "client": {"name": "N"}, "new_field": [1]}
+    assert '"status":5' in e.raw

@@ -31,9 +31,11 @@ def test_vector(path):
         assert info.value.http_status == expect["http_status"]
     else:
         event = verifier.verify(headers, body)
-        names = {"event_type": "type"}
         for key, want in expect.items():
-            assert getattr(event, names.get(key, key)) == want, key
+            assert getattr(event, key) == want, key
+        assert event.type == (expect["known_type"] or "unknown")
+        assert isinstance(event, pw.UnknownEvent if expect["known_type"] is None else pw.Event)
+        assert type(event).__name__ != "Event", "always a subclass"
 
 
 def test_there_are_enough_vectors():

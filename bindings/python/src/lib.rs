@@ -37,7 +37,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<completions::Completions>()?;
     m.add_class::<completions::CallHandle>()?;
     m.add_class::<receiving::WebhookVerifier>()?;
-    m.add_class::<receiving::Event>()?;
+    receiving::add_event_classes(m)?;
     m.add_class::<sandbox::Sandbox>()?;
     m.add_function(wrap_pyfunction!(receiving::parse_event, m)?)?;
     m.add_function(wrap_pyfunction!(receiving::verify_signature, m)?)?;

@@ -62,7 +62,8 @@ impl WebhookVerifier {
     /// Checks body size, required headers and `x-360dialog-signature`, then
     /// parses the event. `headers`: a mapping or `(name, value)` pairs;
     /// `body`: the raw request body as `bytes`. Raises `WebhookVerificationError`.
-    fn verify(&self, headers: &Bound<'_, PyAny>, body: &Bound<'_, PyAny>) -> PyResult<Event> {
+    fn verify(&self, headers: &Bound<'_, PyAny>, body: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let headers_arg = headers;
         let headers = request_headers(headers)?;
         let body = body_bytes(body)?;
         let event = self
@@ -72,7 +73,7 @@ impl WebhookVerifier {
                 &body,
             )
             .map_err(BindingError::from)?;
-        Ok(Event::from(event))
+        typed(headers_arg.py(), Event::from(event))
     }
 
     /// The body cap in bytes.
@@ -101,8 +102,9 @@ fn body_bytes(body: &Bound<'_, PyAny>) -> BindingResult<Vec<u8>> {
         .ok_or_else(|| Error::invalid_input("body", "must be bytes (the raw request body)").into())
 }
 
-/// A partner webhook event.
-#[pyclass(module = "partner_webhooks._native", frozen)]
+/// A partner webhook event: an instance of one subclass per known event
+/// (`ChannelLiveEvent`, ...) or of `UnknownEvent`, so `match event:` narrows.
+#[pyclass(module = "partner_webhooks._native", frozen, subclass)]
 pub struct Event {
     event: PartnerEvent,
     signature_verified: bool,
@@ -120,8 +122,15 @@ impl From<VerifiedEvent> for Event {
 
 #[pymethods]
 impl Event {
-    /// The `event` value exactly as sent.
+    /// The canonical name of a known event (`"channel_live"`, ...), or
+    /// `"unknown"`: what to branch on.
     #[getter(r#type)]
+    fn kind(&self) -> &str {
+        self.event.known_type().unwrap_or("unknown")
+    }
+
+    /// The `event` value exactly as sent (e.g. `wabaTemplateStatusChanged`).
+    #[getter]
     fn event_type(&self) -> &str {
         self.event.event_type()
     }
@@ -144,10 +153,12 @@ impl Event {
         self.event.id()
     }
 
-    /// The `data` object (or the top level when there is none), as a dict.
+    /// The `data` object (or the top level when there is none), as a dict:
+    /// for a known event, modelled fields of the wrong JSON type are left out
+    /// (`raw` keeps everything).
     #[getter]
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(pythonize::pythonize(py, self.event.data())?)
+        Ok(pythonize::pythonize(py, &self.event.typed_data())?)
     }
 
     /// The body exactly as received.
@@ -201,7 +212,8 @@ impl Event {
     /// Everything as a plain dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        d.set_item("type", self.event.event_type())?;
+        d.set_item("type", self.kind())?;
+        d.set_item("event_type", self.event.event_type())?;
         d.set_item("known_type", self.event.known_type())?;
         d.set_item("id", self.event.id())?;
         d.set_item("channel_id", self.event.channel_id())?;
@@ -214,33 +226,90 @@ impl Event {
         Ok(d)
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Event(type={:?}, id={:?}, channel_id={:?}, status={:?}, signature_verified={})",
-            self.event.event_type(),
-            self.event.id(),
-            self.event.channel_id(),
-            self.event.status(),
-            if self.signature_verified {
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let class = slf.get_type().name()?;
+        let me = slf.get();
+        Ok(format!(
+            "{class}(type={:?}, event_type={:?}, id={:?}, channel_id={:?}, status={:?}, signature_verified={})",
+            me.kind(),
+            me.event.event_type(),
+            me.event.id(),
+            me.event.channel_id(),
+            me.event.status(),
+            if me.signature_verified {
                 "True"
             } else {
                 "False"
             }
-        )
+        ))
     }
+}
+
+/// Declares one `Event` subclass per known event and `typed`, which puts an
+/// event in its class.
+macro_rules! event_classes {
+    ($($class:ident => $name:literal),* $(,)?) => {
+        $(
+            #[doc = concat!("The `", $name, "` event (narrow with `case ", stringify!($class), "():`).")]
+            #[pyclass(module = "partner_webhooks._native", frozen, extends = Event)]
+            pub struct $class;
+        )*
+
+        /// An event this SDK does not know (`data` is the raw object).
+        #[pyclass(module = "partner_webhooks._native", frozen, extends = Event)]
+        pub struct UnknownEvent;
+
+        /// `event` as an instance of its class.
+        fn typed(py: Python<'_>, event: Event) -> PyResult<Py<PyAny>> {
+            let known = event.event.known_type();
+            let base = PyClassInitializer::from(event);
+            Ok(match known {
+                $(Some($name) => Py::new(py, base.add_subclass($class))?.into_any(),)*
+                _ => Py::new(py, base.add_subclass(UnknownEvent))?.into_any(),
+            })
+        }
+
+        /// Adds the event classes to the module.
+        pub fn add_event_classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            m.add_class::<Event>()?;
+            $(m.add_class::<$class>()?;)*
+            m.add_class::<UnknownEvent>()
+        }
+    };
+}
+
+event_classes! {
+    ClientCreatedEvent => "client_created",
+    ChannelCreatedEvent => "channel_created",
+    ChannelSubmittedEvent => "channel_submitted",
+    ChannelReadyEvent => "channel_ready",
+    ChannelRunningEvent => "channel_running",
+    ChannelLiveEvent => "channel_live",
+    AccountViolationEvent => "account_violation",
+    AccountRestrictionEvent => "account_restriction",
+    TemplateMessagingEnabledEvent => "template_messaging_enabled",
+    TemplateMessagingDisabledEvent => "template_messaging_disabled",
+    TemplateStatusChangedEvent => "waba_template_status_changed",
+    CancellationRequestEvent => "cancellation_request",
+    CancellationRevokeEvent => "cancellation_revoke",
+    CancellationProcessedEvent => "cancellation_processed",
 }
 
 /// Parses an event body without verifying it (tests, replays). Raises
 /// `WebhookVerificationError` (MalformedJson, NotAnObject, MissingEventField).
 #[pyfunction]
-pub fn parse_event(body: &Bound<'_, PyAny>) -> PyResult<Event> {
+pub fn parse_event(body: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let py = body.py();
     let body = body_bytes(body)?;
     let event = partner_webhooks::parse_event(&body)
         .map_err(|e| BindingError::from(VerifyError::from(e)))?;
-    Ok(Event {
-        event,
-        signature_verified: false,
-    })
+    typed(
+        py,
+        Event {
+            event,
+            signature_verified: false,
+        },
+    )
 }
 
 /// Whether `header_value` is the HMAC-SHA256 of `body` under any of `secrets`

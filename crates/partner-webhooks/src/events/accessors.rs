@@ -81,6 +81,22 @@ impl PartnerEvent {
         }
     }
 
+    /// The payload as JSON the way the SDK read it: a known event's typed
+    /// payload (modelled fields of the wrong JSON type left out, everything
+    /// unmodelled kept), an unknown event's raw `data`. What the bindings
+    /// hand over as typed data (Python's TypedDicts, Kotlin's records).
+    ///
+    /// ```
+    /// let e = partner_webhooks::parse_event(br#"{"event":"channel_live","data":{"id":"c1","status":5,"x":1}}"#).unwrap();
+    /// assert_eq!(e.typed_data(), serde_json::json!({"id": "c1", "x": 1}));
+    /// ```
+    pub fn typed_data(&self) -> Value {
+        let typed = with_event!(self, |e| serde_json::to_value(&e.data), PartnerEvent::Unknown { .. } => {
+            Ok(Value::Object(self.data().clone()))
+        });
+        typed.unwrap_or_else(|_| Value::Object(self.data().clone()))
+    }
+
     /// The top-level `id`, when sent.
     pub fn id(&self) -> Option<&str> {
         with_event!(self, |e| e.id.as_deref(), PartnerEvent::Unknown { .. } => {
