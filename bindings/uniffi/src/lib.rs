@@ -11,6 +11,8 @@ uniffi::setup_scaffolding!();
 mod client;
 mod error;
 #[cfg(feature = "receiving")]
+mod payloads;
+#[cfg(feature = "receiving")]
 mod receiving;
 #[cfg(feature = "sandbox")]
 mod sandbox;

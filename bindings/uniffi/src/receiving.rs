@@ -6,6 +6,7 @@ use std::sync::Arc;
 use partner_webhooks::{PartnerEvent, VerifyError, WebhookVerifier as CoreVerifier};
 
 use crate::error::PartnerError;
+use crate::payloads::EventPayload;
 
 /// One request header.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -33,6 +34,8 @@ pub struct Event {
     pub data_json: String,
     /// The body exactly as received.
     pub raw: String,
+    /// The typed payload, one case per known event (`Unknown` for the rest).
+    pub payload: EventPayload,
 }
 
 fn event(e: &PartnerEvent, signature_verified: bool) -> Event {
@@ -49,6 +52,7 @@ fn event(e: &PartnerEvent, signature_verified: bool) -> Event {
         dedup_key: e.dedup_key(),
         data_json: serde_json::Value::Object(e.data().clone()).to_string(),
         raw: e.raw().as_str().to_string(),
+        payload: EventPayload::of(e),
     }
 }
 

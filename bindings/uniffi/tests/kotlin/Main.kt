@@ -477,6 +477,25 @@ fun kotlinSpecific() {
             assertEq(128, ioSignature("abcPA", "s", 1775653748uL).length, "io signature")
             assertEq("c1", parseEvent(body).channelId, "parse")
         }
+        check("typed payloads: a sealed class narrowed with when") {
+            fun describe(e: Event): String = when (val p = e.payload) {
+                is EventPayload.ChannelLive -> "live ${p.data.id} ${p.data.setupInfo?.phoneNumber}"
+                is EventPayload.TemplateStatusChanged -> "template ${p.data.status} ${p.data.rejectedReason} ${p.data.category}"
+                is EventPayload.AccountRestriction -> "restricted ${p.data.restrictions.map { it.restrictionType }}"
+                is EventPayload.Unknown -> "unknown ${e.eventType} ${e.dataJson}"
+                else -> "other ${e.knownType}"
+            }
+            assertEq("live c1 +49151", describe(parseEvent("{\"event\":\"channel_live\",\"data\":{\"id\":\"c1\",\"setup_info\":{\"phone_number\":\"+49151\"}}}".toByteArray())), "channel_live")
+            assertEq("template rejected INVALID_FORMAT UTILITY", describe(parseEvent("{\"event\":\"wabaTemplateStatusChanged\",\"data\":{\"status\":\"rejected\",\"rejected_reason\":\"INVALID_FORMAT\",\"category\":\"UTILITY\"}}".toByteArray())), "template")
+            assertEq("restricted [SPAM_LIMIT]", describe(parseEvent("{\"event\":\"account_restriction\",\"data\":{\"restrictions\":[{\"restriction_type\":\"SPAM_LIMIT\"}]}}".toByteArray())), "restriction")
+            assertEq("unknown brand_new {\"a\":1}", describe(parseEvent("{\"event\":\"brand_new\",\"data\":{\"a\":1}}".toByteArray())), "unknown")
+            assertEq("other channel_created", describe(parseEvent("{\"event\":\"channel_created\"}".toByteArray())), "other")
+            // A field of the wrong type is left out of the record, kept in dataJson.
+            val odd = parseEvent("{\"event\":\"channel_live\",\"data\":{\"id\":7,\"status\":\"live\"}}".toByteArray())
+            val live = odd.payload as EventPayload.ChannelLive
+            assertEq(null, live.data.id, "wrong-typed id")
+            assertEq("live", live.data.status, "status")
+        }
     } finally {
         sandbox.stop()
     }

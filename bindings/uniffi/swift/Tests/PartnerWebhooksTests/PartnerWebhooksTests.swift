@@ -89,4 +89,19 @@ final class PartnerWebhooksTests: XCTestCase {
         let event = try verifier.verify(headers: [Header(name: "x-360dialog-signature", value: signature)], body: body)
         XCTAssertTrue(event.signatureVerified)
     }
+
+    // Written for the hosted macOS runner: never compiled here (no Swift toolchain).
+    func testTypedPayloadsSwitch() throws {
+        let body = Data("{\"event\":\"wabaTemplateStatusChanged\",\"data\":{\"status\":\"rejected\",\"rejected_reason\":\"INVALID_FORMAT\"}}".utf8)
+        switch try parseEvent(body: body).payload {
+        case .templateStatusChanged(let data):
+            XCTAssertEqual(data.status, "rejected")
+            XCTAssertEqual(data.rejectedReason, "INVALID_FORMAT")
+        default:
+            XCTFail("not narrowed to templateStatusChanged")
+        }
+        guard case .unknown = try parseEvent(body: Data("{\"event\":\"brand_new\"}".utf8)).payload else {
+            return XCTFail("an unknown event is .unknown")
+        }
+    }
 }
