@@ -31,13 +31,14 @@ setup-rust: ## Rust components (rustfmt, clippy) and all locked crates
 	@if command -v rustup >/dev/null; then rustup component add rustfmt clippy >/dev/null 2>&1 || true; fi
 	$(CARGO) fetch --locked
 
-setup-python: ## A venv under target/ with maturin, pytest and mypy (pinned)
+setup-python: ## A venv under target/ with maturin, pytest, mypy and the receiver examples' frameworks (pinned)
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
-	$(VPY) -m pip install --quiet --disable-pip-version-check $(PY_TOOLS)
+	$(VPY) -m pip install --quiet --disable-pip-version-check $(PY_TOOLS) -r python/examples/receivers/requirements.txt
 
 setup-node: ## npm dependencies of the Node package (pinned by package-lock.json)
 	@command -v npm >/dev/null || { echo "npm not found: install Node.js 18 or newer" >&2; exit 1; }
 	cd node && npm ci --no-audit --no-fund --ignore-scripts
+	cd node/examples/receivers && npm ci --no-audit --no-fund --ignore-scripts
 
 setup-edge: ## Bun, Deno and workerd from npm (scripts/edge-tools, pinned by its lock file): the edge build is tested in them
 	cd scripts/edge-tools && npm ci --no-audit --no-fund --ignore-scripts

@@ -172,8 +172,14 @@ mod tests {
     #[test]
     fn every_known_event_has_its_case_and_typed_data() {
         for name in partner_webhooks::events::KNOWN_EVENTS {
-            let e = partner_webhooks::parse_event(format!(r#"{{"event":"{name}","data":{{}}}}"#).as_bytes()).unwrap();
-            assert!(!matches!(EventPayload::of(&e), EventPayload::Unknown), "{name}");
+            let e = partner_webhooks::parse_event(
+                format!(r#"{{"event":"{name}","data":{{}}}}"#).as_bytes(),
+            )
+            .unwrap();
+            assert!(
+                !matches!(EventPayload::of(&e), EventPayload::Unknown),
+                "{name}"
+            );
         }
         let e = partner_webhooks::parse_event(
             br#"{"event":"wabaTemplateStatusChanged","data":{"status":"rejected","rejected_reason":"INVALID_FORMAT","name":5}}"#,

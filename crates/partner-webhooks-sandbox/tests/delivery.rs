@@ -317,6 +317,10 @@ async fn a_partner_set_content_type_is_sent_once() {
     assert_eq!(d.status, DeliveryStatus::Delivered);
     let (headers, _) = rx.seen.lock().unwrap()[0].clone();
     let values: Vec<_> = headers.get_all("content-type").iter().collect();
-    assert_eq!(values, ["application/json; charset=utf-8"], "one Content-Type, the partner's");
+    assert_eq!(
+        values,
+        ["application/json; charset=utf-8"],
+        "one Content-Type, the partner's"
+    );
     assert_eq!(headers.get_all("x-360dialog-signature").iter().count(), 1);
 }

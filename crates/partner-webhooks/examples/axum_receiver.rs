@@ -1,14 +1,16 @@
 //! Receiving partner webhooks in an axum app, with the raw body.
 //!
 //! ```text
-//! PARTNER_PLATFORM_SECRET=... PARTNER_WEBHOOK_HEADER_SECRET=... \
+//! PARTNER_PLATFORM_SECRET=... PARTNER_WEBHOOK_HEADER_SECRET=... PORT=8080 \
 //!     cargo run -p partner-webhooks --example axum_receiver
 //! ```
 //!
 //! The verifier must see the body exactly as it arrived, so the handler takes
-//! `Bytes`, never a parsed `Json<...>`.
+//! `Bytes`, never a parsed `Json<...>`. `tests/axum_example.rs` runs this app
+//! as a server fed by the sandbox.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -17,47 +19,63 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use partner_webhooks::{PartnerEvent, WebhookVerifier};
 
-async fn events(
-    State(verifier): State<Arc<WebhookVerifier>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let event = match verifier.verify_header_map(&headers, &body) {
+/// What the handler shares: the verifier and the keys of events already handled.
+pub struct Receiver {
+    pub verifier: WebhookVerifier,
+    pub seen: Mutex<HashSet<String>>,
+}
+
+// readme: axum
+async fn webhook(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let event = match rx.verifier.verify_header_map(&headers, &body) {
         Ok(event) => event,
         // 401 for a bad signature or header, 413 too large, 400 not an event.
         Err(e) => return StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
     };
-    // Answer fast; do slow work elsewhere. Deliveries can repeat: de-duplicate.
+    // 360dialog delivers at least once: skip what was handled. Answer within 5 s.
+    if !rx.seen.lock().unwrap().insert(event.dedup_key()) {
+        return StatusCode::OK;
+    }
     match event.event() {
-        PartnerEvent::ChannelLive(e) => println!(
-            "channel {:?} is live ({:?})",
-            e.data.id,
-            event.phone_number()
-        ),
-        PartnerEvent::ChannelCreated(e) => println!(
-            "new channel {:?} for client {:?}",
-            e.data.id, e.data.client_id
-        ),
-        other => println!("{} (dedup key {})", other.event_type(), other.dedup_key()),
+        PartnerEvent::ChannelLive(e) => {
+            println!("live: {:?} {:?}", e.data.id, event.phone_number())
+        }
+        PartnerEvent::TemplateStatusChanged(e) => {
+            println!(
+                "template {:?}: {:?} {:?}",
+                e.data.name, e.data.status, e.data.rejected_reason
+            )
+        }
+        other => println!("{} ({})", other.event_type(), other.dedup_key()),
     }
     StatusCode::OK
 }
 
+/// The app: `POST /webhook`, bodies over the verifier's cap refused (413) before they are read whole.
+pub fn app(verifier: WebhookVerifier) -> Router {
+    let limit = verifier.max_body();
+    Router::new()
+        .route("/webhook", post(webhook))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .with_state(Arc::new(Receiver {
+            verifier,
+            seen: Mutex::new(HashSet::new()),
+        }))
+}
+// end readme
+
+#[allow(dead_code)] // the test includes this file for `app`
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verifier = WebhookVerifier::builder()
-        .secret(std::env::var("PARTNER_PLATFORM_SECRET")?)
+        .secret(std::env::var("PARTNER_PLATFORM_SECRET")?) // add the old one too while rotating
         .require_header(
             "X-Partner-Auth",
             std::env::var("PARTNER_WEBHOOK_HEADER_SECRET")?,
         )
         .build()?;
-    let app = Router::new()
-        .route("/360dialog/events", post(events))
-        // Refuse bodies over the verifier's cap before reading them whole.
-        .layer(axum::extract::DefaultBodyLimit::max(verifier.max_body()))
-        .with_state(Arc::new(verifier));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-    axum::serve(listener, app).await?;
+    let port = std::env::var("PORT").unwrap_or_else(|_| "8080".into());
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+    axum::serve(listener, app(verifier)).await?;
     Ok(())
 }

@@ -27,7 +27,9 @@ pub enum SignatureError {
     NoSecrets,
     /// The header is neither hex nor base64 of a SHA-256 digest (with an
     /// optional `sha256=` prefix).
-    #[error("the signature is not 64 hex digits or the base64 of 32 bytes (optionally prefixed with sha256=)")]
+    #[error(
+        "the signature is not 64 hex digits or the base64 of 32 bytes (optionally prefixed with sha256=)"
+    )]
     Malformed,
     /// Well-formed, but made with none of the secrets (or over other bytes).
     #[error("the signature does not match the body")]

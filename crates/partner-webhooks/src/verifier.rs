@@ -397,7 +397,11 @@ impl WebhookVerifier {
     /// assert_eq!(v.authenticate([("x-360dialog-signature", sig.as_str())], body).unwrap(), Some(1));
     /// assert!(v.authenticate([("x-360dialog-signature", sig.as_str())], b"other").is_err());
     /// ```
-    pub fn authenticate<I, K, V>(&self, headers: I, body: &[u8]) -> Result<Option<usize>, VerifyError>
+    pub fn authenticate<I, K, V>(
+        &self,
+        headers: I,
+        body: &[u8],
+    ) -> Result<Option<usize>, VerifyError>
     where
         I: IntoIterator<Item = (K, V)>,
         K: AsRef<str>,

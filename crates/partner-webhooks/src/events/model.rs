@@ -149,8 +149,20 @@ open_enum! {
     }
 }
 
-lenient_via_str!(ChannelStatus, FbAccountStatus, AccountMode, WabaStatus, TemplateStatus);
-str_field_values!(ChannelStatus, FbAccountStatus, AccountMode, WabaStatus, TemplateStatus);
+lenient_via_str!(
+    ChannelStatus,
+    FbAccountStatus,
+    AccountMode,
+    WabaStatus,
+    TemplateStatus
+);
+str_field_values!(
+    ChannelStatus,
+    FbAccountStatus,
+    AccountMode,
+    WabaStatus,
+    TemplateStatus
+);
 
 /// Declares a payload struct whose fields are all optional and read
 /// leniently (see `lenient.rs`), with unknown fields kept in `extra`.
