@@ -156,3 +156,14 @@ def test_typed_data_leaves_out_fields_of_the_wrong_type_and_keeps_the_rest():
     e = pw.parse_event(b'{"event":"channel_live","data":{"id":"c1","status":5,"setup_info":"x","client":{"id":7,"name":"N"},"new_field":[1]}}')
     assert e.data == {"id": "c1", "client": {"name": "N"}, "new_field": [1]}
     assert '"status":5' in e.raw
+
+
+def test_known_event_type_lists_exactly_the_cores_known_events():
+    import typing
+
+    names = typing.get_args(pw.KnownEventType)
+    for name in names:
+        e = pw.parse_event(('{"event":"%s"}' % name).encode())
+        assert e.type == name and not isinstance(e, pw.UnknownEvent), name
+    classes = {type(pw.parse_event(('{"event":"%s"}' % n).encode())) for n in names}
+    assert len(classes) == len(names) == 14, "one class per known event"
