@@ -58,10 +58,10 @@ export declare class NativeVerifier {
   constructor(options: VerifierOptions)
   /**
    * Checks a request: `headers` as `[name, value, name, value, ...]` (the
-   * wrapper passes only the ones a verifier reads), `body` the raw bytes.
-   * Returns the body as text (UTF-8 checked) for the wrapper to parse.
+   * wrapper passes only the ones a verifier reads), `body` the raw bytes,
+   * which must be UTF-8 (the wrapper then decodes them with `toString`).
    */
-  authenticate(headers: Array<string>, body: Buffer): string
+  authenticate(headers: Array<string>, body: Buffer): void
   get maxBody(): number
   describe(): string
 }

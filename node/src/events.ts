@@ -148,7 +148,7 @@ interface EventFields<T, D> {
   readonly eventType: string
   /** The canonical name, or `null` for an unknown event. */
   readonly knownType: T extends KnownEventType ? T : null
-  /** The `data` object (or the top level when there is none); modelled fields of the wrong type are left out. */
+  /** The `data` object (or the top level when there is none); modelled fields of the wrong JSON type are `undefined`. */
   readonly data: D
   /** The top-level `id`, when sent. */
   readonly id: string | null
@@ -192,29 +192,53 @@ export type PartnerEvent = KnownEvent | UnknownEvent
 
 // --- what each payload models, to leave out fields of the wrong type (as the core does)
 
-type Shape = 's' | 'b' | 'any' | { [field: string]: Shape } | [Shape]
-const CLIENT_REF: Shape = { id: 's', name: 's', partner_payload: 'any', contact_info: 'any' }
-const CHANNEL: Shape = {
-  id: 's', client_id: 's', client: CLIENT_REF, status: 's', account_mode: 's', created_at: 's',
-  modified_at: 's', billing_started_at: 's', terminated_at: 's',
-  setup_info: { phone_number: 's', phone_name: 's' },
-  waba_account: { id: 's', external_id: 's', fb_account_status: 's', status: 's', on_behalf_of_business_info: 'any' },
-  integration: { enabled: 'b', app_id: 's', state: 's' },
-  phone_number: 's', phone_name: 's',
+/** Whether a value fits a modelled field; an object check also clears its own misfits. */
+type Check = (value: unknown) => boolean
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
+const S: Check = (v) => typeof v === 'string'
+const B: Check = (v) => typeof v === 'boolean'
+const ANY: Check = (v) => v !== null
+/** An object with these modelled fields: a misfit becomes `undefined` (kept: no shape change for V8). */
+function obj(fields: Record<string, Check>): Check {
+  const keys = Object.keys(fields)
+  const checks = keys.map((k) => fields[k]!)
+  return (v) => {
+    if (!isObject(v)) return false
+    for (let i = 0; i < keys.length; i++) {
+      const x = v[keys[i]!]
+      if (x !== undefined && !checks[i]!(x)) v[keys[i]!] = undefined
+    }
+    return true
+  }
 }
-const CLIENT: Shape = {
-  id: 's', name: 's', status: 's', partner_id: 's', partner_payload: 'any', created_at: 's', modified_at: 's',
+/** A list: items that do not fit are dropped. */
+const list = (item: Check): Check => (v) => {
+  if (!Array.isArray(v)) return false
+  for (let i = v.length - 1; i >= 0; i--) if (!item(v[i])) v.splice(i, 1)
+  return true
 }
-const ACCOUNT: Shape = {
-  phone_number: 's', violation_type: 's', restrictions: [{ restriction_type: 's', expiration: 's' }],
-  waba_account_id: 's', channel_id: 's',
-}
-const TEMPLATE_MESSAGING: Shape = { channel_id: 's', waba_account_id: 's', phone_number: 's' }
-const TEMPLATE_STATUS: Shape = {
-  id: 's', external_id: 's', waba_account_id: 's', partner_id: 's', name: 's', language: 's',
-  category: 's', namespace: 's', status: 's', rejected_reason: 's',
-}
-const SHAPES: { [T in KnownEventType]: Shape } = {
+const CLIENT_REF = obj({ id: S, name: S, partner_payload: ANY, contact_info: ANY })
+const CHANNEL = obj({
+  id: S, client_id: S, client: CLIENT_REF, status: S, account_mode: S, created_at: S,
+  modified_at: S, billing_started_at: S, terminated_at: S,
+  setup_info: obj({ phone_number: S, phone_name: S }),
+  waba_account: obj({ id: S, external_id: S, fb_account_status: S, status: S, on_behalf_of_business_info: ANY }),
+  integration: obj({ enabled: B, app_id: S, state: S }),
+  phone_number: S, phone_name: S,
+})
+const CLIENT = obj({
+  id: S, name: S, status: S, partner_id: S, partner_payload: ANY, created_at: S, modified_at: S,
+})
+const ACCOUNT = obj({
+  phone_number: S, violation_type: S, restrictions: list(obj({ restriction_type: S, expiration: S })),
+  waba_account_id: S, channel_id: S,
+})
+const TEMPLATE_MESSAGING = obj({ channel_id: S, waba_account_id: S, phone_number: S })
+const TEMPLATE_STATUS = obj({
+  id: S, external_id: S, waba_account_id: S, partner_id: S, name: S, language: S,
+  category: S, namespace: S, status: S, rejected_reason: S,
+})
+const SHAPES: { [T in KnownEventType]: Check } = {
   client_created: CLIENT,
   channel_created: CHANNEL,
   channel_submitted: CHANNEL,
@@ -243,34 +267,6 @@ const CHANNEL_EVENTS = new Set<string>([
 ])
 
 type Json = Record<string, unknown>
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
-
-/** Leaves out (in place) the modelled fields whose JSON type is not the modelled one. */
-function conform(value: Json, shape: { [field: string]: Shape }): Json {
-  for (const field in shape) {
-    if (!(field in value)) continue
-    const want = shape[field]!
-    const got = value[field]
-    if (!fits(got, want)) delete value[field]
-  }
-  return value
-}
-
-function fits(got: unknown, want: Shape): boolean {
-  if (got === null || got === undefined) return false
-  if (want === 's') return typeof got === 'string'
-  if (want === 'b') return typeof got === 'boolean'
-  if (want === 'any') return true
-  if (Array.isArray(want)) {
-    if (!Array.isArray(got)) return false
-    const inner = want[0]
-    for (let i = got.length - 1; i >= 0; i--) if (!fits(got[i], inner)) got.splice(i, 1)
-    return true
-  }
-  if (!isObject(got)) return false
-  conform(got, want)
-  return true
-}
 
 /** `channelCreated` / `Channel-Created` / `CHANNEL_CREATED` → `channel_created` (the core's rule). */
 function normalize(event: string): string {
@@ -327,7 +323,7 @@ export function eventFromText(text: string, signatureVerified: boolean): Partner
   const id = typeof rawId === 'string' ? rawId : typeof rawId === 'number' ? String(rawId) : null
   const known = knownTypeOf(eventType)
   const data = isObject(body.data) ? body.data : body
-  if (known) conform(data, SHAPES[known] as { [field: string]: Shape })
+  if (known) SHAPES[known](data)
   const phoneNumber = str(data, 'phone_number') ?? nested(data, 'setup_info', 'phone_number')
   const status = str(data, 'status')
   return {

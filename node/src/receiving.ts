@@ -48,9 +48,9 @@ export class WebhookVerifier {
   verify(headers: HeadersInput, body: BodyInput): PartnerEvent {
     const pairs = headerPairs(headers, this.#wanted)
     const buffer = toBuffer(body)
-    const text = native(() => this.#native.authenticate(pairs, buffer))
-    // Checked without error: signed when a signature came and there is a secret to check it with.
-    return eventFromText(text, this.#signs && hasName(pairs, SIGNATURE_HEADER))
+    native(() => this.#native.authenticate(pairs, buffer))
+    // Checked (UTF-8 too): signed when a signature came and there is a secret to check it with.
+    return eventFromText(buffer.toString('utf8'), this.#signs && hasName(pairs, SIGNATURE_HEADER))
   }
 
   /**

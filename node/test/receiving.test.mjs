@@ -110,6 +110,18 @@ for (const [name, pkg] of [['native', native], ['edge', edge]]) {
     assert.deepEqual([event.type, event.signatureVerified], ['channel_live', false])
     assert.throws(() => pkg.parseEvent(Buffer.from([0x7b, 0xff, 0x7d])), (e) => e instanceof pkg.WebhookVerificationError && e.kind === 'MalformedJson')
   })
+
+  test(`${name}: typed data leaves out fields of the wrong type, keeps the rest; aliases are canonical`, () => {
+    const odd = '{"event":"channel_live","data":{"id":"c1","status":5,"setup_info":"x","client":{"id":7,"name":"N"},"new_field":[1]}}'
+    const e = pkg.parseEvent(odd)
+    assert.deepEqual(JSON.parse(JSON.stringify(e.data)), { id: 'c1', client: { name: 'N' }, new_field: [1] })
+    assert.equal(e.status, null)
+    assert.equal(e.raw, odd)
+    const t = pkg.parseEvent('{"event":"wabaTemplateStatusChanged","data":{"status":"rejected","rejected_reason":"INVALID_FORMAT"}}')
+    assert.deepEqual([t.type, t.eventType, t.knownType, t.data.rejected_reason], ['waba_template_status_changed', 'wabaTemplateStatusChanged', 'waba_template_status_changed', 'INVALID_FORMAT'])
+    const u = pkg.parseEvent('{"event":"partner_moved","data":{"status":5}}')
+    assert.deepEqual([u.type, u.eventType, u.knownType, u.data.status], ['unknown', 'partner_moved', null, 5])
+  })
 }
 
 test('the package picks the edge build under the edge runtimes\' conditions', async () => {

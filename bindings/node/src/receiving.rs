@@ -1,5 +1,5 @@
 //! Receiving for JavaScript: the verifier's checks (body size, required
-//! headers, signature) and the signature helpers. The package parses the
+//! headers, signature, UTF-8) and the signature helpers. The package parses the
 //! verified body itself (`node/src/events.ts`, V8's `JSON.parse`): building the
 //! event in JavaScript is what makes verify+parse faster than a hand-written
 //! `createHmac` + `JSON.parse` receiver (see docs/architecture.md).
@@ -59,23 +59,22 @@ impl NativeVerifier {
     }
 
     /// Checks a request: `headers` as `[name, value, name, value, ...]` (the
-    /// wrapper passes only the ones a verifier reads), `body` the raw bytes.
-    /// Returns the body as text (UTF-8 checked) for the wrapper to parse.
+    /// wrapper passes only the ones a verifier reads), `body` the raw bytes,
+    /// which must be UTF-8 (the wrapper then decodes them with `toString`).
     #[napi]
-    pub fn authenticate(&self, headers: Vec<String>, body: Buffer) -> Result<String> {
+    pub fn authenticate(&self, headers: Vec<String>, body: Buffer) -> Result<()> {
         let pairs = headers
             .chunks_exact(2)
             .map(|p| (p[0].as_str(), p[1].as_str()));
         self.inner
             .authenticate(pairs, &body)
             .map_err(BindingError::from)?;
-        match std::str::from_utf8(&body) {
-            Ok(text) => Ok(text.to_string()),
-            Err(e) => Err(BindingError::from(VerifyError::from(
+        std::str::from_utf8(&body).map_err(|e| {
+            BindingError::from(VerifyError::from(
                 partner_webhooks::events::ParseError::MalformedJson(e.to_string()),
             ))
-            .into()),
-        }
+        })?;
+        Ok(())
     }
 
     #[napi(getter)]

@@ -3,7 +3,7 @@
 use partner_webhooks::Error;
 use partner_webhooks::models::WebhookHeaders;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyMapping, PyString};
+use pyo3::types::{PyBytes, PyDict, PyMapping, PyString};
 
 use crate::error::BindingResult;
 
@@ -43,26 +43,44 @@ pub fn headers(obj: &Bound<'_, PyAny>) -> BindingResult<WebhookHeaders> {
     Ok(WebhookHeaders::from_pairs(pairs))
 }
 
-/// Request headers for the verifier: a mapping (`.items()`) or an iterable
-/// of `(name, value)` pairs; values may be `str` or `bytes`.
-pub fn request_headers(obj: &Bound<'_, PyAny>) -> BindingResult<Vec<(String, Vec<u8>)>> {
+/// Request headers (a mapping, such as Starlette's or Django's `headers`, or
+/// an iterable of `(name, value)` pairs) as pairs, keeping only the names
+/// `keep` accepts: a verifier reads two or three of them, so the others are
+/// neither copied nor decoded.
+pub fn request_headers(
+    obj: &Bound<'_, PyAny>,
+    keep: impl Fn(&str) -> bool,
+) -> BindingResult<Vec<(String, Vec<u8>)>> {
     let bad = || {
         Error::invalid_input(
             "headers",
             "must be a mapping or an iterable of (name, value) pairs",
         )
     };
+    let mut out = Vec::new();
+    let mut add = |name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> BindingResult<()> {
+        let name = name.cast::<PyString>().map_err(|_| bad())?;
+        let name = name.to_cow().map_err(|_| bad())?;
+        if keep(&name) {
+            out.push((name.into_owned(), bytes_like(value).ok_or_else(bad)?));
+        }
+        Ok(())
+    };
+    if let Ok(d) = obj.cast::<PyDict>() {
+        for (name, value) in d.iter() {
+            add(&name, &value)?;
+        }
+        return Ok(out);
+    }
     let iterable = match obj.cast::<PyMapping>() {
         Ok(m) => m.items().map_err(|_| bad())?.into_any(),
         Err(_) => obj.clone(),
     };
-    let mut out = Vec::new();
     for item in iterable.try_iter().map_err(|_| bad())? {
         let item = item.map_err(|_| bad())?;
         let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
             item.extract().map_err(|_| bad())?;
-        let name: String = name.extract().map_err(|_| bad())?;
-        out.push((name, bytes_like(&value).ok_or_else(bad)?));
+        add(&name, &value)?;
     }
     Ok(out)
 }

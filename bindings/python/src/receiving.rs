@@ -6,7 +6,7 @@ use partner_webhooks::{
     Error, PartnerEvent, VerifiedEvent, VerifyError, WebhookVerifier as CoreVerifier,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyMapping};
+use pyo3::types::{PyBytes, PyDict, PyMapping};
 
 use crate::convert::{bytes_like, request_headers};
 use crate::error::{BindingError, BindingResult};
@@ -23,6 +23,8 @@ pub struct WebhookVerifier {
     inner: Arc<CoreVerifier>,
     secrets: usize,
     header_names: Vec<String>,
+    /// The header names `verify` reads: the signature's and the required ones.
+    wanted: Vec<String>,
 }
 
 #[pymethods]
@@ -52,10 +54,14 @@ impl WebhookVerifier {
             b = b.require_signature(r);
         }
         let inner = b.build().map_err(BindingError::from)?;
+        let wanted = std::iter::once(partner_webhooks::signature::SIGNATURE_HEADER.to_string())
+            .chain(header_names.iter().map(|n| n.to_ascii_lowercase()))
+            .collect();
         Ok(WebhookVerifier {
             inner: Arc::new(inner),
             secrets: secrets.len(),
             header_names,
+            wanted,
         })
     }
 
@@ -63,8 +69,10 @@ impl WebhookVerifier {
     /// parses the event. `headers`: a mapping or `(name, value)` pairs;
     /// `body`: the raw request body as `bytes`. Raises `WebhookVerificationError`.
     fn verify(&self, headers: &Bound<'_, PyAny>, body: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let headers_arg = headers;
-        let headers = request_headers(headers)?;
+        let py = headers.py();
+        let headers = request_headers(headers, |name| {
+            self.wanted.iter().any(|w| name.eq_ignore_ascii_case(w))
+        })?;
         let body = body_bytes(body)?;
         let event = self
             .inner
@@ -73,7 +81,7 @@ impl WebhookVerifier {
                 &body,
             )
             .map_err(BindingError::from)?;
-        typed(headers_arg.py(), Event::from(event))
+        typed(py, Event::from(event))
     }
 
     /// The body cap in bytes.
@@ -97,8 +105,13 @@ impl WebhookVerifier {
     }
 }
 
-fn body_bytes(body: &Bound<'_, PyAny>) -> BindingResult<Vec<u8>> {
+/// The body's bytes: borrowed from a `bytes` object, copied from anything else bytes-like.
+fn body_bytes<'a>(body: &'a Bound<'_, PyAny>) -> BindingResult<std::borrow::Cow<'a, [u8]>> {
+    if let Ok(b) = body.cast::<PyBytes>() {
+        return Ok(std::borrow::Cow::Borrowed(b.as_bytes()));
+    }
     bytes_like(body)
+        .map(std::borrow::Cow::Owned)
         .ok_or_else(|| Error::invalid_input("body", "must be bytes (the raw request body)").into())
 }
 
