@@ -10,9 +10,10 @@ use clap::{Args, Parser, Subcommand};
 /// PARTNER_API_TIMEOUT, PARTNER_API_MAX_RETRIES and PARTNER_ID. Prefer the
 /// environment over --api-key: command lines are visible to other users.
 ///
-/// Exit codes: 0 success; 2 usage or invalid input (nothing sent); 3 the API
-/// refused the request (4xx); 4 server error, timeout or connection failure
-/// after retries.
+/// Exit codes: 0 success; 2 usage or invalid input (nothing sent or written;
+/// also a delivery that does not verify, and headers changed by someone else
+/// during `headers add`/`remove`); 3 the API refused the request (4xx); 4
+/// server error, timeout or connection failure after retries.
 #[derive(Debug, Parser)]
 #[command(name = "partner-webhooks", version, propagate_version = true)]
 pub struct Cli {
@@ -68,10 +69,57 @@ pub enum Command {
     Headers(HeadersCommand),
     /// Run the local sandbox of the Partner API until SIGINT/SIGTERM
     Sandbox(SandboxArgs),
-    /// Receive partner webhooks on 127.0.0.1: verify each POST and print its event
+    /// Receive partner webhooks: verify each POST, print its event, and forward it to your app (--forward-to)
     Listen(ListenArgs),
     /// Walk through the whole loop against an embedded sandbox (no network, no credentials)
     Demo,
+    /// Print the x-360dialog-signature of a body (FILE, or stdin when absent or -)
+    Sign(SignArgs),
+    /// Check a delivery captured elsewhere: its body (FILE or stdin), signature and headers; print its event
+    Verify(VerifyArgs),
+}
+
+/// `sign ...`
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The platform secret [env: PARTNER_WEBHOOK_SECRET]
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "PARTNER_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    pub secret: String,
+    /// The body, byte for byte (- or absent: stdin)
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// `verify ...`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Platform secret (repeat while rotating) [env: PARTNER_WEBHOOK_SECRETS]
+    #[arg(
+        long = "secret",
+        value_name = "SECRET",
+        env = "PARTNER_WEBHOOK_SECRETS",
+        value_delimiter = ',',
+        hide_env_values = true,
+        required = true
+    )]
+    pub secrets: Vec<String>,
+    /// The x-360dialog-signature value the delivery carried
+    #[arg(long, value_name = "SIG")]
+    pub signature: String,
+    /// A custom header the delivery carried, as 'Name: value', to check against --require-header
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// A custom header every delivery must carry, as 'Name: value' (repeatable)
+    #[arg(long = "require-header", value_name = "NAME: VALUE")]
+    pub require_headers: Vec<String>,
+    /// The body, byte for byte (- or absent: stdin)
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }
 
 /// `url ...`
@@ -104,6 +152,18 @@ pub enum HeadersCommand {
         #[arg(long, value_name = "FILE", conflicts_with = "headers")]
         from_json: Option<PathBuf>,
     },
+    /// Add headers (or change their values), keeping the others
+    Add {
+        /// A header as 'Name: value' (one or more)
+        #[arg(value_name = "NAME: VALUE", required = true)]
+        headers: Vec<String>,
+    },
+    /// Remove headers by name (any case), keeping the others
+    Remove {
+        /// Header names (one or more)
+        #[arg(value_name = "NAME", required = true)]
+        names: Vec<String>,
+    },
 }
 
 /// `sandbox ...` (also uses the global --partner-id and --api-key).
@@ -120,9 +180,21 @@ pub struct SandboxArgs {
 /// `listen ...`
 #[derive(Debug, Args)]
 pub struct ListenArgs {
-    /// Port on 127.0.0.1 (0 picks a free one)
+    /// Port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+    /// Address to listen on; anything but loopback needs --allow-remote
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Allow --host to be a non-loopback address (the receiver is then reachable from the network)
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// POST each verified delivery (raw body and headers) on to this URL, e.g. http://127.0.0.1:3000/webhook
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    /// Only these event types (canonical or as sent, comma-separated); others are answered 200 and skipped
+    #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
+    pub events: Vec<String>,
     /// Platform secret to verify x-360dialog-signature with (repeat while rotating)
     #[arg(
         long = "secret",

@@ -15,6 +15,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Sandbox(args) => sandbox(&cli, args).await,
         Command::Listen(args) => listen(&cli, args).await,
         Command::Demo => crate::demo::run().await,
+        Command::Sign(args) => crate::offline::sign(args, cli.json),
+        Command::Verify(args) => crate::offline::verify(args, cli.json),
         Command::Url(cmd) => {
             let (client, partner_id) = client(&cli)?;
             match cmd {
@@ -56,6 +58,37 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
                         }
                     }
                 }
+                HeadersCommand::Add { headers } => {
+                    let added = headers
+                        .iter()
+                        .enumerate()
+                        .map(|(i, arg)| header_arg("NAME: VALUE", i + 1, arg))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    edit_headers(&cli, &client, &partner_id, |map| {
+                        for (name, value) in &added {
+                            map.retain(|k, _| !k.eq_ignore_ascii_case(name));
+                            map.insert(name.clone(), Value::String(value.clone()));
+                        }
+                        Ok(())
+                    })
+                    .await?;
+                }
+                HeadersCommand::Remove { names } => {
+                    edit_headers(&cli, &client, &partner_id, |map| {
+                        for name in names {
+                            let before = map.len();
+                            map.retain(|k, _| !k.eq_ignore_ascii_case(name));
+                            if map.len() == before {
+                                return Err(Error::invalid_input(
+                                    "NAME",
+                                    format!("no webhook header named {name}; nothing was written"),
+                                ));
+                            }
+                        }
+                        Ok(())
+                    })
+                    .await?;
+                }
                 HeadersCommand::Set { headers, from_json } => {
                     let map = match from_json {
                         Some(path) => headers_from_file(path)?,
@@ -79,6 +112,50 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// Read, change, write: `headers add` / `remove`. The headers are read again
+/// just before writing; if they changed in between (someone else wrote them),
+/// nothing is written. The API has no conditional write, so a change in the
+/// last round trip before the write cannot be seen.
+async fn edit_headers(
+    cli: &Cli,
+    client: &PartnerClient,
+    partner_id: &str,
+    change: impl FnOnce(&mut serde_json::Map<String, Value>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let current =
+        |r: partner_webhooks::Response<partner_webhooks::models::PartnerGetWebhookHeadersOut>| {
+            r.into_inner()
+                .webhook_headers
+                .map(|h| h.0)
+                .unwrap_or_default()
+        };
+    let before = current(client.get_webhook_headers(partner_id).await?);
+    let mut map: serde_json::Map<String, Value> = before.clone().into_iter().collect();
+    change(&mut map)?;
+    let again = current(client.get_webhook_headers(partner_id).await?);
+    if again != before {
+        return Err(Error::invalid_input(
+            "headers",
+            "the webhook headers changed while this command ran (someone else wrote them); nothing was written: run it again",
+        ));
+    }
+    let r = client
+        .set_webhook_headers(partner_id, WebhookHeaders(map.into_iter().collect()))
+        .await?;
+    if cli.json {
+        print_raw(r.raw_body());
+    } else {
+        let names: Vec<&str> = r.webhook_headers.iter().flat_map(|h| h.names()).collect();
+        outln!(
+            "{} webhook header(s) now set for partner {partner_id}{}{}",
+            names.len(),
+            if names.is_empty() { "" } else { ": " },
+            names.join(", ")
+        );
+    }
+    Ok(())
 }
 
 fn print_raw(body: &[u8]) {
@@ -109,7 +186,7 @@ fn client(cli: &Cli) -> Result<(PartnerClient, String), Error> {
 }
 
 /// Splits `Name: value` (the `n`th use of `flag`, counted from 1).
-fn header_arg(flag: &str, n: usize, arg: &str) -> Result<(String, String), Error> {
+pub(crate) fn header_arg(flag: &str, n: usize, arg: &str) -> Result<(String, String), Error> {
     let Some((name, value)) = arg.split_once(':') else {
         return Err(Error::invalid_input(
             format!("{flag} #{n}"),
@@ -229,29 +306,83 @@ async fn listen(cli: &Cli, args: &ListenArgs) -> Result<(), Error> {
         builder = builder.require_signature(false);
     }
     let verifier = std::sync::Arc::new(builder.build()?);
+    if !args.host.is_loopback() && !args.allow_remote {
+        return Err(Error::invalid_input(
+            "--host",
+            format!(
+                "{} is reachable from the network: pass --allow-remote to listen there",
+                args.host
+            ),
+        ));
+    }
+    let forwarder = args
+        .forward_to
+        .as_deref()
+        .map(crate::forward::Forwarder::new)
+        .transpose()?;
+    let wanted = args.events.clone();
     let json_mode = cli.json;
-    let listener =
-        crate::listen::Listener::start(args.port, verifier.clone(), move |outcome| match outcome {
-            crate::listen::Outcome::Accepted(event) => {
+    let on_outcome = move |outcome| match outcome {
+        crate::listen::Outcome::Accepted(a) => {
+            let e = &a.event;
+            if !wanted.is_empty()
+                && !wanted
+                    .iter()
+                    .any(|w| Some(w.as_str()) == e.known_type() || w == e.event_type())
+            {
+                errln!("skipped {} (not in --events)", e.event_type());
+                return;
+            }
+            let Some(forwarder) = forwarder.clone() else {
                 if json_mode {
-                    outln!("{}", output::event_json(&event));
+                    outln!("{}", output::event_json(e));
                 } else {
-                    outln!("{}", output::event_line(&event));
+                    outln!("{}", output::event_line(e));
                 }
-            }
-            crate::listen::Outcome::Refused(e) => {
-                errln!("refused ({}): {e}", e.http_status());
-            }
-        })
-        .await
-        .map_err(|e| {
-            Error::invalid_input(
-                "port",
-                format!("cannot listen on 127.0.0.1:{} ({e})", args.port),
-            )
-        })?;
+                return;
+            };
+            tokio::spawn(async move {
+                let f = forwarder.send(&a.headers, a.body.clone()).await;
+                if json_mode {
+                    let mut line = output::event_json(&a.event);
+                    line["forward"] = json!({
+                        "url": forwarder.url(),
+                        "status": f.status,
+                        "latency_ms": f.latency_ms,
+                        "error": f.error,
+                    });
+                    outln!("{line}");
+                } else {
+                    let result = match (f.status, &f.error) {
+                        (Some(status), _) => format!("{status} in {} ms", f.latency_ms),
+                        (None, Some(error)) => format!("{} failed: {error}", forwarder.url()),
+                        (None, None) => "no answer".to_string(),
+                    };
+                    outln!("{} -> {result}", output::event_line(&a.event));
+                }
+            });
+        }
+        crate::listen::Outcome::Refused(e) => {
+            errln!("refused ({}): {e}", e.http_status());
+        }
+    };
+    let listener =
+        crate::listen::Listener::start(args.host, args.port, verifier.clone(), on_outcome)
+            .await
+            .map_err(|e| {
+                Error::invalid_input(
+                    "port",
+                    format!("cannot listen on {}:{} ({e})", args.host, args.port),
+                )
+            })?;
+    if !args.host.is_loopback() {
+        errln!(
+            "warning: listening on {}, reachable from the network; only verified deliveries are accepted",
+            args.host
+        );
+    }
     errln!(
-        "listening on {} (signature {}, {} required header(s), bodies up to {} bytes); Ctrl-C to stop",
+        "listening on {} (signature {}, {} required header(s), bodies up to {} bytes{}); Ctrl-C to stop",
         listener.url(),
         if verifier.requires_signature() {
             "required"
@@ -259,7 +390,11 @@ async fn listen(cli: &Cli, args: &ListenArgs) -> Result<(), Error> {
             "optional"
         },
         args.require_headers.len(),
-        verifier.max_body()
+        verifier.max_body(),
+        match &args.forward_to {
+            Some(url) => format!(", forwarding to {url}"),
+            None => String::new(),
+        }
     );
     shutdown_signal().await;
     listener.shutdown().await;

@@ -156,9 +156,14 @@ async fn receive(
             .build()?,
     );
     let (tx, mut rx) = mpsc::unbounded_channel::<Outcome>();
-    let listener = Listener::start(0, verifier, move |o| {
-        let _ = tx.send(o);
-    })
+    let listener = Listener::start(
+        std::net::Ipv4Addr::LOCALHOST.into(),
+        0,
+        verifier,
+        move |o| {
+            let _ = tx.send(o);
+        },
+    )
     .await
     .map_err(|e| unexpected(format!("the listener did not start ({e})")))?;
 
@@ -191,8 +196,11 @@ async fn receive(
             .await
             .map_err(|_| unexpected(format!("{event} did not arrive")))?;
         match arrived {
-            Some(Outcome::Accepted(e)) if e.event_type() == event && e.signature_verified() => {
-                outln!("    {}", crate::output::event_line(&e));
+            Some(Outcome::Accepted(a))
+                if a.event.event_type() == event && a.event.signature_verified() =>
+            {
+                let e = &a.event;
+                outln!("    {}", crate::output::event_line(e));
                 let known = events.contains(&event);
                 if e.is_unknown() == known {
                     return Err(unexpected(format!(

@@ -4,7 +4,7 @@
 //! outcome to a callback. It reads at most the verifier's body cap and never
 //! stops on bad input.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
@@ -16,11 +16,22 @@ use partner_webhooks::{VerifiedEvent, VerifyError, WebhookVerifier};
 use partner_webhooks_sandbox::serve::Server;
 use serde_json::json;
 
+/// A verified request: its event, and the request as it arrived (to forward it).
+#[derive(Debug)]
+pub struct Accepted {
+    /// The verified event.
+    pub event: VerifiedEvent,
+    /// The request's headers, as sent.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+}
+
 /// What happened to one request.
 #[derive(Debug)]
 pub enum Outcome {
     /// Verified and parsed.
-    Accepted(Box<VerifiedEvent>),
+    Accepted(Box<Accepted>),
     /// Refused with this error (already answered with its status).
     Refused(VerifyError),
 }
@@ -31,13 +42,14 @@ pub struct Listener {
 }
 
 impl Listener {
-    /// Binds 127.0.0.1:`port` (0: any free port) and serves on the current runtime.
+    /// Binds `host`:`port` (0: any free port) and serves on the current runtime.
     pub async fn start(
+        host: IpAddr,
         port: u16,
         verifier: Arc<WebhookVerifier>,
         on_outcome: impl Fn(Outcome) + Send + Sync + 'static,
     ) -> std::io::Result<Listener> {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let listener = tokio::net::TcpListener::bind((host, port)).await?;
         let on_outcome = Arc::new(on_outcome);
         let app =
             axum::Router::new().fallback(move |method: Method, headers: HeaderMap, body: Body| {
@@ -117,9 +129,13 @@ fn handle(
     body: Result<Bytes, VerifyError>,
     on_outcome: &(dyn Fn(Outcome) + Send + Sync),
 ) -> Response {
-    match body.and_then(|body| verifier.verify_header_map(headers, &body)) {
-        Ok(event) => {
-            on_outcome(Outcome::Accepted(Box::new(event)));
+    match body.and_then(|body| Ok((verifier.verify_header_map(headers, &body)?, body))) {
+        Ok((event, body)) => {
+            on_outcome(Outcome::Accepted(Box::new(Accepted {
+                event,
+                headers: headers.clone(),
+                body,
+            })));
             (StatusCode::OK, axum::Json(json!({"ok": true}))).into_response()
         }
         Err(e) => {

@@ -6,7 +6,9 @@ mod output;
 mod args;
 mod commands;
 mod demo;
+mod forward;
 mod listen;
+mod offline;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

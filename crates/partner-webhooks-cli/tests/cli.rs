@@ -350,3 +350,226 @@ fn api_4xx_exit_3_and_server_failures_exit_4() {
         stderr(&o)
     );
 }
+
+/// Runs the binary with `input` on stdin.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = cli()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn sign_and_verify_a_body_from_a_file_or_stdin() {
+    let body =
+        br#"{"event":"channel_live","data":{"id":"c1","setup_info":{"phone_number":"+49151"}}}"#;
+    let sig = partner_webhooks::sign(body, "s3cret");
+    let dir = std::env::temp_dir().join(format!("pw-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("body.json");
+    std::fs::write(&file, body).unwrap();
+    let file = file.to_str().unwrap();
+
+    let o = run_with_stdin(&["sign", "--secret", "s3cret"], body);
+    assert_eq!((o.status.code(), stdout(&o)), (Some(0), format!("{sig}\n")));
+    let o = cli()
+        .args(["sign", "--secret", "s3cret", file])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), format!("{sig}\n"));
+    let o = run_with_stdin(&["--json", "sign", "--secret", "s3cret", "-"], body);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (v["signature"].as_str(), v["bytes"].as_u64()),
+        (Some(sig.as_str()), Some(body.len() as u64))
+    );
+
+    let verify = |extra: &[&str], input: &[u8]| {
+        let mut args = vec![
+            "verify",
+            "--secret",
+            "old",
+            "--secret",
+            "s3cret",
+            "--require-header",
+            "X-Partner-Auth: hdr",
+        ];
+        args.extend_from_slice(extra);
+        run_with_stdin(&args, input)
+    };
+    let o = verify(&["--signature", &sig, "-H", "x-partner-auth: hdr"], body);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("verified: channel_live"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("phone=+49151"), "{}", stdout(&o));
+    let o = verify(
+        &[
+            "--json",
+            "--signature",
+            &sig.to_uppercase(),
+            "-H",
+            "X-Partner-Auth: hdr",
+            file,
+        ],
+        b"",
+    );
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (v["type"].as_str(), v["signature_verified"].as_bool()),
+        (Some("channel_live"), Some(true))
+    );
+
+    // Refusals: exit 2, one line naming the kind, nothing on stdout.
+    for (extra, input, kind) in [
+        (
+            vec!["--signature", sig.as_str(), "-H", "X-Partner-Auth: hdr"],
+            &b"{\"event\":\"channel_live\"}"[..],
+            "BadSignature",
+        ),
+        (
+            vec!["--signature", sig.as_str()],
+            &body[..],
+            "MissingHeader",
+        ),
+        (
+            vec!["--signature", "not-hex", "-H", "X-Partner-Auth: hdr"],
+            &body[..],
+            "BadSignature",
+        ),
+        (
+            vec![
+                "--signature",
+                sig.as_str(),
+                "-H",
+                "X-Partner-Auth: hdr",
+                "/no/such/file",
+            ],
+            &b""[..],
+            "cannot read /no/such/file",
+        ),
+    ] {
+        let o = verify(&extra, input);
+        assert_eq!(o.status.code(), Some(2), "{kind}: {}", stderr(&o));
+        assert!(stderr(&o).contains(kind), "{kind}: {}", stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+        assert!(!stderr(&o).contains("s3cret"), "no secret in the message");
+    }
+    let o = run_with_stdin(&["verify", "--signature", &sig], body);
+    assert_eq!(o.status.code(), Some(2), "no --secret is a usage error");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn headers_add_and_remove_keep_the_others() {
+    let sb = StandaloneSandbox::start();
+    let headers = |sb: &StandaloneSandbox| -> Value {
+        let o = sb.run(&["--json", "headers", "get"]);
+        serde_json::from_str::<Value>(&stdout(&o)).unwrap()["webhook_headers"].clone()
+    };
+    assert_eq!(
+        sb.run(&["headers", "set", "-H", "X-A: 1", "-H", "X-Keep: k"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = sb.run(&["headers", "add", "X-B: 2", "x-a: new"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("3 webhook header(s) now set"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        headers(&sb),
+        serde_json::json!({"X-B": "2", "X-Keep": "k", "x-a": "new"})
+    );
+    let o = sb.run(&["headers", "remove", "X-A", "x-b"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(headers(&sb), serde_json::json!({"X-Keep": "k"}));
+    let o = sb.run(&["headers", "remove", "X-Gone"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no webhook header named X-Gone; nothing was written"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(headers(&sb), serde_json::json!({"X-Keep": "k"}));
+    let o = sb.run(&["headers", "add", "no colon here"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn headers_add_stops_when_someone_else_wrote_in_between() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sb = rt
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .unwrap();
+    let pid = sb.partner_id().to_string();
+    let set = |headers: Value| {
+        let r = other_writer::set_headers(&sb, &pid, headers);
+        assert_eq!(r, 200);
+    };
+    set(serde_json::json!({"X-A": "1"}));
+    // Both reads of the command take 1.5 s; the other writer comes between them.
+    let fault: Fault = serde_json::from_value(
+        serde_json::json!({"route": "get_webhook_headers", "times": 2, "delay_ms": 1500}),
+    )
+    .unwrap();
+    sb.inject_fault(fault).unwrap();
+    let child = cli()
+        .env("PARTNER_API_BASE_URL", sb.base_url())
+        .env("PARTNER_API_KEY", sb.api_key())
+        .env("PARTNER_ID", &pid)
+        .args(["--timeout", "20", "headers", "add", "X-Mine: m"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    set(serde_json::json!({"X-Theirs": "t"}));
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("changed while this command ran"),
+        "{}",
+        stderr(&o)
+    );
+    let stats = sb.stats();
+    assert_eq!(
+        stats.requests.get("set_webhook_headers").copied(),
+        Some(2),
+        "only the two test writes: {stats:?}"
+    );
+}
+
+mod other_writer {
+    //! The other writer of the conflict test: a plain HTTP/1.0 POST.
+    use partner_webhooks_sandbox::Sandbox;
+    use serde_json::Value;
+    pub fn set_headers(sb: &Sandbox, pid: &str, headers: Value) -> u16 {
+        use std::io::{Read, Write};
+        let addr = sb.base_url().trim_start_matches("http://").to_string();
+        let body = serde_json::json!({ "webhook_headers": headers }).to_string();
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "POST /api/v2/partners/{pid}/webhook_headers HTTP/1.0\r\nHost: sandbox\r\nX-API-Key: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            sb.api_key(),
+            body.len()
+        )
+        .unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        text.split(' ').nth(1).unwrap().parse().unwrap()
+    }
+}

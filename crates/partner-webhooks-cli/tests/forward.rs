@@ -1,0 +1,226 @@
+//! `partner-webhooks listen --forward-to URL` as a process: each verified
+//! delivery reaches the partner's app byte for byte with its headers, one line
+//! per event with the app's status and latency; `--events` filters; the app
+//! being down is a line per event, not a crash; a non-loopback `--host` needs
+//! `--allow-remote`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::http::HeaderMap;
+use partner_webhooks::sign;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_partner-webhooks");
+const SECRET: &str = "forward-test-platform-secret";
+
+/// `listen` as a child; its stderr lines are collected as they come.
+struct Listen {
+    child: Child,
+    url: String,
+    stdout: BufReader<ChildStdout>,
+    stderr: Arc<Mutex<Vec<String>>>,
+}
+
+impl Listen {
+    fn start(extra: &[&str]) -> Listen {
+        let mut child = Command::new(BIN)
+            .env_remove("PARTNER_WEBHOOK_SECRETS")
+            .args(["listen", "--port", "0", "--json", "--secret", SECRET])
+            .args(["--require-header", "X-Partner-Auth: hdr"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_string();
+        let stderr = Arc::new(Mutex::new(vec![line]));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for l in err.lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(l);
+            }
+        });
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Listen {
+            child,
+            url,
+            stdout,
+            stderr,
+        }
+    }
+
+    fn next_line(&mut self) -> Value {
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"))
+    }
+}
+
+impl Drop for Listen {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+type Seen = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
+
+/// The partner's app: records every request, answers 202.
+async fn app() -> (String, Seen) {
+    let seen: Seen = Arc::default();
+    let record = seen.clone();
+    let router = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let record = record.clone();
+            async move {
+                record.lock().unwrap().push((headers, body));
+                axum::http::StatusCode::ACCEPTED
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (url, seen)
+}
+
+async fn deliver(url: &str, body: &str, signature: &str) -> u16 {
+    reqwest::Client::new()
+        .post(url)
+        .header("x-partner-auth", "hdr")
+        .header("x-360dialog-signature", signature)
+        .header("x-extra", "kept")
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verified_deliveries_reach_the_app_exactly() {
+    let (app_url, seen) = app().await;
+    let mut listen = Listen::start(&[
+        "--forward-to",
+        &app_url,
+        "--events",
+        "channel_live,waba_template_status_changed",
+    ]);
+    let live = r#"{"event":"channel_live","data":{"id":"c1"},  "x": [1, 2]}"#;
+    assert_eq!(
+        deliver(&listen.url, live, &sign(live.as_bytes(), SECRET)).await,
+        200
+    );
+    let line = listen.next_line();
+    assert_eq!(line["type"], "channel_live");
+    assert_eq!(line["forward"]["status"], 202);
+    assert_eq!(line["forward"]["url"], app_url.as_str());
+    assert!(line["forward"]["latency_ms"].is_u64(), "{line}");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1);
+        let (headers, body) = &seen[0];
+        assert_eq!(
+            body.as_ref(),
+            live.as_bytes(),
+            "the raw body, byte for byte"
+        );
+        assert_eq!(
+            headers["x-360dialog-signature"],
+            sign(live.as_bytes(), SECRET).as_str()
+        );
+        assert_eq!(headers["x-partner-auth"], "hdr");
+        assert_eq!(headers["x-extra"], "kept");
+        assert_eq!(headers.get_all("content-type").iter().count(), 1);
+    }
+    // The camelCase spelling counts as the canonical name.
+    let alias = r#"{"event":"wabaTemplateStatusChanged","data":{"status":"approved"}}"#;
+    assert_eq!(
+        deliver(&listen.url, alias, &sign(alias.as_bytes(), SECRET)).await,
+        200
+    );
+    assert_eq!(listen.next_line()["forward"]["status"], 202);
+    // Filtered out: answered, not forwarded. Forged: refused, not forwarded.
+    let other = r#"{"event":"channel_created","data":{}}"#;
+    assert_eq!(
+        deliver(&listen.url, other, &sign(other.as_bytes(), SECRET)).await,
+        200
+    );
+    assert_eq!(
+        deliver(&listen.url, live, &sign(b"other", SECRET)).await,
+        401
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    let stderr = listen.stderr.lock().unwrap().join("\n");
+    assert!(
+        stderr.contains("skipped channel_created (not in --events)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("refused (401)"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_that_is_down_is_a_line_per_event_not_a_crash() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let mut listen = Listen::start(&["--forward-to", &format!("http://127.0.0.1:{port}/hook")]);
+    let body = r#"{"event":"channel_live","data":{"id":"c1"}}"#;
+    for _ in 0..2 {
+        assert_eq!(
+            deliver(&listen.url, body, &sign(body.as_bytes(), SECRET)).await,
+            200
+        );
+        let line = listen.next_line();
+        assert_eq!(line["forward"]["status"], Value::Null);
+        assert!(
+            line["forward"]["error"]
+                .as_str()
+                .unwrap()
+                .contains("connection refused"),
+            "{line}"
+        );
+    }
+    assert!(listen.child.try_wait().unwrap().is_none(), "still running");
+}
+
+#[test]
+fn bad_forward_targets_and_remote_hosts_are_refused_at_start() {
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .env_remove("PARTNER_WEBHOOK_SECRETS")
+            .args(["listen", "--port", "0", "--secret", SECRET])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for (args, message) in [
+        (&["--host", "0.0.0.0"][..], "pass --allow-remote"),
+        (&["--forward-to", "not a url"][..], "--forward-to"),
+        (
+            &["--forward-to", "ftp://127.0.0.1/x"][..],
+            "http:// or https://",
+        ),
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
