@@ -73,10 +73,35 @@ pub enum Command {
     Listen(ListenArgs),
     /// Walk through the whole loop against an embedded sandbox (no network, no credentials)
     Demo,
+    /// Make a running sandbox (--base-url) send a signed event to the configured webhook URL
+    Trigger(TriggerArgs),
+    /// List a running sandbox's deliveries (status, attempts, latency); --follow keeps watching
+    Deliveries(DeliveriesArgs),
     /// Print the x-360dialog-signature of a body (FILE, or stdin when absent or -)
     Sign(SignArgs),
     /// Check a delivery captured elsewhere: its body (FILE or stdin), signature and headers; print its event
     Verify(VerifyArgs),
+}
+
+/// `trigger ...`
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// A known event type (channel_live, waba_template_status_changed, ...; see --help of the list below)
+    pub event: String,
+    /// The event's `data`: a JSON object, or @FILE holding one [default: a realistic sample]
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub data: Option<String>,
+    /// Send an event type this SDK does not know (to test a receiver's unknown-event path)
+    #[arg(long)]
+    pub unknown: bool,
+}
+
+/// `deliveries ...`
+#[derive(Debug, Args)]
+pub struct DeliveriesArgs {
+    /// Keep watching: print each new delivery and each change until Ctrl-C
+    #[arg(long)]
+    pub follow: bool,
 }
 
 /// `sign ...`

@@ -15,6 +15,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Sandbox(args) => sandbox(&cli, args).await,
         Command::Listen(args) => listen(&cli, args).await,
         Command::Demo => crate::demo::run().await,
+        Command::Trigger(args) => crate::sandbox_client::trigger(&cli, args).await,
+        Command::Deliveries(args) => crate::sandbox_client::deliveries(&cli, args).await,
         Command::Sign(args) => crate::offline::sign(args, cli.json),
         Command::Verify(args) => crate::offline::verify(args, cli.json),
         Command::Url(cmd) => {

@@ -9,6 +9,7 @@ mod demo;
 mod forward;
 mod listen;
 mod offline;
+mod sandbox_client;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

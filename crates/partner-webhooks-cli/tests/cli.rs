@@ -573,3 +573,186 @@ mod other_writer {
         text.split(' ').nth(1).unwrap().parse().unwrap()
     }
 }
+
+/// `partner-webhooks listen` for the sandbox's platform secret: the receiver of the trigger tests.
+fn start_listen(secret: &str) -> (Child, String, BufReader<std::process::ChildStdout>) {
+    let mut child = cli()
+        .env_remove("PARTNER_WEBHOOK_SECRETS")
+        .args(["listen", "--port", "0", "--json", "--secret", secret])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap()
+        .to_string();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    (child, url, out)
+}
+
+#[test]
+fn trigger_sends_through_the_sandbox_and_deliveries_lists_it() {
+    let sb = StandaloneSandbox::start();
+    // No webhook URL yet: the sandbox refuses (409), exit 3.
+    let o = sb.run(&["trigger", "channel_live"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no webhook URL"), "{}", stderr(&o));
+
+    let (mut listen, url, mut events) = start_listen(sb.get("platform_secret"));
+    assert_eq!(sb.run(&["url", "set", &url]).status.code(), Some(0));
+    let o = sb.run(&["trigger", "channel_live"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("triggered channel_live: delivery "),
+        "{}",
+        stdout(&o)
+    );
+    let mut line = String::new();
+    events.read_line(&mut line).unwrap();
+    let event: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        (
+            event["type"].as_str(),
+            event["signature_verified"].as_bool()
+        ),
+        (Some("channel_live"), Some(true))
+    );
+    assert_eq!(
+        event["phone_number"], "+4915123456789",
+        "a realistic default payload"
+    );
+
+    let o = sb.run(&[
+        "--json",
+        "trigger",
+        "waba_template_status_changed",
+        "--data",
+        r#"{"status":"rejected","rejected_reason":"INVALID_FORMAT"}"#,
+    ]);
+    let accepted: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    line.clear();
+    events.read_line(&mut line).unwrap();
+    let event: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        event["data"]["rejected_reason"], "INVALID_FORMAT",
+        "--data is sent as given"
+    );
+
+    // deliveries: both, delivered, with attempts and latency.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let listed = loop {
+        let o = sb.run(&["deliveries"]);
+        let text = stdout(&o);
+        if text.lines().count() == 2 && text.lines().all(|l| l.contains("delivered"))
+            || std::time::Instant::now() > deadline
+        {
+            break text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(
+        listed.contains(accepted["delivery_id"].as_str().unwrap()),
+        "{listed}"
+    );
+    assert!(
+        listed.lines().all(|l| l.contains("delivered")
+            && l.contains("attempts=1")
+            && l.contains("last=HTTP 200")),
+        "{listed}"
+    );
+
+    // --follow prints what comes later.
+    let mut follow = cli()
+        .env("PARTNER_API_BASE_URL", sb.get("base_url"))
+        .env("PARTNER_ID", sb.get("partner_id"))
+        .args(["deliveries", "--follow"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut followed = BufReader::new(follow.stdout.take().unwrap());
+    for _ in 0..2 {
+        line.clear();
+        followed.read_line(&mut line).unwrap();
+    }
+    let o = sb.run(&["--json", "trigger", "client_created"]);
+    let id = serde_json::from_str::<Value>(&stdout(&o)).unwrap()["delivery_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut seen_new = false;
+    for _ in 0..4 {
+        line.clear();
+        followed.read_line(&mut line).unwrap();
+        if line.contains(&id) && line.contains("client_created") {
+            seen_new = true;
+            break;
+        }
+    }
+    assert!(seen_new, "--follow printed the new delivery");
+    unsafe { libc::kill(follow.id() as i32, libc::SIGTERM) };
+    assert_eq!(
+        follow.wait().unwrap().code(),
+        Some(0),
+        "SIGTERM stops --follow cleanly"
+    );
+    let _ = listen.kill();
+    let _ = listen.wait();
+}
+
+#[test]
+fn trigger_refuses_bad_input_with_exit_2_and_sends_nothing() {
+    let sb = StandaloneSandbox::start();
+    let dir = std::env::temp_dir().join(format!("pw-trigger-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad_file = dir.join("bad.json");
+    std::fs::write(&bad_file, "{not json").unwrap();
+    let bad_file = format!("@{}", bad_file.display());
+    for (args, message) in [
+        (
+            vec!["trigger", "channel_lve"],
+            "not a known event (pass --unknown to send it anyway); known: client_created",
+        ),
+        (
+            vec!["trigger", "channel_live", "--data", "{bad"],
+            "--data: is not valid JSON",
+        ),
+        (
+            vec!["trigger", "channel_live", "--data", "[1]"],
+            "--data: must be a JSON object",
+        ),
+        (
+            vec!["trigger", "channel_live", "--data", "@/no/such/file"],
+            "cannot read /no/such/file",
+        ),
+        (
+            vec!["trigger", "channel_live", "--data", bad_file.as_str()],
+            "is not valid JSON",
+        ),
+    ] {
+        let o = sb.run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+    }
+    let o = cli()
+        .args(["trigger", "channel_live", "--partner-id", "xPA"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("talks to a sandbox"), "{}", stderr(&o));
+    assert!(
+        sb.stats()["requests"]
+            .as_object()
+            .map(|r| r.is_empty())
+            .unwrap_or(true),
+        "nothing sent: {}",
+        sb.stats()
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -49,7 +49,9 @@ pub fn sample_data(event: &str, partner_id: &str) -> Value {
             "channel_id": "sandboxCH", "waba_account_id": "sandboxWA", "phone_number": "+4915123456789"
         }),
         "waba_template_status_changed" => json!({
-            "waba_account_id": "sandboxWA", "name": "order_update", "language": "en", "status": "approved"
+            "id": "sandboxTP", "external_id": "1234567890123456", "waba_account_id": "sandboxWA",
+            "partner_id": partner_id, "name": "order_update", "language": "en", "category": "UTILITY",
+            "namespace": "c8ae5f90_307a_ca4c_b8f6_d1e2a2573574", "status": "approved", "rejected_reason": null
         }),
         _ => json!({}),
     }
