@@ -73,6 +73,8 @@ pub enum Command {
     Listen(ListenArgs),
     /// Walk through the whole loop against an embedded sandbox (no network, no credentials)
     Demo,
+    /// Your whole local loop: a sandbox, a verifying listener set as its webhook URL, forwarding to your app
+    Dev(DevArgs),
     /// Make a running sandbox (--base-url) send a signed event to the configured webhook URL
     Trigger(TriggerArgs),
     /// List a running sandbox's deliveries (status, attempts, latency); --follow keeps watching
@@ -81,6 +83,20 @@ pub enum Command {
     Sign(SignArgs),
     /// Check a delivery captured elsewhere: its body (FILE or stdin), signature and headers; print its event
     Verify(VerifyArgs),
+}
+
+/// `dev ...`
+#[derive(Debug, Args)]
+pub struct DevArgs {
+    /// Your app's webhook endpoint, e.g. http://127.0.0.1:3000/webhook
+    #[arg(long, value_name = "URL")]
+    pub forward_to: String,
+    /// Port of the sandbox on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Only forward these event types (comma-separated)
+    #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
+    pub events: Vec<String>,
 }
 
 /// `trigger ...`

@@ -15,6 +15,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Sandbox(args) => sandbox(&cli, args).await,
         Command::Listen(args) => listen(&cli, args).await,
         Command::Demo => crate::demo::run().await,
+        Command::Dev(args) => crate::dev::run(&cli, args).await,
         Command::Trigger(args) => crate::sandbox_client::trigger(&cli, args).await,
         Command::Deliveries(args) => crate::sandbox_client::deliveries(&cli, args).await,
         Command::Sign(args) => crate::offline::sign(args, cli.json),
@@ -322,52 +323,7 @@ async fn listen(cli: &Cli, args: &ListenArgs) -> Result<(), Error> {
         .as_deref()
         .map(crate::forward::Forwarder::new)
         .transpose()?;
-    let wanted = args.events.clone();
-    let json_mode = cli.json;
-    let on_outcome = move |outcome| match outcome {
-        crate::listen::Outcome::Accepted(a) => {
-            let e = &a.event;
-            if !wanted.is_empty()
-                && !wanted
-                    .iter()
-                    .any(|w| Some(w.as_str()) == e.known_type() || w == e.event_type())
-            {
-                errln!("skipped {} (not in --events)", e.event_type());
-                return;
-            }
-            let Some(forwarder) = forwarder.clone() else {
-                if json_mode {
-                    outln!("{}", output::event_json(e));
-                } else {
-                    outln!("{}", output::event_line(e));
-                }
-                return;
-            };
-            tokio::spawn(async move {
-                let f = forwarder.send(&a.headers, a.body.clone()).await;
-                if json_mode {
-                    let mut line = output::event_json(&a.event);
-                    line["forward"] = json!({
-                        "url": forwarder.url(),
-                        "status": f.status,
-                        "latency_ms": f.latency_ms,
-                        "error": f.error,
-                    });
-                    outln!("{line}");
-                } else {
-                    let result = match (f.status, &f.error) {
-                        (Some(status), _) => format!("{status} in {} ms", f.latency_ms),
-                        (None, Some(error)) => format!("{} failed: {error}", forwarder.url()),
-                        (None, None) => "no answer".to_string(),
-                    };
-                    outln!("{} -> {result}", output::event_line(&a.event));
-                }
-            });
-        }
-        crate::listen::Outcome::Refused(e) => {
-            errln!("refused ({}): {e}", e.http_status());
-        }
-    };
+    let on_outcome = crate::forward::printer(forwarder, args.events.clone(), cli.json);
     let listener =
         crate::listen::Listener::start(args.host, args.port, verifier.clone(), on_outcome)
             .await

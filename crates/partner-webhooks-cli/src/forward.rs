@@ -7,6 +7,10 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use partner_webhooks::Error;
+use serde_json::json;
+
+use crate::listen::Outcome;
+use crate::output;
 
 /// Headers that describe one hop, not the delivery: never forwarded.
 const HOP_BY_HOP: &[&str] = &[
@@ -100,6 +104,60 @@ impl Forwarder {
                     "the request failed".to_string()
                 }),
             },
+        }
+    }
+}
+
+/// What `listen` and `dev` do with each outcome: skip types not in `wanted`
+/// (when given), print the event, or forward it and print what the app said;
+/// a refusal goes to stderr.
+pub fn printer(
+    forwarder: Option<Forwarder>,
+    wanted: Vec<String>,
+    json_mode: bool,
+) -> impl Fn(Outcome) + Send + Sync + 'static {
+    move |outcome| match outcome {
+        Outcome::Accepted(a) => {
+            let e = &a.event;
+            if !wanted.is_empty()
+                && !wanted
+                    .iter()
+                    .any(|w| Some(w.as_str()) == e.known_type() || w == e.event_type())
+            {
+                errln!("skipped {} (not in --events)", e.event_type());
+                return;
+            }
+            let Some(forwarder) = forwarder.clone() else {
+                if json_mode {
+                    outln!("{}", output::event_json(e));
+                } else {
+                    outln!("{}", output::event_line(e));
+                }
+                return;
+            };
+            tokio::spawn(async move {
+                let f = forwarder.send(&a.headers, a.body.clone()).await;
+                if json_mode {
+                    let mut line = output::event_json(&a.event);
+                    line["forward"] = json!({
+                        "url": forwarder.url(),
+                        "status": f.status,
+                        "latency_ms": f.latency_ms,
+                        "error": f.error,
+                    });
+                    outln!("{line}");
+                } else {
+                    let result = match (f.status, &f.error) {
+                        (Some(status), _) => format!("{status} in {} ms", f.latency_ms),
+                        (None, Some(error)) => format!("{} failed: {error}", forwarder.url()),
+                        (None, None) => "no answer".to_string(),
+                    };
+                    outln!("{} -> {result}", output::event_line(&a.event));
+                }
+            });
+        }
+        Outcome::Refused(e) => {
+            errln!("refused ({}): {e}", e.http_status());
         }
     }
 }

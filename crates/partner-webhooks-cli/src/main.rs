@@ -6,6 +6,7 @@ mod output;
 mod args;
 mod commands;
 mod demo;
+mod dev;
 mod forward;
 mod listen;
 mod offline;

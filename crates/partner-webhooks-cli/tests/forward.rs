@@ -224,3 +224,64 @@ fn bad_forward_targets_and_remote_hosts_are_refused_at_start() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_is_the_whole_loop_in_one_command() {
+    let (app_url, seen) = app().await;
+    let mut dev = Command::new(BIN)
+        .env_remove("PARTNER_ID")
+        .args(["--json", "dev", "--forward-to", &app_url])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(dev.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let info: Value = serde_json::from_str(&line).unwrap();
+    let base = info["base_url"].as_str().unwrap().to_string();
+    let pid = info["partner_id"].as_str().unwrap().to_string();
+    let header = info["webhook_headers"]["X-Partner-Auth"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let secret = info["platform_secret"].as_str().unwrap().to_string();
+    for event in ["channel_live", "account_violation"] {
+        let o = Command::new(BIN)
+            .args(["--base-url", &base, "--partner-id", &pid, "trigger", event])
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        line.clear();
+        out.read_line(&mut line).unwrap();
+        let printed: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(
+            (
+                printed["type"].as_str(),
+                printed["forward"]["status"].as_u64()
+            ),
+            (Some(event), Some(202))
+        );
+    }
+    // What the app got verifies with the printed secret and header, as the app's own code would.
+    let verifier = partner_webhooks::WebhookVerifier::builder()
+        .secret(&secret)
+        .require_header("X-Partner-Auth", &header)
+        .build()
+        .unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    for (headers, body) in seen.iter() {
+        verifier
+            .verify_header_map(headers, body)
+            .expect("the app can verify what dev forwards");
+    }
+    unsafe { libc::kill(dev.id() as i32, libc::SIGTERM) };
+    assert_eq!(dev.wait().unwrap().code(), Some(0));
+}

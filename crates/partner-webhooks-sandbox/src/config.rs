@@ -36,7 +36,7 @@ pub struct SandboxConfig {
 }
 
 /// A random lowercase hex string of `bytes` random bytes, after `prefix`.
-pub(crate) fn random_secret(prefix: &str, bytes: usize) -> String {
+pub fn random_secret(prefix: &str, bytes: usize) -> String {
     let mut rng = rand::rng();
     let mut s = String::with_capacity(prefix.len() + bytes * 2);
     s.push_str(prefix);

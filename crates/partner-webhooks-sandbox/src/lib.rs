@@ -30,7 +30,7 @@ pub mod serve;
 mod server;
 mod state;
 
-pub use config::SandboxConfig;
+pub use config::{SandboxConfig, random_secret};
 pub use delivery::{Delivery, DeliveryAttempt, DeliveryPolicy, DeliveryStatus};
 pub use faults::{Fault, FaultError, RetryAfter};
 pub use samples::sample_data;
