@@ -210,9 +210,18 @@ pub enum HeadersCommand {
 /// `sandbox ...` (also uses the global --partner-id and --api-key).
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
-    /// Port on 127.0.0.1 (0 picks a free one)
+    /// Port (0 picks a free one)
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Address to listen on; anything but loopback needs --allow-remote
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Allow --host to be a non-loopback address (a shared service for a team's tests)
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Keep credentials and webhook settings in FILE across restarts (written atomically, mode 0600)
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
     /// Platform secret that signs delivered events (default: random)
     #[arg(long, value_name = "SECRET", hide_env_values = true)]
     pub platform_secret: Option<String>,

@@ -237,9 +237,26 @@ fn headers_from_file(path: &std::path::Path) -> Result<WebhookHeaders, Error> {
 }
 
 async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
+    if !args.host.is_loopback() && !args.allow_remote {
+        return Err(Error::invalid_input(
+            "--host",
+            format!(
+                "{} is reachable from the network: pass --allow-remote to serve the sandbox there",
+                args.host
+            ),
+        ));
+    }
     let mut config = SandboxConfig {
+        host: args.host,
         port: args.port,
         ..SandboxConfig::default()
+    };
+    let (mut store, restore) = match &args.state {
+        Some(path) => {
+            let (store, restore) = crate::state_file::Store::open(path, &mut config)?;
+            (Some(store), restore)
+        }
+        None => (None, Vec::new()),
     };
     if let Some(id) = &cli.partner_id {
         partner_webhooks::validate::partner_id_segment(id)?;
@@ -260,9 +277,13 @@ async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
     let sandbox = Sandbox::start(config).await.map_err(|e| {
         Error::invalid_input(
             "port",
-            format!("cannot listen on 127.0.0.1:{} ({e})", args.port),
+            format!("cannot listen on {}:{} ({e})", args.host, args.port),
         )
     })?;
+    sandbox.restore_partner_settings(restore);
+    if let Some(store) = store.as_mut() {
+        store.save(&sandbox)?;
+    }
     let info = json!({
         "base_url": sandbox.base_url(),
         "partner_id": sandbox.partner_id(),
@@ -270,6 +291,7 @@ async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
         "platform_secret": sandbox.platform_secret(),
         "username": sandbox.username(),
         "password": sandbox.password(),
+        "health": format!("{}/_sandbox/health", sandbox.base_url()),
     });
     if cli.json {
         outln!("{info}");
@@ -287,10 +309,48 @@ async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
             "  faults:          POST {}/_sandbox/faults  (Ctrl-C to stop)",
             sandbox.base_url()
         );
+        outln!(
+            "  health:          GET {}/_sandbox/health",
+            sandbox.base_url()
+        );
+        if let Some(path) = &args.state {
+            outln!("  state:           {}", path.display());
+        }
     }
-    sandbox.serve_until(shutdown_signal()).await;
+    if !args.host.is_loopback() {
+        errln!(
+            "warning: the sandbox listens on {}, reachable from the network (its API key is printed above)",
+            args.host
+        );
+    }
+    // Save what changed every second, and once more at the end.
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {
+                if let Some(store) = store.as_mut() {
+                    if let Err(e) = store.save(&sandbox) {
+                        errln!("error: {e}");
+                    }
+                }
+            }
+        }
+    }
+    if let Some(store) = store.as_mut() {
+        store.save(&sandbox)?;
+    }
+    sandbox.shutdown().await;
     if !cli.json {
-        outln!("sandbox stopped");
+        outln!(
+            "sandbox stopped{}",
+            if args.state.is_some() {
+                ", state saved"
+            } else {
+                ""
+            }
+        );
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod forward;
 mod listen;
 mod offline;
 mod sandbox_client;
+mod state_file;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

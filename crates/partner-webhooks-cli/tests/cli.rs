@@ -756,3 +756,162 @@ fn trigger_refuses_bad_input_with_exit_2_and_sends_nothing() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `sandbox --json` with `args`; the first stdout line parsed.
+fn sandbox_with(args: &[&str]) -> (Child, Value) {
+    let mut child = cli()
+        .args(["sandbox", "--json"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, serde_json::from_str(&line).unwrap_or(Value::Null))
+}
+
+fn http_get(base_url: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(base_url.trim_start_matches("http://")).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: sandbox\r\n\r\n").unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    text
+}
+
+#[test]
+fn the_sandbox_as_a_service_keeps_its_state_and_reports_health() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("pw-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sandbox.json");
+    let state = file.to_str().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+
+    let (mut first, info) = sandbox_with(&["--state", state, "--port", &port]);
+    assert_eq!(
+        info["base_url"],
+        format!("http://127.0.0.1:{port}"),
+        "a fixed address"
+    );
+    let health = http_get(info["base_url"].as_str().unwrap(), "/_sandbox/health");
+    assert!(
+        health.starts_with("HTTP/1.0 200") || health.starts_with("HTTP/1.1 200"),
+        "{health}"
+    );
+    assert!(health.contains(r#""ok":true"#), "{health}");
+    let run = |info: &Value, args: &[&str]| {
+        cli()
+            .env("PARTNER_API_BASE_URL", info["base_url"].as_str().unwrap())
+            .env("PARTNER_API_KEY", info["api_key"].as_str().unwrap())
+            .env("PARTNER_ID", info["partner_id"].as_str().unwrap())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(
+        run(&info, &["url", "set", "https://hooks.example.com/kept"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&info, &["headers", "set", "-H", "X-Kept: yes"])
+            .status
+            .code(),
+        Some(0)
+    );
+    unsafe { libc::kill(first.id() as i32, libc::SIGTERM) };
+    assert_eq!(
+        first.wait().unwrap().code(),
+        Some(0),
+        "SIGTERM stops it cleanly"
+    );
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the file holds secrets");
+
+    let (mut second, again) = sandbox_with(&["--state", state, "--port", &port]);
+    for key in ["partner_id", "api_key", "platform_secret", "password"] {
+        assert_eq!(again[key], info[key], "{key} kept across the restart");
+    }
+    let o = run(&again, &["--json", "url", "get"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&o)).unwrap()["webhook_url"],
+        "https://hooks.example.com/kept"
+    );
+    let o = run(&again, &["--json", "headers", "get"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&o)).unwrap()["webhook_headers"]["X-Kept"],
+        "yes"
+    );
+
+    // The port is taken now: a clear error, exit 2.
+    let (mut third, nothing) = sandbox_with(&["--port", &port]);
+    assert_eq!(nothing, Value::Null);
+    assert_eq!(third.wait().unwrap().code(), Some(2));
+    unsafe { libc::kill(second.id() as i32, libc::SIGTERM) };
+    assert_eq!(second.wait().unwrap().code(), Some(0));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_state_file_that_is_not_ours_is_refused_and_left_alone() {
+    let dir = std::env::temp_dir().join(format!("pw-foreign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, content, message) in [
+        (
+            "text",
+            "hello, not json",
+            "not a sandbox state file (not JSON",
+        ),
+        (
+            "other.json",
+            r#"{"webhook_url": "x"}"#,
+            "not a sandbox state file (no \"format\"",
+        ),
+        (
+            "damaged.json",
+            r#"{"format": "partner-webhooks-sandbox-state", "version": 1}"#,
+            "a damaged sandbox state file",
+        ),
+        (
+            "future.json",
+            r#"{"format": "partner-webhooks-sandbox-state", "version": 9, "partner_id": "a", "api_key": "b", "username": "c", "password": "d", "platform_secret": "e", "partners": []}"#,
+            "state file version 9",
+        ),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, content).unwrap();
+        let o = cli()
+            .args(["sandbox", "--state", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("nothing was changed"),
+            "{name}: {}",
+            stderr(&o)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            content,
+            "{name} left as it was"
+        );
+    }
+    let o = cli()
+        .args(["sandbox", "--host", "0.0.0.0"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("pass --allow-remote"), "{}", stderr(&o));
+    std::fs::remove_dir_all(dir).unwrap();
+}

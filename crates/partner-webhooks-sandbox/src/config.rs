@@ -15,7 +15,9 @@ use rand::Rng;
 /// ```
 #[derive(Clone)]
 pub struct SandboxConfig {
-    /// TCP port on 127.0.0.1; 0 picks a free one.
+    /// The address to listen on (default 127.0.0.1; anything else is reachable from the network).
+    pub host: std::net::IpAddr,
+    /// TCP port; 0 picks a free one.
     pub port: u16,
     /// The partner the credentials belong to.
     pub partner_id: String,
@@ -50,6 +52,7 @@ pub fn random_secret(prefix: &str, bytes: usize) -> String {
 impl Default for SandboxConfig {
     fn default() -> Self {
         SandboxConfig {
+            host: std::net::Ipv4Addr::LOCALHOST.into(),
             port: 0,
             partner_id: "sandboxPA".into(),
             other_partner_id: "otherPA".into(),
@@ -66,6 +69,7 @@ impl Default for SandboxConfig {
 impl fmt::Debug for SandboxConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SandboxConfig")
+            .field("host", &self.host)
             .field("port", &self.port)
             .field("partner_id", &self.partner_id)
             .field("other_partner_id", &self.other_partner_id)

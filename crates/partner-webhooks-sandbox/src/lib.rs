@@ -35,6 +35,7 @@ pub use delivery::{Delivery, DeliveryAttempt, DeliveryPolicy, DeliveryStatus};
 pub use faults::{Fault, FaultError, RetryAfter};
 pub use samples::sample_data;
 pub use server::Sandbox;
+pub use state::PartnerSettings;
 pub use state::{EmitError, Stats};
 
 /// The header the sandbox sets on every answer with the request's trace id

@@ -65,6 +65,7 @@ pub(crate) fn router(state: Shared) -> Router {
             post(add_fault).get(list_faults).delete(clear_faults),
         )
         .route("/_sandbox/stats", get(stats))
+        .route("/_sandbox/health", get(health))
         .route("/_sandbox/tokens", delete(revoke_tokens))
         .route("/_sandbox/partners/{partner_id}/events", post(emit_event))
         .route(
@@ -526,6 +527,15 @@ async fn list_deliveries(
         ),
         _ => meta_error(StatusCode::NOT_FOUND, "Partner not found", &trace_id, None),
     }
+}
+
+/// `GET /_sandbox/health`: up, and for which partner (for service supervisors).
+async fn health(Extract(state): Extract<Shared>) -> Response {
+    json_response(
+        StatusCode::OK,
+        &json!({"ok": true, "partner_id": state.config.partner_id}),
+        &new_trace_id(),
+    )
 }
 
 async fn not_found() -> Response {

@@ -1,7 +1,9 @@
 //! [`Sandbox`]: the running server and its handle.
 
 use std::fmt;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
+
+use crate::state::PartnerSettings;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,9 +45,9 @@ impl fmt::Debug for Sandbox {
 }
 
 impl Sandbox {
-    /// Binds 127.0.0.1:`config.port` and serves on the current tokio runtime.
+    /// Binds `config.host`:`config.port` and serves on the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let listener = TcpListener::bind((config.host, config.port)).await?;
         let state = Arc::new(State::new(config));
         let server = Server::spawn(listener, crate::routes::router(state.clone()))?;
         let addr = server.addr();
@@ -55,6 +57,17 @@ impl Sandbox {
             state,
             server,
         })
+    }
+
+    /// Every partner's webhook settings, to keep them across restarts.
+    pub fn partner_settings(&self) -> Vec<PartnerSettings> {
+        self.state.partner_settings()
+    }
+
+    /// Restores settings saved by [`partner_settings`](Self::partner_settings)
+    /// (partners it does not know are added).
+    pub fn restore_partner_settings(&self, settings: Vec<PartnerSettings>) {
+        self.state.restore_partner_settings(settings)
     }
 
     /// `http://127.0.0.1:PORT`: the client's base URL.

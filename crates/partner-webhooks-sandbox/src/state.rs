@@ -30,6 +30,19 @@ impl Stats {
     }
 }
 
+/// A partner's webhook settings as `--state` files keep them.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct PartnerSettings {
+    /// Partner id.
+    pub id: String,
+    /// Brand name.
+    pub brand_name: String,
+    /// The webhook URL, when set.
+    pub webhook_url: Option<String>,
+    /// The custom webhook headers.
+    pub webhook_headers: Map<String, Value>,
+}
+
 /// One partner's stored settings.
 #[derive(Debug, Clone)]
 pub(crate) struct PartnerRecord {
@@ -293,6 +306,32 @@ impl State {
             Access::Forbidden
         } else {
             Access::NoSuchPartner
+        }
+    }
+
+    pub(crate) fn partner_settings(&self) -> Vec<PartnerSettings> {
+        let mut out: Vec<PartnerSettings> = lock(&self.partners)
+            .values()
+            .map(|p| PartnerSettings {
+                id: p.id.clone(),
+                brand_name: p.brand_name.clone(),
+                webhook_url: p.webhook_url.clone(),
+                webhook_headers: p.webhook_headers.clone(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    pub(crate) fn restore_partner_settings(&self, settings: Vec<PartnerSettings>) {
+        let mut partners = lock(&self.partners);
+        for s in settings {
+            let record = partners
+                .entry(s.id.clone())
+                .or_insert_with(|| PartnerRecord::new(&s.id, &s.brand_name));
+            record.brand_name = s.brand_name;
+            record.webhook_url = s.webhook_url;
+            record.webhook_headers = s.webhook_headers;
         }
     }
 
