@@ -79,6 +79,9 @@ pub enum Command {
     Trigger(TriggerArgs),
     /// List a running sandbox's deliveries (status, attempts, latency); --follow keeps watching
     Deliveries(DeliveriesArgs),
+    /// Events of a running sandbox
+    #[command(subcommand)]
+    Events(EventsCommand),
     /// Print the x-360dialog-signature of a body (FILE, or stdin when absent or -)
     Sign(SignArgs),
     /// Check a delivery captured elsewhere: its body (FILE or stdin), signature and headers; print its event
@@ -110,6 +113,16 @@ pub struct TriggerArgs {
     /// Send an event type this SDK does not know (to test a receiver's unknown-event path)
     #[arg(long)]
     pub unknown: bool,
+}
+
+/// `events ...`
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Send a delivery's exact body again (a new delivery; the event keeps its id)
+    Resend {
+        /// The delivery id (from `trigger` or `deliveries`)
+        delivery_id: String,
+    },
 }
 
 /// `deliveries ...`

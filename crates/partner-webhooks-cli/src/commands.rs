@@ -18,6 +18,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Dev(args) => crate::dev::run(&cli, args).await,
         Command::Trigger(args) => crate::sandbox_client::trigger(&cli, args).await,
         Command::Deliveries(args) => crate::sandbox_client::deliveries(&cli, args).await,
+        Command::Events(cmd) => crate::sandbox_client::events(&cli, cmd).await,
         Command::Sign(args) => crate::offline::sign(args, cli.json),
         Command::Verify(args) => crate::offline::verify(args, cli.json),
         Command::Url(cmd) => {

@@ -8,7 +8,7 @@ use partner_webhooks::events::KNOWN_EVENTS;
 use partner_webhooks::{Error, ErrorKind};
 use serde_json::{Value, json};
 
-use crate::args::{Cli, DeliveriesArgs, TriggerArgs};
+use crate::args::{Cli, DeliveriesArgs, EventsCommand, TriggerArgs};
 
 /// The sandbox's base URL and the partner: both must be given (the real API has no such routes).
 fn target(cli: &Cli) -> Result<(String, String), Error> {
@@ -93,18 +93,38 @@ pub async fn trigger(cli: &Cli, args: &TriggerArgs) -> Result<(), Error> {
         .header("content-type", "application/json")
         .body(body.to_string());
     let v = answer(request.send().await, &base).await?;
+    queued(cli, "triggered", &args.event, &v);
+    Ok(())
+}
+
+/// `events resend DELIVERY_ID`.
+pub async fn events(cli: &Cli, cmd: &EventsCommand) -> Result<(), Error> {
+    let EventsCommand::Resend { delivery_id } = cmd;
+    if delivery_id.is_empty() || delivery_id.contains(['/', '?', '#']) {
+        return Err(Error::invalid_input(
+            "DELIVERY_ID",
+            "must be a delivery id as `deliveries` lists it",
+        ));
+    }
+    let (base, partner) = target(cli)?;
+    let url = format!("{base}/_sandbox/partners/{partner}/deliveries/{delivery_id}/resend");
+    let v = answer(http()?.post(&url).send().await, &base).await?;
+    queued(cli, "resent", delivery_id, &v);
+    Ok(())
+}
+
+/// One line (or the JSON) for a queued delivery.
+fn queued(cli: &Cli, verb: &str, what: &str, v: &Value) {
     if cli.json {
         outln!("{v}");
     } else {
         outln!(
-            "triggered {}: delivery {} to {} ({})",
-            args.event,
+            "{verb} {what}: delivery {} to {} ({})",
             v["delivery_id"].as_str().unwrap_or("?"),
             v["url"].as_str().unwrap_or("?"),
             v["status"].as_str().unwrap_or("?")
         );
     }
-    Ok(())
 }
 
 /// One delivery as a line: id, event, status, attempts, the last answer and its latency.

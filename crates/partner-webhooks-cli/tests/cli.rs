@@ -644,12 +644,35 @@ fn trigger_sends_through_the_sandbox_and_deliveries_lists_it() {
         "--data is sent as given"
     );
 
-    // deliveries: both, delivered, with attempts and latency.
+    // events resend: the same body again, as a new delivery (the event keeps its id).
+    let o = sb.run(&[
+        "--json",
+        "events",
+        "resend",
+        accepted["delivery_id"].as_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let resent: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_ne!(resent["delivery_id"], accepted["delivery_id"]);
+    line.clear();
+    events.read_line(&mut line).unwrap();
+    let again: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        again["id"], accepted["delivery_id"],
+        "the resent event keeps its id (de-duplicate on it)"
+    );
+    let o = sb.run(&["events", "resend", "no-such-delivery"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Delivery not found"), "{}", stderr(&o));
+    let o = sb.run(&["events", "resend", "../x"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+
+    // deliveries: all three, delivered, with attempts and latency.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     let listed = loop {
         let o = sb.run(&["deliveries"]);
         let text = stdout(&o);
-        if text.lines().count() == 2 && text.lines().all(|l| l.contains("delivered"))
+        if text.lines().count() == 3 && text.lines().all(|l| l.contains("delivered"))
             || std::time::Instant::now() > deadline
         {
             break text;
@@ -677,7 +700,7 @@ fn trigger_sends_through_the_sandbox_and_deliveries_lists_it() {
         .spawn()
         .unwrap();
     let mut followed = BufReader::new(follow.stdout.take().unwrap());
-    for _ in 0..2 {
+    for _ in 0..3 {
         line.clear();
         followed.read_line(&mut line).unwrap();
     }

@@ -72,6 +72,10 @@ pub(crate) fn router(state: Shared) -> Router {
             "/_sandbox/partners/{partner_id}/deliveries",
             get(list_deliveries),
         )
+        .route(
+            "/_sandbox/partners/{partner_id}/deliveries/{delivery_id}/resend",
+            post(resend_delivery),
+        )
         .fallback(not_found)
         .with_state(state)
 }
@@ -494,7 +498,25 @@ async fn emit_event(
         None => return wrong_payload(&trace_id, "event", "Missing data for required field."),
     };
     let data = fields.remove("data").filter(|d| !d.is_null());
-    match state.emit(&partner_id, &event, data) {
+    emitted(state.emit(&partner_id, &event, data), &trace_id)
+}
+
+/// `POST .../deliveries/{id}/resend`: the same body again, as a new delivery.
+async fn resend_delivery(
+    Extract(state): Extract<Shared>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    let trace_id = new_trace_id();
+    let Ok(Path((partner_id, delivery_id))) = path else {
+        return meta_error(StatusCode::NOT_FOUND, "Not found", &trace_id, None);
+    };
+    emitted(state.resend(&partner_id, &delivery_id), &trace_id)
+}
+
+/// The answer to `emit` and `resend`.
+fn emitted(result: Result<crate::delivery::Delivery, EmitError>, trace_id: &str) -> Response {
+    let trace_id = trace_id.to_string();
+    match result {
         Ok(d) => json_response(
             StatusCode::ACCEPTED,
             &json!({"delivery_id": d.id, "event": d.event, "url": d.url, "status": d.status}),
@@ -502,6 +524,9 @@ async fn emit_event(
         ),
         Err(EmitError::NoSuchPartner) => {
             meta_error(StatusCode::NOT_FOUND, "Partner not found", &trace_id, None)
+        }
+        Err(EmitError::NoSuchDelivery) => {
+            meta_error(StatusCode::NOT_FOUND, "Delivery not found", &trace_id, None)
         }
         Err(EmitError::NoWebhookUrl) => meta_error(
             StatusCode::CONFLICT,

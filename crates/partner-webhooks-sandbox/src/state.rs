@@ -112,6 +112,9 @@ pub enum EmitError {
     /// `data` is not a JSON object.
     #[error("data must be a JSON object")]
     DataNotObject,
+    /// No delivery with that id for this partner (resend).
+    #[error("delivery not found")]
+    NoSuchDelivery,
 }
 
 /// Whether a request may act on a partner.
@@ -165,15 +168,42 @@ impl State {
         if data.as_ref().is_some_and(|d| !d.is_object()) {
             return Err(EmitError::DataNotObject);
         }
+        let id = uuid::Uuid::new_v4().to_string();
+        let data = data.unwrap_or_else(|| crate::samples::sample_data(event, partner_id));
+        let body = json!({ "id": id, "event": event, "data": data }).to_string();
+        self.deliver(partner_id, id, event, body)
+    }
+
+    /// Sends a delivery's exact body again, as a new delivery to the
+    /// partner's current webhook URL and headers (the event keeps its `id`,
+    /// so a receiver that de-duplicates skips it).
+    pub(crate) fn resend(
+        self: &Arc<Self>,
+        partner_id: &str,
+        delivery_id: &str,
+    ) -> Result<Delivery, EmitError> {
+        let old = self
+            .delivery(delivery_id)
+            .filter(|d| d.partner_id == partner_id)
+            .ok_or(EmitError::NoSuchDelivery)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        self.deliver(partner_id, id, &old.event, old.body)
+    }
+
+    /// Queues `body` as delivery `id` and makes the attempts in the background.
+    fn deliver(
+        self: &Arc<Self>,
+        partner_id: &str,
+        id: String,
+        event: &str,
+        body: String,
+    ) -> Result<Delivery, EmitError> {
         let (url, headers) = self
             .with_partner(partner_id, |p| {
                 (p.webhook_url.clone(), p.webhook_headers.clone())
             })
             .ok_or(EmitError::NoSuchPartner)?;
         let url = url.ok_or(EmitError::NoWebhookUrl)?;
-        let id = uuid::Uuid::new_v4().to_string();
-        let data = data.unwrap_or_else(|| crate::samples::sample_data(event, partner_id));
-        let body = json!({ "id": id, "event": event, "data": data }).to_string();
         let queued = Delivery {
             id: id.clone(),
             partner_id: partner_id.to_string(),
