@@ -19,7 +19,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_parse verifier error_body header_validation partner_id
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin dist test-dist test-arm64 test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
+.PHONY: help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin cli-docs dist test-dist test-arm64 test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,8 +60,17 @@ demo: setup-rust ## The whole loop against the embedded sandbox (no network, no 
 
 test: test-rust test-python test-node test-kotlin kotlin-jar test-dist test-swift test-versions ## Every test of every language
 
-test-rust: setup-rust ## Rust unit, integration, scenario and doc tests
+test-rust: setup-rust ## Rust unit, integration, scenario and doc tests; the CLI's completions and man page
 	$(CARGO) test --locked
+	$(MAKE) --no-print-directory cli-docs
+
+CLI_DOCS := $(CARGO_TARGET_DIR)/cli-docs
+cli-docs: setup-rust ## Shell completions (bash, zsh, fish) and the man page of the CLI into target/cli-docs/
+	$(CARGO) build --locked -p partner-webhooks-cli
+	@mkdir -p $(CLI_DOCS)/completions
+	for shell in bash zsh fish; do $(CARGO_TARGET_DIR)/debug/partner-webhooks completions $$shell > $(CLI_DOCS)/completions/partner-webhooks.$$shell; done
+	$(CARGO_TARGET_DIR)/debug/partner-webhooks man > $(CLI_DOCS)/partner-webhooks.1
+	@echo "cli-docs: $(CLI_DOCS)/partner-webhooks.1 and $(CLI_DOCS)/completions/"
 
 test-python: setup-rust setup-python ## Build the Python package from source (pip install ./python) and run pytest
 	PATH="$(VENV)/bin:$$PATH" MATURIN_PEP517_ARGS="--profile dev --features test-hooks" \

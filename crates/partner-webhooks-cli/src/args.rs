@@ -86,6 +86,14 @@ pub enum Command {
     Sign(SignArgs),
     /// Check a delivery captured elsewhere: its body (FILE or stdin), signature and headers; print its event
     Verify(VerifyArgs),
+    /// Print a shell completion script: partner-webhooks completions bash > /etc/bash_completion.d/partner-webhooks
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): partner-webhooks man > partner-webhooks.1
+    #[command(hide = true)]
+    Man,
 }
 
 /// `dev ...`

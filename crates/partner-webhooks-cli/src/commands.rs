@@ -19,6 +19,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Trigger(args) => crate::sandbox_client::trigger(&cli, args).await,
         Command::Deliveries(args) => crate::sandbox_client::deliveries(&cli, args).await,
         Command::Events(cmd) => crate::sandbox_client::events(&cli, cmd).await,
+        Command::Completions { shell } => crate::offline::completions(*shell),
+        Command::Man => crate::offline::man(),
         Command::Sign(args) => crate::offline::sign(args, cli.json),
         Command::Verify(args) => crate::offline::verify(args, cli.json),
         Command::Url(cmd) => {

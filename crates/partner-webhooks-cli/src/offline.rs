@@ -1,4 +1,5 @@
-//! Commands that need no API: `sign` and `verify` a body read from a file or stdin.
+//! Commands that need no API: `sign` and `verify` a body read from a file or
+//! stdin; the shell completions and the man page.
 
 use std::io::Read;
 use std::path::Path;
@@ -77,4 +78,19 @@ pub fn verify(args: &VerifyArgs, json_mode: bool) -> Result<(), Error> {
         outln!("verified: {}", output::event_line(&event));
     }
     Ok(())
+}
+
+/// `completions SHELL`: the script clap_complete generates for this command line.
+pub fn completions(shell: clap_complete::Shell) -> Result<(), Error> {
+    let mut cmd = <crate::args::Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "partner-webhooks", &mut std::io::stdout());
+    Ok(())
+}
+
+/// `man`: the man page clap_mangen renders from the same definitions.
+pub fn man() -> Result<(), Error> {
+    let cmd = <crate::args::Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(cmd)
+        .render(&mut std::io::stdout())
+        .map_err(|e| Error::invalid_input("stdout", format!("cannot write the man page ({e})")))
 }

@@ -938,3 +938,44 @@ fn a_state_file_that_is_not_ours_is_refused_and_left_alone() {
     assert!(stderr(&o).contains("pass --allow-remote"), "{}", stderr(&o));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn completions_and_the_man_page_cover_every_command() {
+    let commands = [
+        "url",
+        "headers",
+        "sandbox",
+        "listen",
+        "dev",
+        "trigger",
+        "deliveries",
+        "events",
+        "sign",
+        "verify",
+    ];
+    for shell in ["bash", "zsh", "fish"] {
+        let o = cli().args(["completions", shell]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        let script = stdout(&o);
+        for c in commands {
+            assert!(script.contains(c), "{shell} completion lacks {c}");
+        }
+        assert!(script.contains("--forward-to"), "{shell}: options too");
+    }
+    let o = cli().args(["man"]).output().unwrap();
+    let page = stdout(&o);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH partner-webhooks"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
+    for c in commands {
+        assert!(page.contains(c), "man page lacks {c}");
+    }
+    let o = cli().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
