@@ -2,7 +2,7 @@
 
 use partner_webhooks::config::seconds;
 use partner_webhooks::models::WebhookHeaders;
-use partner_webhooks::{ClientConfigBuilder, ClientSettings, Error, PartnerClient};
+use partner_webhooks::{ClientConfig, ClientConfigBuilder, ClientSettings, Error, PartnerClient};
 use partner_webhooks_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
@@ -239,16 +239,29 @@ fn headers_from_file(path: &std::path::Path) -> Result<WebhookHeaders, Error> {
         .map_err(|e| Error::invalid_input(field, format!("unexpected shape ({e})")))
 }
 
-async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
-    if !args.host.is_loopback() && !args.allow_remote {
-        return Err(Error::invalid_input(
-            "--host",
-            format!(
-                "{} is reachable from the network: pass --allow-remote to serve the sandbox there",
-                args.host
-            ),
-        ));
+/// A non-loopback `--host` only with `--allow-remote`.
+fn check_host(host: std::net::IpAddr, allow_remote: bool) -> Result<(), Error> {
+    if host.is_loopback() || allow_remote {
+        return Ok(());
     }
+    Err(Error::invalid_input(
+        "--host",
+        format!("{host} is reachable from the network: pass --allow-remote to listen there"),
+    ))
+}
+
+/// A client for `sandbox`'s own API key (the demo and `dev` configure it as a partner would).
+pub(crate) fn sandbox_client(sandbox: &Sandbox) -> Result<PartnerClient, Error> {
+    PartnerClient::new(
+        ClientConfig::builder()
+            .base_url(sandbox.base_url())
+            .api_key(sandbox.api_key())
+            .build()?,
+    )
+}
+
+async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
+    check_host(args.host, args.allow_remote)?;
     let mut config = SandboxConfig {
         host: args.host,
         port: args.port,
@@ -372,15 +385,7 @@ async fn listen(cli: &Cli, args: &ListenArgs) -> Result<(), Error> {
         builder = builder.require_signature(false);
     }
     let verifier = std::sync::Arc::new(builder.build()?);
-    if !args.host.is_loopback() && !args.allow_remote {
-        return Err(Error::invalid_input(
-            "--host",
-            format!(
-                "{} is reachable from the network: pass --allow-remote to listen there",
-                args.host
-            ),
-        ));
-    }
+    check_host(args.host, args.allow_remote)?;
     let forwarder = args
         .forward_to
         .as_deref()

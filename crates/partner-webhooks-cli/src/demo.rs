@@ -7,9 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use partner_webhooks::models::WebhookHeaders;
-use partner_webhooks::{
-    ClientConfig, Error, ErrorKind, PartnerClient, VerifyErrorKind, WebhookVerifier,
-};
+use partner_webhooks::{Error, ErrorKind, PartnerClient, VerifyErrorKind, WebhookVerifier};
 use partner_webhooks_sandbox::{DeliveryStatus, Fault, Sandbox, SandboxConfig};
 use tokio::sync::mpsc;
 
@@ -39,12 +37,7 @@ pub async fn run() -> Result<(), Error> {
     );
     outln!("partner id {partner}; API key from the sandbox, never printed by the client");
 
-    let client = PartnerClient::new(
-        ClientConfig::builder()
-            .base_url(sandbox.base_url())
-            .api_key(sandbox.api_key())
-            .build()?,
-    )?;
+    let client = crate::commands::sandbox_client(&sandbox)?;
 
     step(1, "get_webhook_url before anything is set");
     let r = client.get_webhook_url(&partner).await?;

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use partner_webhooks::models::WebhookHeaders;
-use partner_webhooks::{ClientConfig, Error, PartnerClient, WebhookVerifier};
+use partner_webhooks::{Error, WebhookVerifier};
 use partner_webhooks_sandbox::{Sandbox, SandboxConfig, random_secret};
 use serde_json::json;
 
@@ -48,12 +48,7 @@ pub async fn run(cli: &Cli, args: &DevArgs) -> Result<(), Error> {
     )
     .await
     .map_err(|e| Error::invalid_input("listener", format!("cannot listen ({e})")))?;
-    let client = PartnerClient::new(
-        ClientConfig::builder()
-            .base_url(sandbox.base_url())
-            .api_key(sandbox.api_key())
-            .build()?,
-    )?;
+    let client = crate::commands::sandbox_client(&sandbox)?;
     let pid = sandbox.partner_id().to_string();
     client.set_webhook_url(&pid, &listener.url()).await?;
     client

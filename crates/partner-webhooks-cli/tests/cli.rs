@@ -1,6 +1,8 @@
 //! The `partner-webhooks` binary end to end: against its own `sandbox`
 //! command, and against an in-process sandbox for injected faults.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
@@ -574,28 +576,6 @@ mod other_writer {
     }
 }
 
-/// `partner-webhooks listen` for the sandbox's platform secret: the receiver of the trigger tests.
-fn start_listen(secret: &str) -> (Child, String, BufReader<std::process::ChildStdout>) {
-    let mut child = cli()
-        .env_remove("PARTNER_WEBHOOK_SECRETS")
-        .args(["listen", "--port", "0", "--json", "--secret", secret])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .unwrap()
-        .to_string();
-    let out = BufReader::new(child.stdout.take().unwrap());
-    (child, url, out)
-}
-
 #[test]
 fn trigger_sends_through_the_sandbox_and_deliveries_lists_it() {
     let sb = StandaloneSandbox::start();
@@ -604,8 +584,8 @@ fn trigger_sends_through_the_sandbox_and_deliveries_lists_it() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("no webhook URL"), "{}", stderr(&o));
 
-    let (mut listen, url, mut events) = start_listen(sb.get("platform_secret"));
-    assert_eq!(sb.run(&["url", "set", &url]).status.code(), Some(0));
+    let mut listen = common::Listen::start(&["--secret", sb.get("platform_secret")]);
+    assert_eq!(sb.run(&["url", "set", &listen.url]).status.code(), Some(0));
     let o = sb.run(&["trigger", "channel_live"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
@@ -614,7 +594,7 @@ fn trigger_sends_through_the_sandbox_and_deliveries_lists_it() {
         stdout(&o)
     );
     let mut line = String::new();
-    events.read_line(&mut line).unwrap();
+    listen.stdout.read_line(&mut line).unwrap();
     let event: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(
         (
@@ -637,7 +617,7 @@ fn trigger_sends_through_the_sandbox_and_deliveries_lists_it() {
     ]);
     let accepted: Value = serde_json::from_str(&stdout(&o)).unwrap();
     line.clear();
-    events.read_line(&mut line).unwrap();
+    listen.stdout.read_line(&mut line).unwrap();
     let event: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(
         event["data"]["rejected_reason"], "INVALID_FORMAT",
@@ -655,7 +635,7 @@ fn trigger_sends_through_the_sandbox_and_deliveries_lists_it() {
     let resent: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_ne!(resent["delivery_id"], accepted["delivery_id"]);
     line.clear();
-    events.read_line(&mut line).unwrap();
+    listen.stdout.read_line(&mut line).unwrap();
     let again: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(
         again["id"], accepted["delivery_id"],
@@ -725,8 +705,6 @@ fn trigger_sends_through_the_sandbox_and_deliveries_lists_it() {
         Some(0),
         "SIGTERM stops --follow cleanly"
     );
-    let _ = listen.kill();
-    let _ = listen.wait();
 }
 
 #[test]

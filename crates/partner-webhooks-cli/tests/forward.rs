@@ -4,74 +4,31 @@
 //! being down is a line per event, not a crash; a non-loopback `--host` needs
 //! `--allow-remote`.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
+
+use common::{BIN, Listen};
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use partner_webhooks::sign;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_partner-webhooks");
 const SECRET: &str = "forward-test-platform-secret";
 
-/// `listen` as a child; its stderr lines are collected as they come.
-struct Listen {
-    child: Child,
-    url: String,
-    stdout: BufReader<ChildStdout>,
-    stderr: Arc<Mutex<Vec<String>>>,
-}
-
-impl Listen {
-    fn start(extra: &[&str]) -> Listen {
-        let mut child = Command::new(BIN)
-            .env_remove("PARTNER_WEBHOOK_SECRETS")
-            .args(["listen", "--port", "0", "--json", "--secret", SECRET])
-            .args(["--require-header", "X-Partner-Auth: hdr"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        err.read_line(&mut line).unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://127.0.0.1:"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
-            .to_string();
-        let stderr = Arc::new(Mutex::new(vec![line]));
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            for l in err.lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(l);
-            }
-        });
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        Listen {
-            child,
-            url,
-            stdout,
-            stderr,
-        }
-    }
-
-    fn next_line(&mut self) -> Value {
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"))
-    }
-}
-
-impl Drop for Listen {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `listen` with this test's secret and required header, and `extra`.
+fn listen(extra: &[&str]) -> Listen {
+    let mut args = vec![
+        "--secret",
+        SECRET,
+        "--require-header",
+        "X-Partner-Auth: hdr",
+    ];
+    args.extend_from_slice(extra);
+    Listen::start(&args)
 }
 
 type Seen = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
@@ -114,7 +71,7 @@ async fn deliver(url: &str, body: &str, signature: &str) -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verified_deliveries_reach_the_app_exactly() {
     let (app_url, seen) = app().await;
-    let mut listen = Listen::start(&[
+    let mut listen = listen(&[
         "--forward-to",
         &app_url,
         "--events",
@@ -179,7 +136,7 @@ async fn an_app_that_is_down_is_a_line_per_event_not_a_crash() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let mut listen = Listen::start(&["--forward-to", &format!("http://127.0.0.1:{port}/hook")]);
+    let mut listen = listen(&["--forward-to", &format!("http://127.0.0.1:{port}/hook")]);
     let body = r#"{"event":"channel_live","data":{"id":"c1"}}"#;
     for _ in 0..2 {
         assert_eq!(
