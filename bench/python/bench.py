@@ -165,8 +165,12 @@ async def async_main(a: argparse.Namespace) -> None:
     big = max(a.concurrency)
     ours = async_ours(pw.AsyncClient(api_key=a.api_key, base_url=a.base_url), a.partner_id)
     # Connection pools sized for the highest concurrency, so no baseline queues on its pool.
-    hx = httpx.AsyncClient(limits=httpx.Limits(max_connections=big, max_keepalive_connections=big))
-    aio = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=big))
+    # The same 120 s budget as ours; idle connections dropped after 5 s, before
+    # the sandbox closes them at 10 s (aiohttp's default 15 s reuses closed ones).
+    hx = httpx.AsyncClient(limits=httpx.Limits(max_connections=big, max_keepalive_connections=big, keepalive_expiry=5),
+                           timeout=120)
+    aio = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=big, keepalive_timeout=5),
+                                timeout=aiohttp.ClientTimeout(total=120))
     baselines = {
         "httpx.AsyncClient": async_httpx(hx, a.base_url, a.api_key, a.partner_id),
         "aiohttp.ClientSession": async_aiohttp(aio, a.base_url, a.api_key, a.partner_id),

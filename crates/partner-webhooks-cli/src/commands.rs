@@ -14,7 +14,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
     match &cli.command {
         Command::Sandbox(args) => sandbox(&cli, args).await,
         Command::Listen(args) => listen(&cli, args).await,
-        Command::Demo => crate::demo::run().await,
+        Command::Demo => crate::demo::run(cli.json).await,
         Command::Dev(args) => crate::dev::run(&cli, args).await,
         Command::Trigger(args) => crate::sandbox_client::trigger(&cli, args).await,
         Command::Deliveries(args) => crate::sandbox_client::deliveries(&cli, args).await,

@@ -4,6 +4,7 @@
 //! non-zero if any step did not behave as shown.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use partner_webhooks::models::WebhookHeaders;
@@ -21,27 +22,56 @@ fn unexpected(what: impl Into<String>) -> Error {
     )
 }
 
-fn step(n: u32, text: &str) {
-    outln!("\n[{n}] {text}");
+/// `--json`: every line printed as `{"step": N, "title"|"detail": ...}`.
+static JSON: AtomicBool = AtomicBool::new(false);
+/// The step being shown.
+static STEP: AtomicU32 = AtomicU32::new(0);
+
+/// Prints a demo line: as text, or under `--json` as a JSON line of the current step.
+macro_rules! say {
+    ($($arg:tt)*) => { say(&format!($($arg)*)) };
 }
 
-/// Runs the demo; any surprise is an error (exit code 4).
-pub async fn run() -> Result<(), Error> {
+fn say(text: &str) {
+    if !JSON.load(Ordering::Relaxed) {
+        outln!("{text}");
+        return;
+    }
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        outln!(
+            "{}",
+            serde_json::json!({"step": STEP.load(Ordering::Relaxed), "detail": line})
+        );
+    }
+}
+
+fn step(n: u32, text: &str) {
+    STEP.store(n, Ordering::Relaxed);
+    if JSON.load(Ordering::Relaxed) {
+        outln!("{}", serde_json::json!({"step": n, "title": text}));
+    } else {
+        outln!("\n[{n}] {text}");
+    }
+}
+
+/// Runs the demo (as JSON lines with `json`); any surprise is an error (exit code 4).
+pub async fn run(json: bool) -> Result<(), Error> {
+    JSON.store(json, Ordering::Relaxed);
     let sandbox = Sandbox::start(SandboxConfig::default())
         .await
         .map_err(|e| unexpected(format!("the sandbox did not start ({e})")))?;
     let partner = sandbox.partner_id().to_string();
-    outln!(
+    say!(
         "partner-webhooks demo: embedded sandbox at {} (no network, no credentials)",
         sandbox.base_url()
     );
-    outln!("partner id {partner}; API key from the sandbox, never printed by the client");
+    say!("partner id {partner}; API key from the sandbox, never printed by the client");
 
     let client = crate::commands::sandbox_client(&sandbox)?;
 
     step(1, "get_webhook_url before anything is set");
     let r = client.get_webhook_url(&partner).await?;
-    outln!(
+    say!(
         "    webhook_url = {:?}  (HTTP {}, {} attempt)",
         r.webhook_url,
         r.status(),
@@ -54,7 +84,7 @@ pub async fn run() -> Result<(), Error> {
     let hook = "https://partner.example.com/360dialog/events";
     step(2, &format!("set_webhook_url {hook}"));
     let r = client.set_webhook_url(&partner, hook).await?;
-    outln!(
+    say!(
         "    partner {} ({}) now sends events to {:?}",
         r.id.as_deref().unwrap_or("?"),
         r.brand_name.as_deref().unwrap_or("?"),
@@ -63,7 +93,7 @@ pub async fn run() -> Result<(), Error> {
 
     step(3, "get_webhook_url reads it back");
     let r = client.get_webhook_url(&partner).await?;
-    outln!("    webhook_url = {:?}", r.webhook_url);
+    say!("    webhook_url = {:?}", r.webhook_url);
     if r.webhook_url.as_deref() != Some(hook) {
         return Err(unexpected("the URL did not persist"));
     }
@@ -75,9 +105,9 @@ pub async fn run() -> Result<(), Error> {
     let secret = "demo-shared-secret";
     let headers =
         WebhookHeaders::from_pairs([("X-Partner-Auth", secret), ("X-Environment", "demo")]);
-    outln!("    sending {headers:?}  (Debug output never shows values)");
+    say!("    sending {headers:?}  (Debug output never shows values)");
     let r = client.set_webhook_headers(&partner, headers).await?;
-    outln!(
+    say!(
         "    {} header(s) stored",
         r.webhook_headers.as_ref().map_or(0, |h| h.len())
     );
@@ -86,7 +116,7 @@ pub async fn run() -> Result<(), Error> {
     let r = client.get_webhook_headers(&partner).await?;
     let stored = r.webhook_headers.clone().unwrap_or_default();
     for line in crate::output::header_lines(Some(&stored), false) {
-        outln!("    {line}");
+        say!("    {line}");
     }
     if stored.get_str("X-Partner-Auth") != Some(secret) {
         return Err(unexpected("the header did not persist"));
@@ -100,7 +130,7 @@ pub async fn run() -> Result<(), Error> {
         .inject_fault(Fault::status("get_webhook_url", 503, 2))
         .map_err(|e| unexpected(e.to_string()))?;
     let r = client.get_webhook_url(&partner).await?;
-    outln!("    succeeded after {} attempts", r.attempts());
+    say!("    succeeded after {} attempts", r.attempts());
     if r.attempts() != 3 {
         return Err(unexpected("expected 3 attempts"));
     }
@@ -110,7 +140,7 @@ pub async fn run() -> Result<(), Error> {
         "an unknown partner: a typed error with the trace id for support",
     );
     match client.get_webhook_url("unknownPA").await {
-        Err(e) if e.kind() == ErrorKind::NotFound && e.trace_id().is_some() => outln!("    {e}"),
+        Err(e) if e.kind() == ErrorKind::NotFound && e.trace_id().is_some() => say!("    {e}"),
         other => return Err(unexpected(format!("expected NotFound, got {other:?}"))),
     }
 
@@ -120,7 +150,7 @@ pub async fn run() -> Result<(), Error> {
         .set_webhook_url(&partner, "http://partner.example.com/insecure")
         .await
     {
-        Err(e) if e.kind() == ErrorKind::InvalidInput => outln!("    {e}"),
+        Err(e) if e.kind() == ErrorKind::InvalidInput => say!("    {e}"),
         other => return Err(unexpected(format!("expected InvalidInput, got {other:?}"))),
     }
     if sandbox.stats() != before {
@@ -130,7 +160,7 @@ pub async fn run() -> Result<(), Error> {
     receive(&sandbox, &client, secret).await?;
 
     sandbox.shutdown().await;
-    outln!("\ndemo finished: every step behaved as shown");
+    say!("\ndemo finished: every step behaved as shown");
     Ok(())
 }
 
@@ -168,7 +198,7 @@ async fn receive(
         ),
     );
     client.set_webhook_url(partner, &listener.url()).await?;
-    outln!("    it checks x-360dialog-signature (platform secret) and X-Partner-Auth");
+    say!("    it checks x-360dialog-signature (platform secret) and X-Partner-Auth");
 
     step(
         10,
@@ -193,7 +223,7 @@ async fn receive(
                 if a.event.event_type() == event && a.event.signature_verified() =>
             {
                 let e = &a.event;
-                outln!("    {}", crate::output::event_line(e));
+                say!("    {}", crate::output::event_line(e));
                 let known = events.contains(&event);
                 if e.is_unknown() == known {
                     return Err(unexpected(format!(
@@ -237,7 +267,7 @@ async fn receive(
     let status = forged.status().as_u16();
     match rx.recv().await {
         Some(Outcome::Refused(e)) if e.kind() == VerifyErrorKind::BadSignature && status == 401 => {
-            outln!("    HTTP {status}: {e}");
+            say!("    HTTP {status}: {e}");
         }
         other => {
             return Err(unexpected(format!(

@@ -957,3 +957,23 @@ fn completions_and_the_man_page_cover_every_command() {
         "an unknown shell is a usage error"
     );
 }
+
+#[test]
+fn demo_as_json_lines() {
+    let o = cli().args(["--json", "demo"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect();
+    assert!(
+        lines.iter().filter(|l| l["title"].is_string()).count() >= 5,
+        "the steps"
+    );
+    assert!(
+        lines.last().unwrap()["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("demo finished")
+    );
+}
