@@ -162,9 +162,9 @@ mobile_libraries() {
   local t
   mkdir -p "$DIST/mobile"
   for t in aarch64-unknown-linux-gnu x86_64-unknown-linux-gnu; do
-    log "mobile-profile uniffi library for $t (no sandbox, opt-level z, stripped)"
+    log "mobile-profile uniffi library for $t (no sandbox, no log call sites, opt-level z, stripped)"
     CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo zigbuild --locked --release -p partner-webhooks-uniffi --lib \
-      --no-default-features --target "$(zig_target "$t")" --target-dir "$TARGET_DIR/mobile-probe"
+      --no-default-features --features mobile --target "$(zig_target "$t")" --target-dir "$TARGET_DIR/mobile-probe"
     mkdir -p "$DIST/mobile/$t"
     cp "$TARGET_DIR/mobile-probe/$t/release/libpartner_webhooks_uniffi.so" "$DIST/mobile/$t/"
   done
