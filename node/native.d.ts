@@ -31,6 +31,7 @@ export declare class NativeClient {
    * `set_webhook_url`) with `args` in parameter order, on the shared runtime.
    */
   call(op: string, args: Array<any>, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<{ status: number; traceId: string | null; attempts: number; body: any }>
+
 }
 
 /** The native sandbox. Use `Sandbox.start()` from the package instead. */
