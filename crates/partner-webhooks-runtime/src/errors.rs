@@ -117,6 +117,7 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
     class("AuthenticationError", "APIStatusError"),
     class("PermissionDeniedError", "APIStatusError"),
     class("NotFoundError", "APIStatusError"),
+    class("ConflictError", "APIStatusError"),
     class("UnprocessableEntityError", "APIStatusError"),
     class("RateLimitError", "APIStatusError"),
     class("InternalServerError", "APIStatusError"),

@@ -97,6 +97,40 @@ pub struct ClientConfig {
     pub(crate) backoff: Backoff,
     pub(crate) allow_insecure_http: bool,
     pub(crate) user_agent: String,
+    pub(crate) ca_bundle: Option<String>,
+    pub(crate) ca_certs: Arc<[rustls_pki_types::CertificateDer<'static>]>,
+    pub(crate) proxy: Option<SecretProxy>,
+}
+
+/// A proxy URL; it may hold credentials, so it is shown only through
+/// [`redact_userinfo`].
+#[derive(Clone)]
+pub(crate) struct SecretProxy(pub(crate) Url);
+
+/// `url` with any user name and password replaced by `[redacted]`; text that
+/// is not a URL is replaced whole.
+///
+/// ```
+/// use partner_webhooks::config::redact_userinfo;
+/// assert_eq!(redact_userinfo("http://bob:pw@proxy:3128"), "http://[redacted]@proxy:3128/");
+/// assert_eq!(redact_userinfo("http://proxy:3128"), "http://proxy:3128/");
+/// assert_eq!(redact_userinfo("bob:pw"), "[redacted]");
+/// ```
+pub fn redact_userinfo(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(u) if u.has_host() => {
+            if u.username().is_empty() && u.password().is_none() {
+                return u.to_string();
+            }
+            let mut shown = u.clone();
+            let _ = shown.set_password(None);
+            let _ = shown.set_username("");
+            shown
+                .to_string()
+                .replacen("://", &format!("://{}@", crate::REDACTED), 1)
+        }
+        _ => crate::REDACTED.to_string(),
+    }
 }
 
 impl ClientConfig {
@@ -177,6 +211,17 @@ impl ClientConfig {
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
+
+    /// The CA bundle file trusted besides the defaults, if any.
+    pub fn ca_bundle(&self) -> Option<&str> {
+        self.ca_bundle.as_deref()
+    }
+
+    /// The explicit proxy, credentials redacted (`None`: the `*_PROXY`
+    /// environment variables decide).
+    pub fn proxy(&self) -> Option<String> {
+        self.proxy.as_ref().map(|p| redact_userinfo(p.0.as_str()))
+    }
 }
 
 /// The resolved configuration without secrets, keyed by the setting names of
@@ -202,6 +247,10 @@ pub struct ConfigSummary {
     pub allow_insecure_http: bool,
     /// The `User-Agent` sent.
     pub user_agent: String,
+    /// The extra CA bundle file, if any.
+    pub ca_bundle: Option<String>,
+    /// The explicit proxy with credentials redacted, if any.
+    pub proxy: Option<String>,
 }
 
 impl ClientConfig {
@@ -229,6 +278,8 @@ impl ClientConfig {
             max_connections: self.max_connections,
             allow_insecure_http: self.allow_insecure_http,
             user_agent: self.user_agent.clone(),
+            ca_bundle: self.ca_bundle.clone(),
+            proxy: self.proxy(),
         }
     }
 }
@@ -246,6 +297,8 @@ impl fmt::Debug for ClientConfig {
             .field("backoff", &self.backoff)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("user_agent", &self.user_agent)
+            .field("ca_bundle", &self.ca_bundle)
+            .field("proxy", &self.proxy())
             .finish()
     }
 }
@@ -258,6 +311,7 @@ struct EnvValues {
     base_url: Option<String>,
     timeout: Option<String>,
     max_retries: Option<String>,
+    ca_bundle: Option<String>,
 }
 
 fn read_env(name: &str) -> Option<String> {
@@ -303,6 +357,7 @@ impl ClientConfigBuilder {
                 base_url: read_env(ENV_BASE_URL),
                 timeout: read_env(ENV_TIMEOUT),
                 max_retries: read_env(ENV_MAX_RETRIES),
+                ca_bundle: read_env(crate::tls::ENV_CA_BUNDLE),
             },
             ..Default::default()
         }
@@ -447,6 +502,8 @@ impl ClientConfigBuilder {
             max_retries,
             max_connections,
             allow_insecure_http,
+            ca_bundle,
+            proxy,
         } = self.settings;
         let allow_insecure_http = allow_insecure_http.unwrap_or(false);
         let base_url = parse_base_url(
@@ -511,6 +568,19 @@ impl ClientConfigBuilder {
             self.env.api_key,
         )?;
 
+        let (ca_bundle, ca_certs) = match (ca_bundle, self.env.ca_bundle) {
+            (Some(path), _) => {
+                let certs = crate::tls::read_ca_bundle("ca_bundle", &path)?;
+                (Some(path), certs)
+            }
+            (None, Some(path)) => {
+                let certs = crate::tls::read_ca_bundle(crate::tls::ENV_CA_BUNDLE, &path)?;
+                (Some(path), certs)
+            }
+            (None, None) => (None, Vec::new()),
+        };
+        let proxy = proxy.as_deref().map(parse_proxy).transpose()?;
+
         let mut user_agent = format!("partner-webhooks/{} (rust)", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = self.user_agent_suffix {
             if suffix.chars().any(|c| c.is_control()) {
@@ -533,6 +603,9 @@ impl ClientConfigBuilder {
             backoff,
             allow_insecure_http,
             user_agent,
+            ca_bundle,
+            ca_certs: ca_certs.into(),
+            proxy,
         })
     }
 }
@@ -673,6 +746,22 @@ pub fn millis(field: &str, ms: f64) -> Result<Duration, Error> {
         ));
     }
     Ok(Duration::from_secs_f64(ms / 1000.0))
+}
+
+/// An explicit proxy: an absolute `http://` or `https://` URL with a host.
+/// The value never appears in the error (it may hold a password).
+fn parse_proxy(raw: &str) -> Result<SecretProxy, Error> {
+    let refuse = || {
+        Error::invalid_input(
+            "proxy",
+            "must be an http:// or https:// URL with a host, such as http://proxy.internal:3128",
+        )
+    };
+    let url = Url::parse(raw.trim()).map_err(|_| refuse())?;
+    if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+        return Err(refuse());
+    }
+    Ok(SecretProxy(url))
 }
 
 fn check_duration(field: &str, d: Duration) -> Result<Duration, Error> {

@@ -152,6 +152,7 @@ struct Inner {
     body: Option<String>,
     retry_after: Option<Duration>,
     attempts: u32,
+    headers: Option<reqwest::header::HeaderMap>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -172,6 +173,7 @@ impl Error {
                 body: None,
                 retry_after: None,
                 attempts: 0,
+                headers: None,
                 source: None,
             }),
         }
@@ -223,6 +225,35 @@ impl Error {
         let text = String::from_utf8_lossy(body);
         e.inner.body = Some(text.chars().take(MAX_ERROR_BODY_CHARS).collect());
         e
+    }
+
+    pub(crate) fn with_headers(mut self, headers: reqwest::header::HeaderMap) -> Self {
+        self.inner.headers = Some(headers);
+        self
+    }
+
+    /// The headers of the HTTP answer this error came from (`None` when
+    /// there was none: invalid input, a connection failure).
+    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
+        self.inner.headers.as_ref()
+    }
+
+    /// [`headers`](Self::headers) as `(name, value)` text pairs (empty when
+    /// there was no answer).
+    pub fn header_pairs(&self) -> Vec<(String, String)> {
+        self.inner.headers.as_ref().map(header_pairs).unwrap_or_default()
+    }
+
+    /// The messages of the errors beneath this one (the transport's, the
+    /// token provider's), outermost first; none holds a secret.
+    pub fn causes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            out.push(e.to_string());
+            next = e.source();
+        }
+        out
     }
 
     pub(crate) fn with_source(
@@ -322,7 +353,8 @@ impl Error {
     /// use partner_webhooks::Error;
     /// assert_eq!(Error::from_response(404, b"", None).class_name(), "NotFoundError");
     /// assert_eq!(Error::from_response(422, b"", None).class_name(), "UnprocessableEntityError");
-    /// assert_eq!(Error::from_response(409, b"", None).class_name(), "APIStatusError");
+    /// assert_eq!(Error::from_response(409, b"", None).class_name(), "ConflictError");
+    /// assert_eq!(Error::from_response(410, b"", None).class_name(), "APIStatusError");
     /// ```
     pub fn class_name(&self) -> &'static str {
         match (self.kind(), self.status()) {
@@ -331,6 +363,7 @@ impl Error {
             (ErrorKind::PermissionDenied, _) => "PermissionDeniedError",
             (ErrorKind::NotFound, _) => "NotFoundError",
             (ErrorKind::Validation, Some(400)) => "BadRequestError",
+            (ErrorKind::Validation, Some(409)) => "ConflictError",
             (ErrorKind::Validation, Some(422)) => "UnprocessableEntityError",
             (ErrorKind::Validation, _) => "APIStatusError",
             (ErrorKind::RateLimited, _) => "RateLimitError",
@@ -451,4 +484,17 @@ mod tests {
     fn error_is_small() {
         assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
     }
+}
+
+/// Header name/value pairs as text, in the order received.
+pub(crate) fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }

@@ -43,6 +43,7 @@ pub mod response;
 pub mod retry;
 pub mod settings;
 pub mod signature;
+pub mod tls;
 mod transport;
 pub mod validate;
 pub mod verifier;

@@ -20,6 +20,7 @@ use crate::{Error, ErrorKind};
 pub struct Response<T> {
     data: T,
     status: u16,
+    headers: reqwest::header::HeaderMap,
     trace_id: Option<String>,
     attempts: u32,
     raw: Bytes,
@@ -29,6 +30,7 @@ impl<T> Response<T> {
     pub(crate) fn new(
         data: T,
         status: u16,
+        headers: reqwest::header::HeaderMap,
         trace_id: Option<String>,
         attempts: u32,
         raw: Bytes,
@@ -36,6 +38,7 @@ impl<T> Response<T> {
         Response {
             data,
             status,
+            headers,
             trace_id,
             attempts,
             raw,
@@ -45,6 +48,24 @@ impl<T> Response<T> {
     /// The HTTP status (2xx).
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// The response headers (names lower-case).
+    ///
+    /// ```
+    /// # async fn demo(client: partner_webhooks::PartnerClient) -> Result<(), partner_webhooks::Error> {
+    /// let resp = client.get_webhook_url("abcPA").await?;
+    /// let kind = resp.headers().get("content-type").and_then(|v| v.to_str().ok());
+    /// # Ok(()) }
+    /// ```
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The headers as `(name, value)` text pairs, in the order received; a
+    /// value that is not UTF-8 is converted lossily (what the bindings hand on).
+    pub fn header_pairs(&self) -> Vec<(String, String)> {
+        crate::error::header_pairs(&self.headers)
     }
 
     /// The trace id from the response headers, if any.
@@ -85,6 +106,7 @@ impl<T> Response<T> {
         Ok(Response {
             data,
             status: self.status,
+            headers: self.headers,
             trace_id: self.trace_id,
             attempts: self.attempts,
             raw: self.raw,

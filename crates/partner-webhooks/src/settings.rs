@@ -60,6 +60,13 @@ pub struct ClientSettings {
     pub max_connections: Option<u32>,
     /// Allow plain http to non-loopback hosts (test rigs only); default false.
     pub allow_insecure_http: Option<bool>,
+    /// A PEM file of CA certificates trusted besides the bundled roots and the
+    /// OS store (a TLS-inspecting proxy's CA); default `PARTNER_API_CA_BUNDLE`.
+    pub ca_bundle: Option<String>,
+    /// An `http://` or `https://` proxy for every request (credentials may be
+    /// in the URL); default: `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`, with
+    /// `NO_PROXY` honoured either way.
+    pub proxy: Option<String>,
 }
 
 impl ClientSettings {
@@ -86,6 +93,8 @@ impl fmt::Debug for ClientSettings {
             .field("max_retries", &self.max_retries)
             .field("max_connections", &self.max_connections)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("ca_bundle", &self.ca_bundle)
+            .field("proxy", &self.proxy.as_deref().map(crate::config::redact_userinfo))
             .finish()
     }
 }
@@ -275,6 +284,18 @@ pub const CLIENT_SETTINGS: &[SettingSpec] = &[
         None,
         "plain http to non-loopback hosts (test rigs)",
     ),
+    setting(
+        "ca_bundle",
+        SettingKind::Text,
+        Some(crate::tls::ENV_CA_BUNDLE),
+        "a PEM file of extra CA certificates to trust",
+    ),
+    setting(
+        "proxy",
+        SettingKind::Url,
+        None,
+        "an http(s) proxy for every request (else HTTPS_PROXY)",
+    ),
 ];
 
 /// Every field of [`RequestOptions`](crate::RequestOptions): the per-call overrides.
@@ -320,6 +341,8 @@ mod tests {
             max_retries: _,
             max_connections: _,
             allow_insecure_http: _,
+            ca_bundle: _,
+            proxy: _,
         } = ClientSettings::default();
         let fields = [
             "api_key",
@@ -334,6 +357,8 @@ mod tests {
             "max_retries",
             "max_connections",
             "allow_insecure_http",
+            "ca_bundle",
+            "proxy",
         ];
         let names: Vec<_> = CLIENT_SETTINGS.iter().map(|s| s.name).collect();
         assert_eq!(names, fields);
@@ -369,10 +394,12 @@ mod tests {
             api_key: Some("k-123".into()),
             password: Some("pw-456".into()),
             bearer_token: Some("t-789".into()),
+            proxy: Some("http://user:proxy-pw@proxy.example:3128".into()),
             ..Default::default()
         };
         let d = format!("{s:?}");
-        for secret in ["k-123", "pw-456", "t-789"] {
+        assert!(d.contains("proxy.example:3128"), "{d}");
+        for secret in ["k-123", "pw-456", "t-789", "proxy-pw", "user:"] {
             assert!(!d.contains(secret), "{d}");
         }
     }

@@ -47,6 +47,7 @@ pub(crate) struct Transport {
 /// The outcome of one HTTP attempt that got an answer.
 struct Answer {
     status: u16,
+    headers: HeaderMap,
     body: Bytes,
     trace_id: Option<String>,
     retry_after: Option<Duration>,
@@ -69,14 +70,23 @@ struct Resolved {
 
 impl Transport {
     pub(crate) fn new(config: ClientConfig) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout())
+        let mut http = reqwest::Client::builder()
+            // The bundled roots, the OS store and the configured CA bundle.
+            .use_preconfigured_tls(crate::tls::client_config(&config.ca_certs)?.as_ref().clone())
             .user_agent(config.user_agent())
             // Never follow redirects: the API does not use them, and following
             // one would send the API key to wherever it points.
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!config.allow_insecure_http() && config.base_url().scheme() == "https")
-            .pool_max_idle_per_host(config.max_connections())
+            .pool_max_idle_per_host(config.max_connections());
+        if let Some(proxy) = &config.proxy {
+            // An explicit proxy replaces the `*_PROXY` variables; `NO_PROXY` still applies.
+            let proxy = reqwest::Proxy::all(proxy.0.clone())
+                .map_err(|_| Error::invalid_input("proxy", "is not a usable proxy URL"))?
+                .no_proxy(reqwest::NoProxy::from_env());
+            http = http.proxy(proxy);
+        }
+        let http = http
             .build()
             .map_err(|e| {
                 Error::other(ErrorKind::Connection, "could not build the HTTP client")
@@ -198,6 +208,7 @@ impl Transport {
             Ok(Response::new(
                 data,
                 answer.status,
+                answer.headers,
                 answer.trace_id,
                 attempts,
                 answer.body,
@@ -271,7 +282,8 @@ impl Transport {
                     }
                     (
                         Error::from_response(answer.status, &answer.body, answer.retry_after)
-                            .with_trace_id(answer.trace_id),
+                            .with_trace_id(answer.trace_id)
+                            .with_headers(answer.headers),
                         Outcome::of_status(answer.status),
                     )
                 }
@@ -335,7 +347,13 @@ impl Transport {
         if let Some(body) = body {
             request = request.header(CONTENT_TYPE, "application/json").body(body);
         }
-        tracing::trace!("sending");
+        tracing::debug!(
+            operation = spec.name,
+            method = spec.method.as_str(),
+            path = url.path(),
+            "request"
+        );
+        let started = Instant::now();
         let response = request.send().await.map_err(|e| {
             let outcome = if e.is_connect() {
                 Outcome::NotProcessed
@@ -361,14 +379,24 @@ impl Transport {
             ErrorKind::Decode => AttemptError::Final(e.with_status(status)),
             _ => AttemptError::Retryable(e, Outcome::Ambiguous),
         })?;
+        let trace_id = trace_id(&headers);
+        tracing::debug!(
+            operation = spec.name,
+            status,
+            trace_id = trace_id.as_deref(),
+            bytes = body.len() as u64,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "response"
+        );
         Ok(Answer {
             status,
             body,
-            trace_id: trace_id(&headers),
+            trace_id,
             retry_after: headers
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after),
+            headers,
             auth_generation,
         })
     }
