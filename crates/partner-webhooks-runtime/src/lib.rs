@@ -27,6 +27,8 @@ use std::sync::OnceLock;
 use tokio::runtime::{Builder, Runtime};
 
 mod errors;
+#[cfg(feature = "host-log")]
+pub mod logs;
 pub mod surface;
 pub use errors::{CallError, ERROR_CLASSES, ErrorClass, error_kinds};
 
@@ -82,35 +84,53 @@ static SHARED: OnceLock<Result<Shared, RuntimeError>> = OnceLock::new();
 /// redacted in every log line (the core never formats one).
 pub const LOG_ENV: &str = "PARTNER_WEBHOOKS_LOG";
 
-/// Installs a stderr log subscriber when [`LOG_ENV`] is set (and no other
-/// subscriber is installed); a bad filter is reported once on stderr.
-#[cfg(feature = "stderr-log")]
-fn init_logging() {
-    let Ok(filter) = std::env::var(LOG_ENV) else {
-        return;
-    };
-    match filter.parse::<tracing_subscriber::filter::Targets>() {
-        Ok(filter) => {
+/// Installs, once, the process's `tracing` subscriber: the stderr lines of
+/// [`LOG_ENV`] when it is set (a bad filter is reported once on stderr), and
+/// the host-language sinks of [`logs`]. Does nothing when the program
+/// already installed a subscriber of its own.
+pub fn install_subscriber() {
+    #[cfg(any(feature = "stderr-log", feature = "host-log"))]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
             use tracing_subscriber::layer::SubscriberExt;
             use tracing_subscriber::util::SubscriberInitExt;
-            let _ = tracing_subscriber::registry()
-                .with(
-                    tracing_subscriber::fmt::layer()
-                        .with_writer(std::io::stderr)
-                        .with_ansi(false),
-                )
-                .with(filter)
-                .try_init();
+            let registry = tracing_subscriber::registry();
+            #[cfg(feature = "stderr-log")]
+            let registry = registry.with(stderr_layer());
+            #[cfg(feature = "host-log")]
+            let registry = registry.with(logs::layer());
+            let _ = registry.try_init();
+        });
+    }
+}
+
+/// The `PARTNER_WEBHOOKS_LOG` lines on stderr, filtered by its value.
+#[cfg(feature = "stderr-log")]
+fn stderr_layer<S>() -> Option<impl tracing_subscriber::Layer<S>>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    use tracing_subscriber::Layer;
+    let filter = std::env::var(LOG_ENV).ok()?;
+    match filter.parse::<tracing_subscriber::filter::Targets>() {
+        Ok(filter) => Some(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false)
+                .with_filter(filter),
+        ),
+        Err(e) => {
+            eprintln!("partner-webhooks: ignoring {LOG_ENV}: {e}");
+            None
         }
-        Err(e) => eprintln!("partner-webhooks: ignoring {LOG_ENV}: {e}"),
     }
 }
 
 fn shared() -> Result<&'static Shared, RuntimeError> {
     let shared = SHARED
         .get_or_init(|| {
-            #[cfg(feature = "stderr-log")]
-            init_logging();
+            install_subscriber();
             Builder::new_multi_thread()
                 .worker_threads(WORKER_THREADS)
                 .thread_name(THREAD_NAME)

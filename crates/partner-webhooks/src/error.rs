@@ -241,7 +241,11 @@ impl Error {
     /// [`headers`](Self::headers) as `(name, value)` text pairs (empty when
     /// there was no answer).
     pub fn header_pairs(&self) -> Vec<(String, String)> {
-        self.inner.headers.as_ref().map(header_pairs).unwrap_or_default()
+        self.inner
+            .headers
+            .as_ref()
+            .map(header_pairs)
+            .unwrap_or_default()
     }
 
     /// The messages of the errors beneath this one (the transport's, the
@@ -449,6 +453,19 @@ fn one_line(s: &str) -> String {
     flat.trim().to_string()
 }
 
+/// Header name/value pairs as text, in the order received.
+pub(crate) fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,17 +501,4 @@ mod tests {
     fn error_is_small() {
         assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
     }
-}
-
-/// Header name/value pairs as text, in the order received.
-pub(crate) fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect()
 }

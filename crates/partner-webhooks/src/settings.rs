@@ -94,7 +94,10 @@ impl fmt::Debug for ClientSettings {
             .field("max_connections", &self.max_connections)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("ca_bundle", &self.ca_bundle)
-            .field("proxy", &self.proxy.as_deref().map(crate::config::redact_userinfo))
+            .field(
+                "proxy",
+                &self.proxy.as_deref().map(crate::config::redact_userinfo),
+            )
             .finish()
     }
 }

@@ -72,7 +72,11 @@ impl Transport {
     pub(crate) fn new(config: ClientConfig) -> Result<Self, Error> {
         let mut http = reqwest::Client::builder()
             // The bundled roots, the OS store and the configured CA bundle.
-            .use_preconfigured_tls(crate::tls::client_config(&config.ca_certs)?.as_ref().clone())
+            .use_preconfigured_tls(
+                crate::tls::client_config(&config.ca_certs)?
+                    .as_ref()
+                    .clone(),
+            )
             .user_agent(config.user_agent())
             // Never follow redirects: the API does not use them, and following
             // one would send the API key to wherever it points.
@@ -86,12 +90,9 @@ impl Transport {
                 .no_proxy(reqwest::NoProxy::from_env());
             http = http.proxy(proxy);
         }
-        let http = http
-            .build()
-            .map_err(|e| {
-                Error::other(ErrorKind::Connection, "could not build the HTTP client")
-                    .with_source(e)
-            })?;
+        let http = http.build().map_err(|e| {
+            Error::other(ErrorKind::Connection, "could not build the HTTP client").with_source(e)
+        })?;
         Ok(Transport {
             auth: Authenticator::new(config.credentials()),
             slots: tokio::sync::Semaphore::new(config.max_connections()),
