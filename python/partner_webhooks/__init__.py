@@ -7,10 +7,16 @@
 - :class:`Sandbox`: an in-process stand-in for the Partner API for your tests.
 """
 
+import logging as _logging
+
+# Records go to the logger "partner_webhooks"; like any library, nothing is
+# printed until the application configures logging.
+_logging.getLogger("partner_webhooks").addHandler(_logging.NullHandler())
+
 from ._client import AsyncClient, Client, TokenProvider
 from . import _exceptions
 from ._exceptions import *  # noqa: F401,F403 (the exception tree; listed in _exceptions.__all__)
-from ._models import Partner, WebhookHeaders, WebhookUrl
+from ._models import APIResponse, Partner, WebhookHeaders, WebhookUrl
 from . import _events
 from ._events import *  # noqa: F401,F403 (the event classes and typed payloads; listed in _events.__all__)
 from ._native import (
@@ -31,6 +37,7 @@ __all__ = [
     "WebhookUrl",
     "WebhookHeaders",
     "Partner",
+    "APIResponse",
     "WebhookVerifier",
     "Event",
     "parse_event",

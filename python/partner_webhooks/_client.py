@@ -12,16 +12,23 @@ module looks the operation up and checks the arguments. An operation added to
 the core's table needs one method here per client class, and nothing else.
 """
 
+import os
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar, Union
 
-from ._models import Partner, WebhookHeaders, WebhookUrl
+from ._exceptions import InvalidInputError
+from ._models import APIResponse, Partner, WebhookHeaders, WebhookUrl
 from ._native import Completions, NativeClient
 
 if TYPE_CHECKING:  # asyncio costs ~100 ms to import: only AsyncClient calls need it
     import asyncio
 
 __all__ = ["Client", "AsyncClient", "TokenProvider"]
+
+_Self = TypeVar("_Self", bound="_Base")
+
+#: The per-call options: ``with_options`` changing only these shares the connection pool.
+_CALL_OPTIONS = ("timeout", "max_retries", "attempt_timeout")
 
 #: ``provider(refresh) -> token | (token, expires_in_seconds) | {"access_token": ..., "expires_in": ...}``;
 #: ``refresh`` is True when the server refused the previous token.
@@ -44,6 +51,8 @@ class _Base:
         max_retries: Optional[int] = None,
         max_connections: Optional[int] = None,
         allow_insecure_http: Optional[bool] = None,
+        ca_bundle: "Optional[Union[str, os.PathLike[str]]]" = None,
+        proxy: Optional[str] = None,
     ) -> None:
         """Give one of ``api_key`` (default: ``PARTNER_API_KEY``), ``bearer_token``,
         ``username`` + ``password`` or ``token_provider``.
@@ -55,8 +64,18 @@ class _Base:
         retried within ``timeout``; ``connect_timeout`` (seconds, default 10)
         limits connecting; ``max_connections`` (default 100) caps requests on
         the wire at once; ``allow_insecure_http`` permits plain ``http://`` to
-        non-loopback hosts (test rigs only)."""
-        self._native = NativeClient(
+        non-loopback hosts (test rigs only).
+
+        TLS trusts the bundled Mozilla roots and the operating system's store;
+        ``ca_bundle`` (default: ``PARTNER_API_CA_BUNDLE``) adds the CA
+        certificates of a PEM file, such as a TLS-inspecting proxy's.
+        ``proxy`` (``http://user:pass@host:port``) sends every request through
+        that proxy; without it ``HTTPS_PROXY`` / ``ALL_PROXY`` apply, and
+        ``NO_PROXY`` is honoured either way.
+
+        A wrong type or value raises :class:`InvalidInputError` naming the
+        argument (also a ``TypeError`` / ``ValueError``)."""
+        self._settings: Dict[str, Any] = dict(
             api_key=api_key,
             bearer_token=bearer_token,
             username=username,
@@ -69,7 +88,41 @@ class _Base:
             max_retries=max_retries,
             max_connections=max_connections,
             allow_insecure_http=allow_insecure_http,
+            ca_bundle=ca_bundle,
+            proxy=proxy,
         )
+        self._native = NativeClient(**self._settings)
+
+    def with_options(self: _Self, **settings: Any) -> _Self:
+        """A copy of this client with some settings changed; the original is
+        untouched. Changing only ``timeout``, ``max_retries`` or
+        ``attempt_timeout`` keeps the connection pool and token cache::
+
+            client.with_options(timeout=5, max_retries=0).get_webhook_url("yourPA")
+
+        Any constructor argument may be given; an unknown one raises
+        :class:`InvalidInputError`."""
+        for name in settings:
+            if name not in self._settings:
+                raise InvalidInputError(f"{name}: is not a client setting", kind="InvalidInput", field=name)
+        copy = object.__new__(type(self))
+        copy._settings = {**self._settings, **settings}
+        if all(name in _CALL_OPTIONS for name in settings):
+            copy._native = self._native.with_call_options(**settings)
+        else:
+            copy._native = NativeClient(**copy._settings)
+        return copy
+
+    @property
+    def with_raw_response(self) -> "_RawResponses":
+        """The same methods, returning :class:`APIResponse` (status, headers,
+        trace id, attempts; ``parse()`` gives the usual result)::
+
+            raw = client.with_raw_response.get_webhook_url("yourPA")
+            print(raw.headers["content-type"], raw.trace_id)
+            url = raw.parse()
+        """
+        return _RawResponses(self)
 
     @property
     def base_url(self) -> str:
@@ -85,6 +138,30 @@ class _Base:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self.timeout}, max_retries={self.max_retries})"
+
+
+class _RawResponses:
+    """``client.with_raw_response``: each operation method of the client,
+    returning an :class:`APIResponse` (awaitable for :class:`AsyncClient`)."""
+
+    def __init__(self, client: "_Base") -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_") or name in ("close", "with_options", "with_raw_response"):
+            raise AttributeError(name)
+        method = getattr(self._client, name)
+        if isinstance(self._client, AsyncClient):
+
+            async def call_async(*args: Any, **kwargs: Any) -> APIResponse[Any]:
+                return APIResponse(await method(*args, **kwargs))
+
+            return call_async
+
+        def call(*args: Any, **kwargs: Any) -> APIResponse[Any]:
+            return APIResponse(method(*args, **kwargs))
+
+        return call
 
 
 class Client(_Base):

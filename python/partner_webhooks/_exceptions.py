@@ -3,11 +3,13 @@ so they can be caught, subclassed and pickled like any other exception.
 
     PartnerWebhooksError
     ├── APIError
-    │   ├── APIStatusError (status_code, trace_id, developer_message, details, body)
+    │   ├── APIStatusError (status_code, headers, trace_id, developer_message, details, body;
+    │   │   │                   also every other 4xx)
     │   │   ├── BadRequestError (400)
     │   │   ├── AuthenticationError (401)
     │   │   ├── PermissionDeniedError (403)
     │   │   ├── NotFoundError (404)
+    │   │   ├── ConflictError (409)
     │   │   ├── UnprocessableEntityError (422)
     │   │   ├── RateLimitError (429, retry_after)
     │   │   └── InternalServerError (5xx)
@@ -15,7 +17,7 @@ so they can be caught, subclassed and pickled like any other exception.
     │   │   └── APITimeoutError
     │   ├── APIResponseValidationError (a 2xx body that is not what the API promises)
     │   └── APIUserAbortError (the call was cancelled on the Rust side)
-    ├── InvalidInputError (also a ValueError; nothing was sent)
+    ├── InvalidInputError (also a ValueError and a TypeError; field names the argument; nothing was sent)
     └── WebhookVerificationError (kind, http_status)
 """
 
@@ -29,6 +31,7 @@ __all__ = [
     "AuthenticationError",
     "PermissionDeniedError",
     "NotFoundError",
+    "ConflictError",
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
@@ -80,6 +83,8 @@ class APIError(PartnerWebhooksError):
     retry_after: Optional[float] = None
     attempts: int = 0
     field: Optional[str] = None
+    #: The response headers (lower-case names) when the server answered; ``{}`` otherwise.
+    headers: Dict[str, str] = {}
 
 
 class APIStatusError(APIError):
@@ -103,6 +108,10 @@ class PermissionDeniedError(APIStatusError):
 
 class NotFoundError(APIStatusError):
     """HTTP 404: no such partner."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409: the request conflicts with the partner's current state."""
 
 
 class UnprocessableEntityError(APIStatusError):
@@ -135,8 +144,10 @@ class APIUserAbortError(APIError):
     runtime reports.)"""
 
 
-class InvalidInputError(PartnerWebhooksError, ValueError):
-    """An argument broke a rule; ``field`` names it. Nothing was sent."""
+class InvalidInputError(PartnerWebhooksError, ValueError, TypeError):
+    """An argument broke a rule or has the wrong type; ``field`` names it, in
+    its own unit (seconds for timeouts). Nothing was sent. Also a
+    ``ValueError`` and a ``TypeError``, so either ``except`` catches it."""
 
     field: Optional[str] = None
 

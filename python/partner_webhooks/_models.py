@@ -2,14 +2,14 @@
 
 Each result has the schema's fields as attributes (``None`` when absent),
 ``extra`` for fields this version does not know, the response metadata
-(``http_status``, ``trace_id``, ``attempts``) and ``to_dict()`` with the body as
+(``http_status``, ``headers``, ``trace_id``, ``attempts``) and ``to_dict()`` with the body as
 the API sent it. ``repr()`` never shows webhook header values.
 """
 
 import copy
-from typing import Any, ClassVar, Dict, Optional, Tuple
+from typing import Any, ClassVar, Dict, Generic, Optional, Tuple, TypeVar
 
-__all__ = ["WebhookUrl", "WebhookHeaders", "Partner"]
+__all__ = ["WebhookUrl", "WebhookHeaders", "Partner", "APIResponse"]
 
 _REDACTED = "[redacted]"
 
@@ -20,12 +20,15 @@ class _Result:
     http_status: int
     trace_id: Optional[str]
     attempts: int
+    #: The response headers, names lower-case (a repeated header's values joined by ", ").
+    headers: Dict[str, str]
 
-    def __init__(self, reply: Tuple[int, Optional[str], int, Dict[str, Any]]) -> None:
-        status, trace_id, attempts, data = reply
+    def __init__(self, reply: Tuple[int, Optional[str], int, Dict[str, Any], Dict[str, str]]) -> None:
+        status, trace_id, attempts, data, headers = reply
         self.http_status = status
         self.trace_id = trace_id
         self.attempts = attempts
+        self.headers = headers
         self._data: Dict[str, Any] = data if isinstance(data, dict) else {}
 
     def __getattr__(self, name: str) -> Any:
@@ -109,3 +112,42 @@ class Partner(_Result):
     billing_system: Optional[str]
     publishable_key: Optional[str]
     webhook_headers: Optional[Dict[str, Any]]
+
+
+_R = TypeVar("_R", bound=_Result)
+
+
+class APIResponse(Generic[_R]):
+    """What ``client.with_raw_response.<method>(...)`` returns: the HTTP
+    answer's ``http_status`` (also ``status_code``), ``headers`` (lower-case
+    names), ``trace_id`` and ``attempts``; ``parse()`` returns the typed result."""
+
+    def __init__(self, result: _R) -> None:
+        self._result = result
+
+    @property
+    def http_status(self) -> int:
+        return self._result.http_status
+
+    @property
+    def status_code(self) -> int:
+        return self._result.http_status
+
+    @property
+    def headers(self) -> Dict[str, str]:
+        return self._result.headers
+
+    @property
+    def trace_id(self) -> Optional[str]:
+        return self._result.trace_id
+
+    @property
+    def attempts(self) -> int:
+        return self._result.attempts
+
+    def parse(self) -> _R:
+        """The typed result (``WebhookUrl``, ``WebhookHeaders``, ``Partner``)."""
+        return self._result
+
+    def __repr__(self) -> str:
+        return f"APIResponse(http_status={self.http_status}, trace_id={self.trace_id!r}, attempts={self.attempts})"

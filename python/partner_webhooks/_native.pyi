@@ -1,6 +1,7 @@
 """Type stubs for the native module ``partner_webhooks._native`` (Rust, pyo3)."""
 
 import asyncio
+import os
 from typing import Any, Callable, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union, final
 
 from typing_extensions import disjoint_base
@@ -16,7 +17,7 @@ from ._events import (
 
 __version__: str
 
-_Reply = Tuple[int, Optional[str], int, Dict[str, Any]]
+_Reply = Tuple[int, Optional[str], int, Dict[str, Any], Dict[str, str]]
 _Headers = Union[Mapping[str, Union[str, bytes]], Iterable[Tuple[str, Union[str, bytes]]]]
 
 @final
@@ -36,6 +37,8 @@ class NativeClient:
         max_retries: Optional[int] = None,
         max_connections: Optional[int] = None,
         allow_insecure_http: Optional[bool] = None,
+        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
+        proxy: Optional[str] = None,
     ) -> "NativeClient": ...
     @property
     def base_url(self) -> str: ...
@@ -44,6 +47,13 @@ class NativeClient:
     @property
     def max_retries(self) -> int: ...
     def config(self) -> Dict[str, Any]: ...
+    def with_call_options(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        attempt_timeout: Optional[float] = None,
+    ) -> "NativeClient": ...
     def call(
         self,
         op: str,

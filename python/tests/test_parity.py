@@ -10,6 +10,7 @@ import inspect
 import pytest
 
 import partner_webhooks as pw
+from conftest import REPO
 
 SURFACE = pw._native.surface()
 
@@ -17,6 +18,7 @@ SURFACE = pw._native.surface()
 SAMPLES = {
     "secret": "s3cret-value",
     "text": "someone@example.com",
+    "path": str(REPO / "tests" / "fixtures" / "tls" / "ca.pem"),
     "url": "http://127.0.0.1:9",
     "callback": lambda refresh: "token",
     "duration": 7.5,
@@ -63,7 +65,7 @@ def test_the_check_fails_when_a_method_is_missing():
 class Recorder:
     """Stands in for the native client and records what a method sends."""
 
-    reply = (200, None, 1, {})
+    reply = (200, None, 1, {}, {})
 
     def __init__(self):
         self.seen = []

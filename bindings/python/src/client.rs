@@ -7,7 +7,6 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use partner_webhooks::config::seconds;
 use partner_webhooks::operations::Operation;
 use partner_webhooks::{ClientConfigBuilder, ClientSettings, Error, PartnerClient, RequestOptions};
 use pyo3::prelude::*;
@@ -15,26 +14,10 @@ use pyo3::types::PyTuple;
 use serde_json::Value;
 
 use crate::completions::{CallHandle, Completions};
+use crate::convert::{opt_count, opt_flag, opt_path, opt_seconds, opt_str};
 use crate::error::{BindingError, BindingResult};
 use crate::reply::{Reply, into_py};
 use crate::token_provider::PyTokenProvider;
-
-/// Seconds from Python (`None`: not set) as a duration, refused with the
-/// argument's name.
-fn secs(field: &str, value: Option<f64>) -> BindingResult<Option<std::time::Duration>> {
-    Ok(value.map(|s| seconds(field, s)).transpose()?)
-}
-
-/// A whole number from Python as `u32`, refused with the argument's name.
-fn count(field: &str, value: Option<i64>) -> BindingResult<Option<u32>> {
-    value
-        .map(|n| {
-            u32::try_from(n).map_err(|_| {
-                Error::invalid_input(field, format!("must be a whole number >= 0 (got {n})")).into()
-            })
-        })
-        .transpose()
-}
 
 /// The native client. Use `partner_webhooks.Client` / `AsyncClient` instead.
 #[pyclass(module = "partner_webhooks._native", frozen)]
@@ -48,40 +31,59 @@ impl NativeClient {
     #[pyo3(signature = (*, api_key=None, bearer_token=None, username=None, password=None,
                         token_provider=None, base_url=None, timeout=None, attempt_timeout=None,
                         connect_timeout=None, max_retries=None, max_connections=None,
-                        allow_insecure_http=None))]
+                        allow_insecure_http=None, ca_bundle=None, proxy=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        api_key: Option<String>,
-        bearer_token: Option<String>,
-        username: Option<String>,
-        password: Option<String>,
+        api_key: Option<&Bound<'_, PyAny>>,
+        bearer_token: Option<&Bound<'_, PyAny>>,
+        username: Option<&Bound<'_, PyAny>>,
+        password: Option<&Bound<'_, PyAny>>,
         token_provider: Option<Py<PyAny>>,
-        base_url: Option<String>,
-        timeout: Option<f64>,
-        attempt_timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<i64>,
-        max_connections: Option<i64>,
-        allow_insecure_http: Option<bool>,
+        base_url: Option<&Bound<'_, PyAny>>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        attempt_timeout: Option<&Bound<'_, PyAny>>,
+        connect_timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
+        max_connections: Option<&Bound<'_, PyAny>>,
+        allow_insecure_http: Option<&Bound<'_, PyAny>>,
+        ca_bundle: Option<&Bound<'_, PyAny>>,
+        proxy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let token_provider = match token_provider {
-            Some(p) => Some(Arc::new(PyTokenProvider::new(py, p)?) as _),
+        let token_provider = match token_provider.filter(|p| !p.is_none(py)) {
+            Some(p) if p.bind(py).is_callable() => {
+                Some(Arc::new(PyTokenProvider::new(py, p)?) as _)
+            }
+            Some(p) => {
+                let got = p
+                    .bind(py)
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                return Err(BindingError::from(Error::invalid_input(
+                    "token_provider",
+                    format!("must be a callable (got {got})"),
+                ))
+                .into());
+            }
             None => None,
         };
         let settings = ClientSettings {
-            api_key,
-            bearer_token,
-            username,
-            password,
+            api_key: opt_str("api_key", api_key)?,
+            bearer_token: opt_str("bearer_token", bearer_token)?,
+            username: opt_str("username", username)?,
+            password: opt_str("password", password)?,
             token_provider,
-            base_url,
-            timeout: secs("timeout", timeout)?,
-            attempt_timeout: secs("attempt_timeout", attempt_timeout)?,
-            connect_timeout: secs("connect_timeout", connect_timeout)?,
-            max_retries: count("max_retries", max_retries)?,
-            max_connections: count("max_connections", max_connections)?,
-            allow_insecure_http,
+            base_url: opt_str("base_url", base_url)?,
+            timeout: opt_seconds("timeout", timeout)?,
+            attempt_timeout: opt_seconds("attempt_timeout", attempt_timeout)?,
+            connect_timeout: opt_seconds("connect_timeout", connect_timeout)?,
+            max_retries: opt_count("max_retries", max_retries)?,
+            max_connections: opt_count("max_connections", max_connections)?,
+            allow_insecure_http: opt_flag("allow_insecure_http", allow_insecure_http)?,
+            ca_bundle: opt_path("ca_bundle", ca_bundle)?,
+            proxy: opt_str("proxy", proxy)?,
         };
         let version = py.version_info();
         let config = ClientConfigBuilder::from_env()
@@ -119,13 +121,33 @@ impl NativeClient {
     /// The total timeout per call, in seconds.
     #[getter]
     fn timeout(&self) -> f64 {
-        self.client.config().timeout().as_secs_f64()
+        self.client.effective_timeout().as_secs_f64()
     }
 
     /// Retries after the first attempt.
     #[getter]
     fn max_retries(&self) -> u32 {
-        self.client.config().max_retries()
+        self.client.effective_max_retries()
+    }
+
+    /// The same client (connection pool, token cache) with other per-call
+    /// defaults: what `with_options(timeout=..., max_retries=...)` returns.
+    #[pyo3(signature = (*, timeout=None, max_retries=None, attempt_timeout=None))]
+    fn with_call_options(
+        &self,
+        timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
+        attempt_timeout: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<NativeClient> {
+        let options = RequestOptions {
+            timeout: opt_seconds("timeout", timeout)?,
+            max_retries: opt_count("max_retries", max_retries)?,
+            attempt_timeout: opt_seconds("attempt_timeout", attempt_timeout)?,
+        };
+        options.check().map_err(BindingError::from)?;
+        Ok(NativeClient {
+            client: self.client.with_options(options),
+        })
     }
 
     /// Runs the operation named `op` (a name of the core's table) with `args`
@@ -136,9 +158,9 @@ impl NativeClient {
         py: Python<'_>,
         op: &str,
         args: &Bound<'_, PyTuple>,
-        timeout: Option<f64>,
-        max_retries: Option<i64>,
-        attempt_timeout: Option<f64>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
+        attempt_timeout: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let call = self.prepare(op, args, timeout, max_retries, attempt_timeout)?;
         run_blocking(py, call)
@@ -153,9 +175,9 @@ impl NativeClient {
         &self,
         op: &str,
         args: &Bound<'_, PyTuple>,
-        timeout: Option<f64>,
-        max_retries: Option<i64>,
-        attempt_timeout: Option<f64>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
+        attempt_timeout: Option<&Bound<'_, PyAny>>,
         completions: &Completions,
         future: Py<PyAny>,
     ) -> PyResult<CallHandle> {
@@ -188,10 +210,11 @@ impl NativeClient {
         &self,
         op: &str,
         args: &Bound<'_, PyTuple>,
-        timeout: Option<f64>,
-        max_retries: Option<i64>,
-        attempt_timeout: Option<f64>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
+        attempt_timeout: Option<&Bound<'_, PyAny>>,
     ) -> BindingResult<impl Future<Output = Result<Reply, Error>> + Send + 'static> {
+        crate::logs::refresh_level(args.py());
         let op = Operation::from_name(op)
             .ok_or_else(|| partner_webhooks::client::unknown_operation(op))?;
         let mut params = op.spec().params();
@@ -208,9 +231,9 @@ impl NativeClient {
             })
             .collect::<BindingResult<Vec<Value>>>()?;
         let options = RequestOptions {
-            timeout: secs("timeout", timeout)?,
-            max_retries: count("max_retries", max_retries)?,
-            attempt_timeout: secs("attempt_timeout", attempt_timeout)?,
+            timeout: opt_seconds("timeout", timeout)?,
+            max_retries: opt_count("max_retries", max_retries)?,
+            attempt_timeout: opt_seconds("attempt_timeout", attempt_timeout)?,
         };
         let client = self.client.with_options(options);
         Ok(async move { client.invoke(op, args).await.map(Reply::from) })

@@ -95,3 +95,100 @@ pub fn bytes_like(obj: &Bound<'_, PyAny>) -> Option<Vec<u8>> {
     }
     obj.extract::<Vec<u8>>().ok()
 }
+
+/// The Python type name of `v`, for error messages.
+fn type_name(v: &Bound<'_, PyAny>) -> String {
+    v.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into())
+}
+
+/// `v` unless it is absent or `None`.
+fn given<'a, 'py>(v: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+    v.filter(|v| !v.is_none())
+}
+
+/// An optional `str` argument, refused with its name when it is another type
+/// (or a `str` that is not valid Unicode, such as a lone surrogate).
+pub fn opt_str(name: &str, v: Option<&Bound<'_, PyAny>>) -> BindingResult<Option<String>> {
+    let Some(v) = given(v) else { return Ok(None) };
+    if !v.is_instance_of::<PyString>() {
+        return Err(
+            Error::invalid_input(name, format!("must be a str (got {})", type_name(v))).into(),
+        );
+    }
+    Ok(Some(v.extract::<String>().map_err(|_| {
+        Error::invalid_input(name, "must be valid Unicode text")
+    })?))
+}
+
+/// An optional path: a `str` or an `os.PathLike` (such as `pathlib.Path`).
+pub fn opt_path(name: &str, v: Option<&Bound<'_, PyAny>>) -> BindingResult<Option<String>> {
+    let Some(v) = given(v) else { return Ok(None) };
+    let path = v
+        .py()
+        .import("os")
+        .and_then(|os| os.call_method1("fspath", (v,)))
+        .map_err(|_| {
+            Error::invalid_input(
+                name,
+                format!("must be a str or os.PathLike (got {})", type_name(v)),
+            )
+        })?;
+    opt_str(name, Some(&path))
+}
+
+/// An optional number of seconds (an `int` or a `float`, not a `bool`),
+/// checked by the core: finite, greater than 0, at most a day.
+pub fn opt_seconds(
+    name: &str,
+    v: Option<&Bound<'_, PyAny>>,
+) -> BindingResult<Option<std::time::Duration>> {
+    let Some(v) = given(v) else { return Ok(None) };
+    let number = !v.is_instance_of::<pyo3::types::PyBool>()
+        && (v.is_instance_of::<pyo3::types::PyInt>() || v.is_instance_of::<pyo3::types::PyFloat>());
+    let secs = if number {
+        v.extract::<f64>().ok()
+    } else {
+        None
+    };
+    let Some(secs) = secs else {
+        return Err(Error::invalid_input(
+            name,
+            format!("must be a number of seconds (got {})", type_name(v)),
+        )
+        .into());
+    };
+    Ok(Some(partner_webhooks::config::seconds(name, secs)?))
+}
+
+/// An optional whole number from 0 to `u32::MAX` (an `int`, not a `bool`).
+pub fn opt_count(name: &str, v: Option<&Bound<'_, PyAny>>) -> BindingResult<Option<u32>> {
+    let Some(v) = given(v) else { return Ok(None) };
+    if v.is_instance_of::<pyo3::types::PyBool>() || !v.is_instance_of::<pyo3::types::PyInt>() {
+        return Err(Error::invalid_input(
+            name,
+            format!("must be a whole number (an int, got {})", type_name(v)),
+        )
+        .into());
+    }
+    let n = v.extract::<i128>().unwrap_or(i128::MAX);
+    Ok(Some(u32::try_from(n).map_err(|_| {
+        Error::invalid_input(
+            name,
+            format!("must be a whole number from 0 to {} (got {n})", u32::MAX),
+        )
+    })?))
+}
+
+/// An optional `bool` (nothing else, not even `0` / `1`).
+pub fn opt_flag(name: &str, v: Option<&Bound<'_, PyAny>>) -> BindingResult<Option<bool>> {
+    let Some(v) = given(v) else { return Ok(None) };
+    if !v.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(
+            Error::invalid_input(name, format!("must be a bool (got {})", type_name(v))).into(),
+        );
+    }
+    Ok(Some(v.is_truthy().unwrap_or(false)))
+}

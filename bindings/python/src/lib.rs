@@ -8,6 +8,7 @@ mod convert;
 mod error;
 #[cfg(feature = "test-hooks")]
 mod hooks;
+mod logs;
 mod receiving;
 mod reply;
 mod sandbox;
@@ -45,5 +46,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(receiving::io_signature, m)?)?;
     m.add_function(wrap_pyfunction!(runtime_thread_name, m)?)?;
     m.add_function(wrap_pyfunction!(surface, m)?)?;
+    logs::install(m.py());
     Ok(())
 }

@@ -1,9 +1,10 @@
-//! What a call returns to Python: `(status, trace_id, attempts, body)`, the
-//! body converted from the JSON the API sent. Used by the sync path
+//! What a call returns to Python: `(status, trace_id, attempts, body,
+//! headers)`, the body converted from the JSON the API sent. Used by the sync path
 //! (`client.rs`) and the asyncio bridge (`completions.rs`).
 
 use partner_webhooks::{JsonBody, Response};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 /// A successful answer without its raw bytes (a finished async call waits in
 /// the loop's queue as this).
@@ -12,16 +13,19 @@ pub(crate) struct Reply {
     trace_id: Option<String>,
     attempts: u32,
     data: serde_json::Value,
+    headers: Vec<(String, String)>,
 }
 
 impl From<Response<JsonBody>> for Reply {
     fn from(r: Response<JsonBody>) -> Self {
         let (status, attempts) = (r.status(), r.attempts());
         let trace_id = r.trace_id().map(str::to_string);
+        let headers = r.header_pairs();
         Reply {
             status,
             trace_id,
             attempts,
+            headers,
             data: r.into_inner().into_value(),
         }
     }
@@ -30,8 +34,22 @@ impl From<Response<JsonBody>> for Reply {
 /// The tuple `_models.py` wraps in its typed result classes.
 pub(crate) fn into_py(py: Python<'_>, r: Reply) -> PyResult<Py<PyAny>> {
     let data = pythonize::pythonize(py, &r.data)?;
-    Ok((r.status, r.trace_id, r.attempts, data)
+    let headers = PyDict::new(py);
+    for (name, value) in r.headers {
+        add_header(&headers, name, value)?;
+    }
+    Ok((r.status, r.trace_id, r.attempts, data, headers)
         .into_pyobject(py)?
         .into_any()
         .unbind())
+}
+
+/// Adds one response header to `headers` (lower-case names; a repeated
+/// header's values joined with `", "`, as HTTP allows).
+pub(crate) fn add_header(headers: &Bound<'_, PyDict>, name: String, value: String) -> PyResult<()> {
+    let joined = match headers.get_item(&name)? {
+        Some(prev) => format!("{}, {value}", prev.extract::<String>()?),
+        None => value,
+    };
+    headers.set_item(name, joined)
 }

@@ -161,6 +161,30 @@ pub struct LogRecord {
 }
 
 impl LogRecord {
+    /// The message followed by the fields as `key=value` (for loggers that
+    /// show only a message).
+    ///
+    /// ```
+    /// use partner_webhooks_runtime::logs::{FieldValue, LogLevel, LogRecord};
+    /// let r = LogRecord {
+    ///     level: LogLevel::Warn,
+    ///     target: "partner_webhooks::transport",
+    ///     message: "retrying".into(),
+    ///     fields: vec![("operation", FieldValue::Str("get_webhook_url".into())), ("attempt", FieldValue::Int(1))],
+    /// };
+    /// assert_eq!(r.text(), "retrying operation=get_webhook_url attempt=1");
+    /// ```
+    pub fn text(&self) -> String {
+        let mut out = self.message.clone();
+        for (k, v) in &self.fields {
+            out.push(' ');
+            out.push_str(k);
+            out.push('=');
+            out.push_str(&v.to_string());
+        }
+        out
+    }
+
     /// The fields as a JSON object.
     pub fn fields_json(&self) -> serde_json::Value {
         serde_json::Value::Object(
@@ -285,6 +309,11 @@ pub fn scoped<F: Future>(id: Option<SinkId>, fut: F) -> tracing::instrument::Ins
 }
 
 fn wanted(meta: &Metadata<'_>) -> bool {
+    // The SDK's own records only: the HTTP stack's debug lines stay out of
+    // the application's logs (`PARTNER_WEBHOOKS_LOG` can still show them).
+    if !meta.target().starts_with("partner_webhooks") {
+        return false;
+    }
     if meta.is_span() {
         return meta.name() == SINK_SPAN && ANY_SCOPED.load(Ordering::Acquire) != 0;
     }
@@ -388,7 +417,11 @@ where
             message: c.message,
             fields: c.fields,
         };
-        target.sink.log(&record);
+        // A sink must not panic; if one does (an interpreter shutting down),
+        // the record is dropped and the call goes on.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            target.sink.log(&record);
+        }));
     }
 }
 

@@ -61,6 +61,36 @@ impl RequestOptions {
         self
     }
 
+    /// Checks the options without making a call (a call checks them too).
+    ///
+    /// ```
+    /// let e = partner_webhooks::RequestOptions::new().max_retries(11).check().unwrap_err();
+    /// assert_eq!(e.field(), Some("max_retries"));
+    /// ```
+    pub fn check(&self) -> Result<(), Error> {
+        if let Some(n) = self
+            .max_retries
+            .filter(|n| *n > crate::config::MAX_MAX_RETRIES)
+        {
+            return Err(Error::invalid_input(
+                "max_retries",
+                format!(
+                    "must be at most {} (got {n})",
+                    crate::config::MAX_MAX_RETRIES
+                ),
+            ));
+        }
+        for (field, d) in [
+            ("timeout", self.timeout),
+            ("attempt_timeout", self.attempt_timeout),
+        ] {
+            if d.is_some_and(|d| d.is_zero()) {
+                return Err(Error::invalid_input(field, "must be greater than 0"));
+            }
+        }
+        Ok(())
+    }
+
     fn merged_over(self, base: RequestOptions) -> RequestOptions {
         RequestOptions {
             timeout: self.timeout.or(base.timeout),
@@ -126,6 +156,26 @@ impl PartnerClient {
     /// The configuration this client was built with.
     pub fn config(&self) -> &ClientConfig {
         &self.transport.config
+    }
+
+    /// The per-call defaults of this handle (set by [`with_options`](Self::with_options)).
+    pub fn options(&self) -> RequestOptions {
+        self.options
+    }
+
+    /// The whole-call budget this handle's calls get: its own option, else
+    /// the configuration's.
+    pub fn effective_timeout(&self) -> Duration {
+        self.options
+            .timeout
+            .unwrap_or(self.transport.config.timeout())
+    }
+
+    /// The retries this handle's calls get: its own option, else the configuration's.
+    pub fn effective_max_retries(&self) -> u32 {
+        self.options
+            .max_retries
+            .unwrap_or(self.transport.config.max_retries())
     }
 
     /// A handle on the same client whose calls use `options` (a cheap clone).

@@ -112,22 +112,21 @@ pub(crate) struct SecretProxy(pub(crate) Url);
 ///
 /// ```
 /// use partner_webhooks::config::redact_userinfo;
-/// assert_eq!(redact_userinfo("http://bob:pw@proxy:3128"), "http://[redacted]@proxy:3128/");
-/// assert_eq!(redact_userinfo("http://proxy:3128"), "http://proxy:3128/");
+/// assert_eq!(redact_userinfo("http://bob:pw@proxy:3128"), "http://[redacted]@proxy:3128");
+/// assert_eq!(redact_userinfo("http://proxy:3128"), "http://proxy:3128");
 /// assert_eq!(redact_userinfo("bob:pw"), "[redacted]");
 /// ```
 pub fn redact_userinfo(url: &str) -> String {
     match Url::parse(url) {
         Ok(u) if u.has_host() => {
+            let bare = |u: &Url| u.as_str().trim_end_matches('/').to_string();
             if u.username().is_empty() && u.password().is_none() {
-                return u.to_string();
+                return bare(&u);
             }
             let mut shown = u.clone();
             let _ = shown.set_password(None);
             let _ = shown.set_username("");
-            shown
-                .to_string()
-                .replacen("://", &format!("://{}@", crate::REDACTED), 1)
+            bare(&shown).replacen("://", &format!("://{}@", crate::REDACTED), 1)
         }
         _ => crate::REDACTED.to_string(),
     }
@@ -647,12 +646,28 @@ fn resolve_credentials(
             Ok(())
         }
     };
+    // Sent as a header value: printable ASCII only (a non-ASCII key is a
+    // copy-paste accident, and servers read such bytes differently).
+    let header_safe = |field: &str, s: &SecretString| {
+        non_empty(field, s)?;
+        if s.expose_secret()
+            .chars()
+            .all(|c| c.is_ascii_graphic() || c == ' ')
+        {
+            Ok(())
+        } else {
+            Err(Error::invalid_input(
+                field.to_string(),
+                "must be printable ASCII (it is sent as a header)",
+            ))
+        }
+    };
     if let Some(key) = api_key {
-        non_empty("api_key", &key)?;
+        header_safe("api_key", &key)?;
         return Ok(Credentials::ApiKey(key));
     }
     if let Some(token) = bearer_token {
-        non_empty("bearer_token", &token)?;
+        header_safe("bearer_token", &token)?;
         return Ok(Credentials::BearerToken(token));
     }
     if username.is_some() || password.is_some() {
@@ -673,7 +688,7 @@ fn resolve_credentials(
     }
     if let Some(key) = env_api_key {
         let key = SecretString::from(key);
-        non_empty(ENV_API_KEY, &key)?;
+        header_safe(ENV_API_KEY, &key)?;
         return Ok(Credentials::ApiKey(key));
     }
     Err(Error::invalid_input(

@@ -110,6 +110,8 @@ pub enum SettingKind {
     Secret,
     /// A plain string.
     Text,
+    /// A file path (Python also takes an `os.PathLike`).
+    Path,
     /// An absolute URL.
     Url,
     /// A function the SDK calls (the token provider).
@@ -289,7 +291,7 @@ pub const CLIENT_SETTINGS: &[SettingSpec] = &[
     ),
     setting(
         "ca_bundle",
-        SettingKind::Text,
+        SettingKind::Path,
         Some(crate::tls::ENV_CA_BUNDLE),
         "a PEM file of extra CA certificates to trust",
     ),
