@@ -18,7 +18,7 @@ export declare class CancelToken {
 
 /** The native client. Use `PartnerClient` from the package instead. */
 export declare class NativeClient {
-  constructor(options: ClientOptions, tokenProvider?: (refresh: boolean) => Promise<string | { accessToken: string; expiresIn?: number }>)
+  constructor(options: ClientOptions, tokenProvider?: (refresh: boolean) => Promise<string | { accessToken: string; expiresIn?: number }>, logger?: (record: { level: string; message: string; fields: Record<string, unknown>; target: string }) => void, logLevel?: string | undefined | null)
   /** The configuration with secrets redacted (for `util.inspect`). */
   describe(): string
   get baseUrl(): string
@@ -30,7 +30,7 @@ export declare class NativeClient {
    * Runs the operation `op` (its name in the core's table, e.g.
    * `set_webhook_url`) with `args` in parameter order, on the shared runtime.
    */
-  call(op: string, args: Array<any>, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<{ status: number; traceId: string | null; attempts: number; body: any }>
+  call(op: string, args: Array<any>, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<{ status: number; headers: Record<string, string>; traceId: string | null; attempts: number; body: any }>
 
 }
 
@@ -105,6 +105,16 @@ export interface ClientOptions {
   maxConnections?: number
   /** Allow plain `http://` to non-loopback hosts (test rigs only). */
   allowInsecureHttp?: boolean
+  /**
+   * A PEM file of CA certificates trusted besides the bundled roots and the
+   * OS store (default `PARTNER_API_CA_BUNDLE`).
+   */
+  caBundle?: string
+  /**
+   * An `http://` or `https://` proxy for every request (default: `HTTPS_PROXY`;
+   * `NO_PROXY` is honoured either way).
+   */
+  proxy?: string
 }
 
 /** The Integrated Onboarding signature (now, when `unixSeconds` is absent). */

@@ -9,6 +9,74 @@ import { APIUserAbortError } from './errors'
 import { binding, type NativeCallOptions, type NativeClientOptions } from './native'
 import type { Partner, ResponseInfo, WebhookHeaders, WebhookUrl } from './types'
 
+/** The levels of `logLevel`, most severe first; `'off'` takes nothing. */
+export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
+const LOG_LEVELS: readonly string[] = ['off', 'error', 'warn', 'info', 'debug', 'trace']
+
+/**
+ * Where a client's records go: `console`, a pino logger, or anything with
+ * these methods. Each is called as `logger[level](fields, message)`, the
+ * fields being `{ operation, status, attempt, traceId, ... }` (pino merges
+ * them into the line; console prints them before the message). `trace`
+ * records go to `debug` (console's `trace` prints a stack).
+ */
+export interface Logger {
+  error(fields: Record<string, unknown>, message: string): void
+  warn(fields: Record<string, unknown>, message: string): void
+  info(fields: Record<string, unknown>, message: string): void
+  debug(fields: Record<string, unknown>, message: string): void
+}
+
+/** A call's answer with its HTTP metadata: what `.withResponse()` resolves to. */
+export interface WithHttpResponse<T> {
+  data: T
+  response: ResponseInfo
+}
+
+/**
+ * The Promise every method returns: await it for the result, or call
+ * `.withResponse()` for `{ data, response }` (status, headers, trace id,
+ * attempts).
+ *
+ * ```ts
+ * const { data, response } = await client.getWebhookUrl('yourPA').withResponse()
+ * console.log(data.webhook_url, response.headers['content-type'])
+ * ```
+ */
+export class APIPromise<T> extends Promise<T> {
+  readonly #raw: Promise<WithHttpResponse<T>>
+
+  constructor(raw: Promise<WithHttpResponse<T>>) {
+    super((resolve) => resolve(undefined as T))
+    this.#raw = raw
+  }
+
+  // Promises derived with then/catch/finally are plain ones.
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise
+  }
+
+  /** The result with its HTTP metadata. */
+  withResponse(): Promise<WithHttpResponse<T>> {
+    return this.#raw
+  }
+
+  override then<A = T, B = never>(
+    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.#raw.then((r) => r.data).then(onfulfilled, onrejected)
+  }
+
+  override catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+    return this.then(undefined, onrejected)
+  }
+
+  override finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.then().finally(onfinally)
+  }
+}
+
 /** `refresh` is true when the server refused the previous token. */
 export type TokenProvider = (
   refresh: boolean,
@@ -22,6 +90,10 @@ export type TokenProvider = (
 export interface ClientOptions extends NativeClientOptions {
   /** Called for a token (again with `refresh = true` after a 401). */
   tokenProvider?: TokenProvider
+  /** Where this client's records go (default: none; `PARTNER_WEBHOOKS_LOG` still writes to stderr). */
+  logger?: Logger
+  /** The least severe level passed to `logger` (default `'warn'`). */
+  logLevel?: LogLevel
 }
 
 /** Per-call overrides (the core's `RequestOptions`), and cancellation. */
@@ -32,13 +104,78 @@ export interface RequestOptions extends NativeCallOptions {
 
 /** The option names the core declares, for refusing misspelt ones. */
 const surface = binding.surface()
-const knownOptions = new Set<string>([...surface.settings.map((s: { method_name: string }) => s.method_name), 'tokenProvider'])
-const knownCallOptions = new Set<string>([...surface.call_options.map((s: { method_name: string }) => s.method_name), 'signal'])
+type Spec = { method_name: string; kind: string }
+const optionKinds = new Map<string, string>([
+  ...surface.settings.map((s: Spec) => [s.method_name, s.kind] as [string, string]),
+  ['logger', 'logger'],
+  ['logLevel', 'text'],
+])
+const callOptionKinds = new Map<string, string>([
+  ...surface.call_options.map((s: Spec) => [s.method_name, s.kind] as [string, string]),
+  ['signal', 'signal'],
+])
+const operationParams = new Map<string, Spec[]>(
+  surface.operations.map((o: { name: string; params: { name: string; kind: string }[] }) => [
+    o.name,
+    o.params.map((p) => ({ method_name: camel(p.name), kind: p.kind })),
+  ]),
+)
 
-function checkKeys(options: object, known: Set<string>, what: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw invalidInput(key, `is not a ${what} (known: ${[...known].join(', ')})`)
+function camel(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value
+}
+
+/** What a value of each kind must be in JavaScript (its unit is checked by the core). */
+const expected: Record<string, [string, (v: unknown) => boolean]> = {
+  secret: ['a string', (v) => typeof v === 'string'],
+  text: ['a string', (v) => typeof v === 'string'],
+  url: ['a string', (v) => typeof v === 'string'],
+  path: ['a string', (v) => typeof v === 'string'],
+  callback: ['a function', (v) => typeof v === 'function'],
+  duration: ['a number of milliseconds', (v) => typeof v === 'number'],
+  count: ['a whole number', (v) => typeof v === 'number'],
+  flag: ['a boolean', (v) => typeof v === 'boolean'],
+  header_map: [
+    'an object of header names to string values',
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  ],
+  logger: [
+    'an object with error, warn, info and debug methods (console, pino)',
+    (v) =>
+      typeof v === 'object' && v !== null && ['error', 'warn', 'info', 'debug'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+  ],
+  signal: ['an AbortSignal', (v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).addEventListener === 'function'],
+}
+
+/** Refuses unknown keys and values of the wrong type, naming the option. */
+function checkOptions(options: unknown, kinds: Map<string, string>, what: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidInput(what === 'client option' ? 'options' : 'requestOptions', `must be an object (got ${typeOf(options)})`)
   }
+  for (const [key, value] of Object.entries(options)) {
+    const kind = kinds.get(key)
+    if (kind === undefined) throw invalidInput(key, `is not a ${what} (known: ${[...kinds.keys()].join(', ')})`)
+    if (value === undefined) continue
+    const [want, ok] = expected[kind] ?? expected.text
+    if (!ok(value)) throw invalidInput(key, `must be ${want} (got ${typeOf(value)})`)
+  }
+}
+
+/** Refuses arguments of the wrong type (the core checks their values), naming the parameter. */
+function checkArgs(op: string, args: unknown[]): void {
+  const params = operationParams.get(op) ?? []
+  params.forEach((p, i) => {
+    const value = args[i]
+    const kind = p.kind === 'header_map' ? 'header_map' : 'text'
+    const [want, ok] = expected[kind]
+    if (!ok(value)) throw invalidInput(p.method_name, `must be ${want} (got ${typeOf(value)})`)
+  })
 }
 
 /**
@@ -50,13 +187,14 @@ export class PartnerClient {
   #native: InstanceType<typeof binding.NativeClient>
 
   constructor(options: ClientOptions = {}) {
-    checkKeys(options, knownOptions, 'client option')
-    const { tokenProvider, ...rest } = options
-    if (tokenProvider !== undefined && typeof tokenProvider !== 'function') {
-      throw invalidInput('tokenProvider', 'must be a function')
+    checkOptions(options, optionKinds, 'client option')
+    const { tokenProvider, logger, logLevel, ...rest } = options
+    if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) {
+      throw invalidInput('logLevel', `must be one of ${LOG_LEVELS.map((l) => `'${l}'`).join(', ')} (got '${logLevel}')`)
     }
     const provider = tokenProvider && (async (refresh: boolean) => tokenProvider(refresh))
-    this.#native = native(() => new binding.NativeClient(rest, provider))
+    const sink = logger && toSink(logger)
+    this.#native = native(() => new binding.NativeClient(rest, provider, sink, logLevel))
   }
 
   get baseUrl(): string {
@@ -80,31 +218,36 @@ export class PartnerClient {
   }
 
   /** `{ webhook_url? }` */
-  getWebhookUrl(partnerId: string, options?: RequestOptions): Promise<WebhookUrl> {
+  getWebhookUrl(partnerId: string, options?: RequestOptions): APIPromise<WebhookUrl> {
     return this.#call('get_webhook_url', [partnerId], options)
   }
 
   /** Sets the webhook URL (https, or http on loopback); resolves to the partner object. */
-  setWebhookUrl(partnerId: string, webhookUrl: string, options?: RequestOptions): Promise<Partner> {
+  setWebhookUrl(partnerId: string, webhookUrl: string, options?: RequestOptions): APIPromise<Partner> {
     return this.#call('set_webhook_url', [partnerId, webhookUrl], options)
   }
 
   /** `{ webhook_headers? }` */
-  getWebhookHeaders(partnerId: string, options?: RequestOptions): Promise<WebhookHeaders> {
+  getWebhookHeaders(partnerId: string, options?: RequestOptions): APIPromise<WebhookHeaders> {
     return this.#call('get_webhook_headers', [partnerId], options)
   }
 
   /** Replaces the custom headers as a whole (`{}` clears them); resolves to the partner object. */
-  setWebhookHeaders(partnerId: string, headers: Record<string, string>, options?: RequestOptions): Promise<Partner> {
+  setWebhookHeaders(partnerId: string, headers: Record<string, string>, options?: RequestOptions): APIPromise<Partner> {
     return this.#call('set_webhook_headers', [partnerId, headers], options)
   }
 
-  async #call<T>(op: string, args: unknown[], options?: RequestOptions): Promise<T> {
+  #call<T>(op: string, args: unknown[], options?: RequestOptions): APIPromise<T> {
+    return new APIPromise(this.#run<T>(op, args, options))
+  }
+
+  async #run<T>(op: string, args: unknown[], options?: RequestOptions): Promise<WithHttpResponse<T>> {
+    checkArgs(op, args)
     // The common call has no options: nothing is allocated for them then.
     let callOptions: NativeCallOptions | undefined
     let signal: AbortSignal | undefined
-    if (options !== undefined && options !== null) {
-      checkKeys(options, knownCallOptions, 'request option')
+    if (options !== undefined) {
+      checkOptions(options, callOptionKinds, 'request option')
       ;({ signal, ...callOptions } = options)
     }
     if (signal?.aborted) throw new APIUserAbortError('the request was aborted', { kind: 'Cancelled' })
@@ -116,10 +259,15 @@ export class PartnerClient {
       const reply = await this.#native.call(op, args, callOptions, token)
       const body = reply.body && typeof reply.body === 'object' ? reply.body : {}
       // The HTTP metadata rides along without showing up in JSON.stringify or spreads.
-      const response: ResponseInfo = { status: reply.status, traceId: reply.traceId, attempts: reply.attempts }
+      const response: ResponseInfo = {
+        status: reply.status,
+        headers: reply.headers,
+        traceId: reply.traceId,
+        attempts: reply.attempts,
+      }
       Object.defineProperty(body, 'response', { value: response, enumerable: false })
       redactHeaderValues(body.webhook_headers)
-      return body as T
+      return { data: body as T, response }
     } catch (err) {
       throw fromNative(err)
     } finally {
@@ -133,6 +281,19 @@ export class PartnerClient {
 
   toJSON(): { baseUrl: string; timeoutMs: number; maxRetries: number } {
     return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries }
+  }
+}
+
+/** The native sink's callback: a record to `logger[level](fields, message)`; a
+ * logger that throws loses the record, never the call. */
+function toSink(logger: Logger): (record: { level: string; message: string; fields: Record<string, unknown> }) => void {
+  return ({ level, message, fields }) => {
+    const method = level === 'error' || level === 'warn' || level === 'info' ? level : 'debug'
+    try {
+      logger[method](fields, message)
+    } catch {
+      // the application's logger failed; the SDK's call goes on
+    }
   }
 }
 

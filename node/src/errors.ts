@@ -2,9 +2,9 @@
 //
 //   PartnerWebhooksError
 //   ├── APIError
-//   │   ├── APIStatusError (status, traceId, developerMessage, details, body)
+//   │   ├── APIStatusError (status, headers, traceId, developerMessage, details, body; every other 4xx)
 //   │   │   ├── BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError,
-//   │   │   ├── UnprocessableEntityError, RateLimitError (retryAfter), InternalServerError
+//   │   │   ├── ConflictError, UnprocessableEntityError, RateLimitError (retryAfter), InternalServerError
 //   │   ├── APIConnectionError
 //   │   │   └── APITimeoutError
 //   │   ├── APIResponseValidationError
@@ -27,6 +27,16 @@ export interface ErrorFields {
   attempts?: number
   field?: string | null
   httpStatus?: number
+  headers?: Record<string, string>
+  /** The messages of the errors beneath, outermost first (they become `cause`). */
+  causes?: string[]
+}
+
+/** `causes` as a chain of `Error`s for the standard `cause` property. */
+function causeChain(causes: string[] | undefined): Error | undefined {
+  let cause: Error | undefined
+  for (const message of [...(causes ?? [])].reverse()) cause = new Error(message, cause ? { cause } : undefined)
+  return cause
 }
 
 /** Base class of every error the package throws. */
@@ -35,7 +45,8 @@ export class PartnerWebhooksError extends Error {
   readonly kind: string
 
   constructor(message: string, fields: ErrorFields = {}) {
-    super(message)
+    const cause = causeChain(fields.causes)
+    super(message, cause ? { cause } : undefined)
     this.name = new.target.name
     this.kind = fields.kind ?? 'Unknown'
   }
@@ -57,6 +68,8 @@ export class APIError extends PartnerWebhooksError {
   readonly retryAfter: number | null
   /** HTTP attempts made (0: nothing was sent). */
   readonly attempts: number
+  /** The response headers (lower-case names) when the server answered; `{}` otherwise. */
+  readonly headers: Record<string, string>
 
   constructor(message: string, fields: ErrorFields = {}) {
     super(message, fields)
@@ -67,6 +80,7 @@ export class APIError extends PartnerWebhooksError {
     this.body = fields.body ?? null
     this.retryAfter = fields.retryAfter ?? null
     this.attempts = fields.attempts ?? 0
+    this.headers = fields.headers ?? {}
   }
 }
 
@@ -80,6 +94,8 @@ export class AuthenticationError extends APIStatusError {}
 export class PermissionDeniedError extends APIStatusError {}
 /** HTTP 404: no such partner. */
 export class NotFoundError extends APIStatusError {}
+/** HTTP 409: the request conflicts with the partner's current state. */
+export class ConflictError extends APIStatusError {}
 /** HTTP 422. */
 export class UnprocessableEntityError extends APIStatusError {}
 /** HTTP 429; `retryAfter` is the server's delay in seconds, if sent. */
@@ -95,7 +111,8 @@ export class APIResponseValidationError extends APIError {}
 /** The call was aborted through its `AbortSignal`. */
 export class APIUserAbortError extends APIError {}
 
-/** An argument broke a rule; `field` names it. Nothing was sent. */
+/** An argument broke a rule or has the wrong type; `field` names it (durations in
+ * milliseconds, as the options take them). Nothing was sent. */
 export class InvalidInputError extends PartnerWebhooksError {
   readonly field: string | null
 
@@ -124,6 +141,7 @@ export const errorClasses = {
   AuthenticationError,
   PermissionDeniedError,
   NotFoundError,
+  ConflictError,
   UnprocessableEntityError,
   RateLimitError,
   InternalServerError,

@@ -5,6 +5,8 @@
 export interface ResponseInfo {
   /** HTTP status (2xx). */
   status: number
+  /** The response headers, names lower-case (a repeated header's values joined by ", "). */
+  headers: Record<string, string>
   /** Trace id from the response headers, if any. */
   traceId: string | null
   /** Attempts made (1 when the first succeeded). */

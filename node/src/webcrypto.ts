@@ -73,7 +73,7 @@ export class WebhookVerifier {
       }
     }
     const max = maxBody ?? DEFAULT_MAX_BODY
-    if (!Number.isSafeInteger(max) || max <= 0) throw invalidInput('max_body', 'must be greater than 0')
+    if (!Number.isSafeInteger(max) || max <= 0) throw invalidInput('maxBody', 'must be greater than 0')
     this.maxBody = max
     this.#requireSignature = require
     // A random key for comparing header values: HMAC both, compare the MACs.

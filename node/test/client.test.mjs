@@ -27,7 +27,7 @@ test('first calls resolve to plain objects with response metadata', async () => 
   const partner = await client.setWebhookUrl(sb.partnerId, 'https://hooks.example.com/events')
   assert.equal(partner.id, sb.partnerId)
   assert.equal(partner.logo_url, null)
-  assert.deepEqual(Object.keys(partner.response), ['status', 'traceId', 'attempts'])
+  assert.deepEqual(Object.keys(partner.response), ['status', 'headers', 'traceId', 'attempts'])
   assert.ok(!('response' in JSON.parse(JSON.stringify(partner))))
   const url = await client.getWebhookUrl(sb.partnerId)
   assert.equal(url.webhook_url, 'https://hooks.example.com/events')

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 // Parity with the core: every public operation, client setting and per-call
 // option the Rust core declares (`surface()`, built from its operation and
 // settings tables) exists in the installed package, reaches the core, and
@@ -17,6 +18,7 @@ const core = surface()
 const samples = {
   secret: 's3cret-value',
   text: 'someone@example.com',
+  path: fileURLToPath(new URL('../../tests/fixtures/tls/ca.pem', import.meta.url)),
   url: 'http://127.0.0.1:9',
   callback: async () => 'token',
   duration: 7500,

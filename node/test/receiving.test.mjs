@@ -98,7 +98,7 @@ for (const [name, pkg] of [['native', native], ['edge', edge]]) {
     await assert.rejects(v.verifyRequest({ headers: good }), (e) => e instanceof pkg.InvalidInputError && e.field === 'request')
     await assert.rejects(v.verifyRequest('http://x'), (e) => e instanceof pkg.InvalidInputError && e.field === 'request')
     assert.throws(() => new pkg.WebhookVerifier({ secrets: [''] }), (e) => e instanceof pkg.InvalidInputError && e.field === 'secrets')
-    assert.throws(() => new pkg.WebhookVerifier({ maxBody: 0, secrets: ['s'] }), (e) => e instanceof pkg.InvalidInputError && e.field === 'max_body')
+    assert.throws(() => new pkg.WebhookVerifier({ maxBody: 0, secrets: ['s'] }), (e) => e instanceof pkg.InvalidInputError && e.field === 'maxBody')
     assert.throws(() => new pkg.WebhookVerifier({}), (e) => e instanceof pkg.InvalidInputError && e.field === 'secrets')
   })
 

@@ -65,7 +65,17 @@ function checkSubset(expected, actual, path, failures) {
   }
 }
 
+/** A core field name as JavaScript spells it (the scenarios use the core's names). */
+function jsField(field) {
+  if (field == null || /^[A-Z0-9_]+$/.test(field)) return field
+  const [head, ...rest] = field.split('.')
+  const camel = head.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
+  const durations = { timeout: 'timeoutMs', attempt_timeout: 'attemptTimeoutMs', connect_timeout: 'connectTimeoutMs' }
+  return [durations[head] ?? camel, ...rest].join('.')
+}
+
 function checkError(want, e, failures) {
+  if ('field' in want) want = { ...want, field: jsField(want.field) }
   const actual = {
     kind: e.kind,
     status: e.status ?? null,

@@ -1,6 +1,7 @@
 // Secret hygiene: a whole run (secret-run.mjs) with the SDK's logs at trace level
-// (PARTNER_WEBHOOKS_LOG=trace) and every inspect/JSON/error message printed: none
-// of the API key, password, bearer token or secret header value appears.
+// (PARTNER_WEBHOOKS_LOG=trace), every record of a client `logger` with its fields,
+// and every inspect/JSON/error message printed: none of the API key, password,
+// bearer token, secret header value or proxy password appears.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -19,9 +20,12 @@ test('no secret in trace logs, inspect, JSON or error messages', () => {
   })
   assert.equal(run.status, 0, run.stderr.slice(-2000))
   const secrets = JSON.parse(readFileSync(file, 'utf8'))
-  assert.equal(secrets.length, 4)
-  assert.ok(run.stderr.includes('partner_webhooks.request') && run.stderr.includes('TRACE'), 'trace logs captured')
+  assert.equal(secrets.length, 5)
+  assert.ok(run.stderr.includes('partner_webhooks.request') && run.stderr.includes('DEBUG'), 'stderr logs captured')
   assert.ok(run.stderr.includes('retrying'))
+  for (const line of ['LOG warn retrying', 'LOG debug request', 'LOG debug response', '"status":503']) {
+    assert.ok(run.stdout.includes(line), `the logger got ${line}`)
+  }
   assert.ok(run.stdout.includes('AuthenticationError'))
   for (const s of secrets) {
     assert.ok(!run.stdout.includes(s), 'a secret reached inspect/JSON/an error message')

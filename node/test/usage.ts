@@ -46,3 +46,14 @@ async function main(): Promise<void> {
 }
 
 void main
+
+// .withResponse() and the logger option type-check as documented.
+async function withResponseUsage(client: PartnerClient): Promise<void> {
+  const { data, response } = await client.getWebhookUrl('abcPA').withResponse()
+  const url: string | null | undefined = data.webhook_url
+  const contentType: string | undefined = response.headers['content-type']
+  void [url, contentType, response.status, response.traceId, response.attempts]
+  const logged = new PartnerClient({ apiKey: 'k', logger: console, logLevel: 'debug', caBundle: '/etc/ca.pem', proxy: 'http://proxy:3128' })
+  void logged
+}
+void withResponseUsage

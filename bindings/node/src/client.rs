@@ -53,6 +53,12 @@ pub struct ClientOptions {
     pub max_connections: Option<f64>,
     /// Allow plain `http://` to non-loopback hosts (test rigs only).
     pub allow_insecure_http: Option<bool>,
+    /// A PEM file of CA certificates trusted besides the bundled roots and the
+    /// OS store (default `PARTNER_API_CA_BUNDLE`).
+    pub ca_bundle: Option<String>,
+    /// An `http://` or `https://` proxy for every request (default: `HTTPS_PROXY`;
+    /// `NO_PROXY` is honoured either way).
+    pub proxy: Option<String>,
 }
 
 /// Per-call overrides (the core's `RequestOptions`, durations in milliseconds).
@@ -137,27 +143,36 @@ async fn cancelled(state: Arc<(AtomicBool, Notify)>) {
     }
 }
 
-/// `{status, traceId, attempts, body}` with the body exactly as the API sent it.
+/// `{status, headers, traceId, attempts, body}` with the body exactly as the API sent it.
 fn reply(r: Response<JsonBody>) -> Value {
     let (status, trace_id, attempts) = (r.status(), r.trace_id().map(str::to_string), r.attempts());
-    json!({"status": status, "traceId": trace_id, "attempts": attempts, "body": r.into_inner().into_value()})
+    let headers = crate::error::headers_object(r.header_pairs());
+    json!({"status": status, "headers": headers, "traceId": trace_id, "attempts": attempts, "body": r.into_inner().into_value()})
 }
 
 /// The native client. Use `PartnerClient` from the package instead.
 #[napi]
 pub struct NativeClient {
     client: PartnerClient,
+    /// The `logger` option's sink; the client's calls are scoped to it.
+    logger: Option<crate::logger::Registration>,
 }
 
 #[napi]
 impl NativeClient {
     #[napi(constructor)]
     pub fn new(
+        env: Env,
         options: ClientOptions,
         #[napi(
             ts_arg_type = "(refresh: boolean) => Promise<string | { accessToken: string; expiresIn?: number }>"
         )]
         token_provider: Option<crate::token_provider::JsTokenProvider>,
+        #[napi(
+            ts_arg_type = "(record: { level: string; message: string; fields: Record<string, unknown>; target: string }) => void"
+        )]
+        logger: Option<crate::logger::JsLogger>,
+        log_level: Option<String>,
     ) -> Result<Self> {
         let token_provider =
             token_provider.map(|p| Arc::new(crate::token_provider::TokenProviderFn::new(p)) as _);
@@ -174,14 +189,22 @@ impl NativeClient {
             max_retries: count("maxRetries", options.max_retries)?,
             max_connections: count("maxConnections", options.max_connections)?,
             allow_insecure_http: options.allow_insecure_http,
+            ca_bundle: options.ca_bundle,
+            proxy: options.proxy,
         };
         let config = ClientConfigBuilder::from_env()
             .settings(settings)
-            .user_agent_suffix(format!("node/{}", node_version()))
+            .user_agent_suffix(node_version(&env))
             .build()
             .map_err(BindingError::from)?;
+        let logger = match logger {
+            Some(f) => crate::logger::Registration::new(f, log_level.as_deref())
+                .map_err(BindingError::from)?,
+            None => None,
+        };
         Ok(NativeClient {
             client: PartnerClient::new(config).map_err(BindingError::from)?,
+            logger,
         })
     }
 
@@ -222,7 +245,7 @@ impl NativeClient {
     /// Runs the operation `op` (its name in the core's table, e.g.
     /// `set_webhook_url`) with `args` in parameter order, on the shared runtime.
     #[napi(
-        ts_return_type = "Promise<{ status: number; traceId: string | null; attempts: number; body: any }>"
+        ts_return_type = "Promise<{ status: number; headers: Record<string, string>; traceId: string | null; attempts: number; body: any }>"
     )]
     pub fn call<'env>(
         &self,
@@ -239,9 +262,14 @@ impl NativeClient {
             None => RequestOptions::default(),
         };
         let client = self.client.with_options(options);
-        settle(env, cancel, async move {
-            client.invoke(op, args).await.map(reply)
-        })
+        let sink = self.logger.as_ref().map(|l| l.id());
+        settle(
+            env,
+            cancel,
+            partner_webhooks_runtime::logs::scoped(sink, async move {
+                client.invoke(op, args).await.map(reply)
+            }),
+        )
     }
 }
 
@@ -285,6 +313,9 @@ where
     Ok(promise)
 }
 
-fn node_version() -> String {
-    std::env::var("npm_config_node_version").unwrap_or_else(|_| "js".into())
+/// `node/20.19.2` (Bun and Deno report the Node version they implement).
+fn node_version(env: &Env) -> String {
+    env.get_node_version()
+        .map(|v| format!("node/{}.{}.{}", v.major, v.minor, v.patch))
+        .unwrap_or_else(|_| "node".into())
 }

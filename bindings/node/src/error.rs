@@ -26,7 +26,7 @@ impl BindingError {
         let mut p = json!({
             "class": e.class_name(),
             "kind": e.kind_name(),
-            "message": e.to_string(),
+            "message": message(e),
         });
         match e {
             CallError::Client(e) => {
@@ -37,7 +37,12 @@ impl BindingError {
                 p["body"] = json!(e.body());
                 p["retryAfter"] = json!(e.retry_after().map(|d| d.as_secs_f64()));
                 p["attempts"] = json!(e.attempts());
-                p["field"] = json!(e.field());
+                p["field"] = json!(e.field().map(|f| partner_webhooks_runtime::spell_field(
+                    f,
+                    partner_webhooks::settings::Language::Node
+                )));
+                p["headers"] = headers_object(e.header_pairs());
+                p["causes"] = json!(e.causes());
             }
             CallError::Verify(e) => p["httpStatus"] = json!(e.http_status()),
             _ => {}
@@ -53,6 +58,31 @@ impl From<BindingError> for napi::Error {
             format!("{PAYLOAD_PREFIX}{}", e.payload()),
         )
     }
+}
+
+/// The message, with an argument named as JavaScript spells it.
+fn message(e: &CallError) -> String {
+    let text = e.to_string();
+    if let CallError::Client(c) = e {
+        if let Some(field) = c.field() {
+            let spelled = partner_webhooks_runtime::spell_field(
+                field,
+                partner_webhooks::settings::Language::Node,
+            );
+            return text.replacen(&format!(": {field}: "), &format!(": {spelled}: "), 1);
+        }
+    }
+    text
+}
+
+/// Header pairs (one per name, from the core) as a JSON object.
+pub fn headers_object(pairs: Vec<(String, String)>) -> Value {
+    Value::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect(),
+    )
 }
 
 /// Shorthand for binding results.

@@ -10,6 +10,7 @@ mod client;
 mod error;
 #[cfg(feature = "test-hooks")]
 mod hooks;
+mod logger;
 mod receiving;
 mod sandbox;
 mod token_provider;

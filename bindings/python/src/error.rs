@@ -49,11 +49,7 @@ impl BindingError {
                 attrs.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
                 attrs.set_item("attempts", e.attempts())?;
                 attrs.set_item("field", e.field())?;
-                let headers = PyDict::new(py);
-                for (name, value) in e.header_pairs() {
-                    crate::reply::add_header(&headers, name, value)?;
-                }
-                attrs.set_item("headers", headers)?;
+                attrs.set_item("headers", crate::reply::headers_dict(py, e.header_pairs())?)?;
             }
             CallError::Verify(e) => attrs.set_item("http_status", e.http_status())?,
             _ => {}

@@ -34,22 +34,21 @@ impl From<Response<JsonBody>> for Reply {
 /// The tuple `_models.py` wraps in its typed result classes.
 pub(crate) fn into_py(py: Python<'_>, r: Reply) -> PyResult<Py<PyAny>> {
     let data = pythonize::pythonize(py, &r.data)?;
-    let headers = PyDict::new(py);
-    for (name, value) in r.headers {
-        add_header(&headers, name, value)?;
-    }
+    let headers = headers_dict(py, r.headers)?;
     Ok((r.status, r.trace_id, r.attempts, data, headers)
         .into_pyobject(py)?
         .into_any()
         .unbind())
 }
 
-/// Adds one response header to `headers` (lower-case names; a repeated
-/// header's values joined with `", "`, as HTTP allows).
-pub(crate) fn add_header(headers: &Bound<'_, PyDict>, name: String, value: String) -> PyResult<()> {
-    let joined = match headers.get_item(&name)? {
-        Some(prev) => format!("{}, {value}", prev.extract::<String>()?),
-        None => value,
-    };
-    headers.set_item(name, joined)
+/// The response headers as a dict (one entry per name, from the core).
+pub(crate) fn headers_dict(
+    py: Python<'_>,
+    pairs: Vec<(String, String)>,
+) -> PyResult<Bound<'_, PyDict>> {
+    let headers = PyDict::new(py);
+    for (name, value) in pairs {
+        headers.set_item(name, value)?;
+    }
+    Ok(headers)
 }

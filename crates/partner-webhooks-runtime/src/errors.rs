@@ -183,3 +183,41 @@ mod tests {
         }
     }
 }
+
+/// An error's `field` as `lang` spells the argument: a client setting or
+/// call option by its name in that language (`maxConnections`,
+/// `timeoutMs`), anything else (`partner_id`, `webhook_headers.X-A`) with its
+/// first segment in that language's case. Environment variable names stay.
+///
+/// ```
+/// use partner_webhooks::settings::Language;
+/// use partner_webhooks_runtime::spell_field;
+/// assert_eq!(spell_field("max_connections", Language::Node), "maxConnections");
+/// assert_eq!(spell_field("attempt_timeout", Language::Kotlin), "attemptTimeoutSeconds");
+/// assert_eq!(spell_field("webhook_headers.X-A", Language::Node), "webhookHeaders.X-A");
+/// assert_eq!(spell_field("PARTNER_API_CA_BUNDLE", Language::Node), "PARTNER_API_CA_BUNDLE");
+/// assert_eq!(spell_field("partner_id", Language::Python), "partner_id");
+/// ```
+pub fn spell_field(field: &str, lang: partner_webhooks::settings::Language) -> String {
+    use partner_webhooks::settings::{CALL_OPTIONS, CLIENT_SETTINGS, camel_case};
+    if let Some(s) = CLIENT_SETTINGS
+        .iter()
+        .chain(CALL_OPTIONS)
+        .find(|s| s.name == field)
+    {
+        return s.name_in(lang);
+    }
+    if field
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+    {
+        return field.to_string();
+    }
+    match lang {
+        partner_webhooks::settings::Language::Python => field.to_string(),
+        _ => match field.split_once('.') {
+            Some((head, rest)) => format!("{}.{rest}", camel_case(head)),
+            None => camel_case(field),
+        },
+    }
+}

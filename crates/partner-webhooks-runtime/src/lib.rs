@@ -30,7 +30,7 @@ mod errors;
 #[cfg(feature = "host-log")]
 pub mod logs;
 pub mod surface;
-pub use errors::{CallError, ERROR_CLASSES, ErrorClass, error_kinds};
+pub use errors::{CallError, ERROR_CLASSES, ErrorClass, error_kinds, spell_field};
 
 /// Name given to every worker thread of the shared runtime.
 pub const THREAD_NAME: &str = "partner-webhooks-rt";

@@ -453,15 +453,19 @@ fn one_line(s: &str) -> String {
     flat.trim().to_string()
 }
 
-/// Header name/value pairs as text, in the order received.
+/// Header name/value pairs as text: one pair per name (lower-case), a
+/// repeated header's values joined with `", "` as HTTP allows; a value that
+/// is not UTF-8 is converted lossily.
 pub(crate) fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
     headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
+        .keys()
+        .map(|name| {
+            let values: Vec<_> = headers
+                .get_all(name)
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect();
+            (name.as_str().to_string(), values.join(", "))
         })
         .collect()
 }

@@ -62,8 +62,8 @@ impl<T> Response<T> {
         &self.headers
     }
 
-    /// The headers as `(name, value)` text pairs, in the order received; a
-    /// value that is not UTF-8 is converted lossily (what the bindings hand on).
+    /// The headers as `(name, value)` text pairs, one per name, a repeated
+    /// header's values joined with `", "` (what the bindings hand on).
     pub fn header_pairs(&self) -> Vec<(String, String)> {
         crate::error::header_pairs(&self.headers)
     }
