@@ -4,6 +4,7 @@
 //! whose message is a JSON payload `{"class", "kind", "message", ...}`; the
 //! package's `errors.js` turns it into the typed class named by `class`.
 
+use partner_webhooks::settings::Language;
 use partner_webhooks_runtime::CallError;
 use serde_json::{Value, json};
 
@@ -26,7 +27,7 @@ impl BindingError {
         let mut p = json!({
             "class": e.class_name(),
             "kind": e.kind_name(),
-            "message": message(e),
+            "message": e.message_in(Language::Node),
         });
         match e {
             CallError::Client(e) => {
@@ -58,21 +59,6 @@ impl From<BindingError> for napi::Error {
             format!("{PAYLOAD_PREFIX}{}", e.payload()),
         )
     }
-}
-
-/// The message, with an argument named as JavaScript spells it.
-fn message(e: &CallError) -> String {
-    let text = e.to_string();
-    if let CallError::Client(c) = e {
-        if let Some(field) = c.field() {
-            let spelled = partner_webhooks_runtime::spell_field(
-                field,
-                partner_webhooks::settings::Language::Node,
-            );
-            return text.replacen(&format!(": {field}: "), &format!(": {spelled}: "), 1);
-        }
-    }
-    text
 }
 
 /// Header pairs (one per name, from the core) as a JSON object.

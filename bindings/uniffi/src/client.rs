@@ -47,6 +47,14 @@ pub struct ClientSettings {
     pub max_connections: Option<u32>,
     #[uniffi(default = None)]
     pub allow_insecure_http: Option<bool>,
+    /// A PEM file of CA certificates trusted besides the bundled roots and the
+    /// OS store (default `PARTNER_API_CA_BUNDLE`).
+    #[uniffi(default = None)]
+    pub ca_bundle: Option<String>,
+    /// An `http://` or `https://` proxy for every request (default: `HTTPS_PROXY`;
+    /// `NO_PROXY` is honoured either way).
+    #[uniffi(default = None)]
+    pub proxy: Option<String>,
 }
 
 /// Per-call overrides (the core's `RequestOptions`, durations in seconds).
@@ -68,6 +76,8 @@ fn secs(field: &str, value: Option<f64>) -> Result<Option<Duration>, PartnerErro
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ResponseInfo {
     pub status: u16,
+    /// The response headers, names lower-case (a repeated header's values joined by ", ").
+    pub headers: HashMap<String, String>,
     pub trace_id: Option<String>,
     pub attempts: u32,
     /// The body exactly as the API sent it.
@@ -105,6 +115,7 @@ pub struct Partner {
 fn info<T>(r: &Response<T>) -> ResponseInfo {
     ResponseInfo {
         status: r.status(),
+        headers: r.header_pairs().into_iter().collect(),
         trace_id: r.trace_id().map(str::to_string),
         attempts: r.attempts(),
         body_json: String::from_utf8_lossy(r.raw_body()).into_owned(),
@@ -215,6 +226,8 @@ impl PartnerClient {
             max_retries: settings.max_retries,
             max_connections: settings.max_connections,
             allow_insecure_http: settings.allow_insecure_http,
+            ca_bundle: settings.ca_bundle,
+            proxy: settings.proxy,
         };
         let config = ClientConfigBuilder::from_env()
             .settings(settings)

@@ -4,6 +4,7 @@
 //! newer core adds before this enum has its case.
 
 use partner_webhooks::ErrorKind;
+use partner_webhooks::settings::Language;
 use partner_webhooks_runtime::{CallError, RuntimeError};
 
 /// Every failure, by kind: `reason` is the one-line description (in Kotlin
@@ -65,6 +66,8 @@ pub struct ErrorInfo {
     pub body: Option<String>,
     pub retry_after_seconds: Option<f64>,
     pub attempts: u32,
+    /// The response headers (lower-case names) when the server answered.
+    pub headers: std::collections::HashMap<String, String>,
 }
 
 impl PartnerError {
@@ -90,7 +93,10 @@ impl PartnerError {
 }
 
 fn client_error(e: partner_webhooks::Error) -> PartnerError {
-    let reason = e.to_string();
+    let reason = partner_webhooks_runtime::client_message_in(&e, Language::Kotlin);
+    let field = e
+        .field()
+        .map(|f| partner_webhooks_runtime::spell_field(f, Language::Kotlin));
     let info = ErrorInfo {
         kind: e.kind().as_str().to_string(),
         status: e.status(),
@@ -100,12 +106,10 @@ fn client_error(e: partner_webhooks::Error) -> PartnerError {
         body: e.body().map(str::to_string),
         retry_after_seconds: e.retry_after().map(|d| d.as_secs_f64()),
         attempts: e.attempts(),
+        headers: e.header_pairs().into_iter().collect(),
     };
     match e.kind() {
-        ErrorKind::InvalidInput => PartnerError::InvalidInput {
-            reason,
-            field: e.field().map(str::to_string),
-        },
+        ErrorKind::InvalidInput => PartnerError::InvalidInput { reason, field },
         ErrorKind::Authentication => PartnerError::Authentication { reason, info },
         ErrorKind::PermissionDenied => PartnerError::PermissionDenied { reason, info },
         ErrorKind::NotFound => PartnerError::NotFound { reason, info },

@@ -10,6 +10,8 @@ uniffi::setup_scaffolding!();
 
 mod client;
 mod error;
+#[cfg(feature = "host-log")]
+mod logger;
 #[cfg(feature = "receiving")]
 mod payloads;
 #[cfg(feature = "receiving")]

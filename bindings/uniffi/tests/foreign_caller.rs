@@ -76,7 +76,7 @@ fn calls_and_errors_without_an_ambient_runtime() {
     }
     match foreign_block_on(c.get_webhook_url(String::new(), None)) {
         Err(PartnerError::InvalidInput { field, .. }) => {
-            assert_eq!(field.as_deref(), Some("partner_id"))
+            assert_eq!(field.as_deref(), Some("partnerId"))
         }
         other => panic!("expected InvalidInput, got {other:?}"),
     }

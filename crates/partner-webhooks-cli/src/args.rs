@@ -49,6 +49,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "N")]
     pub max_retries: Option<u32>,
 
+    /// PEM file of extra CA certificates to trust, besides the bundled roots and the OS store [env: PARTNER_API_CA_BUNDLE]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ca_bundle: Option<String>,
+
+    /// Proxy for every request, http://[user:pass@]host:port [default: HTTPS_PROXY / ALL_PROXY; NO_PROXY honoured]
+    #[arg(long, global = true, value_name = "URL", hide_env_values = true)]
+    pub proxy: Option<String>,
+
     /// Log more to stderr (-v: debug, -vv: trace); RUST_LOG also works
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -183,6 +183,8 @@ fn client(cli: &Cli) -> Result<(PartnerClient, String), Error> {
         attempt_timeout: secs("attempt_timeout", cli.attempt_timeout)?,
         connect_timeout: secs("connect_timeout", cli.connect_timeout)?,
         max_retries: cli.max_retries,
+        ca_bundle: cli.ca_bundle.clone(),
+        proxy: cli.proxy.clone(),
         ..ClientSettings::default()
     };
     let builder = ClientConfigBuilder::from_env()

@@ -212,6 +212,14 @@ fn bad_arguments_exit_2_naming_the_field_and_send_nothing() {
             "timeout: must be a number of seconds greater than 0",
         ),
         (
+            &["--ca-bundle", "/nonexistent/ca.pem", "url", "get"],
+            "ca_bundle: could not read /nonexistent/ca.pem",
+        ),
+        (
+            &["--proxy", "socks5://u:cli-proxy-pw@h:1080", "url", "get"],
+            "proxy: must be an http:// or https:// URL",
+        ),
+        (
             &["--max-retries", "99", "url", "get"],
             "max_retries: must be at most 10",
         ),

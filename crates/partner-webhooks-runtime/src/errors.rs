@@ -69,6 +69,30 @@ impl CallError {
         }
     }
 
+    /// The message, with the offending argument named as `lang` spells it
+    /// (see [`spell_field`]).
+    ///
+    /// ```
+    /// use partner_webhooks::settings::Language;
+    /// use partner_webhooks_runtime::CallError;
+    /// let e = CallError::from(partner_webhooks::Error::invalid_input("max_connections", "must be from 1 to 10000"));
+    /// assert_eq!(e.message_in(Language::Node), "InvalidInput: maxConnections: must be from 1 to 10000");
+    /// ```
+    pub fn message_in(&self, lang: partner_webhooks::settings::Language) -> String {
+        match self {
+            CallError::Client(e) => client_message_in(e, lang),
+            other => other.to_string(),
+        }
+    }
+
+    /// The field an invalid-input error names, as `lang` spells it.
+    pub fn field_in(&self, lang: partner_webhooks::settings::Language) -> Option<String> {
+        match self {
+            CallError::Client(e) => e.field().map(|f| spell_field(f, lang)),
+            _ => None,
+        }
+    }
+
     /// The language-independent kind every binding reports: an
     /// [`ErrorKind`] name, a verification kind (`BadSignature`, ...),
     /// `Runtime` or `Cancelled`.
@@ -85,6 +109,21 @@ impl CallError {
             CallError::Verify(e) => e.kind().as_str(),
             CallError::Cancelled => "Cancelled",
         }
+    }
+}
+
+/// A client error's message with its argument named as `lang` spells it.
+pub fn client_message_in(
+    e: &partner_webhooks::Error,
+    lang: partner_webhooks::settings::Language,
+) -> String {
+    let text = e.to_string();
+    match e.field() {
+        Some(field) => {
+            let spelled = spell_field(field, lang);
+            text.replacen(&format!(": {field}: "), &format!(": {spelled}: "), 1)
+        }
+        None => text,
     }
 }
 
@@ -147,43 +186,6 @@ pub fn error_kinds() -> Vec<&'static str> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use partner_webhooks::Error;
-
-    fn listed(name: &str) -> bool {
-        ERROR_CLASSES.iter().any(|c| c.name == name)
-    }
-
-    #[test]
-    fn every_class_a_call_can_raise_is_listed() {
-        for kind in ErrorKind::ALL {
-            let e = CallError::from(Error::other(kind, "x"));
-            assert!(listed(e.class_name()), "{kind}");
-        }
-        for status in [400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 503] {
-            let e = CallError::from(Error::from_response(status, b"", None));
-            assert!(listed(e.class_name()), "{status}");
-        }
-        assert!(listed(CallError::Cancelled.class_name()));
-        assert!(listed(
-            CallError::Runtime(RuntimeError::Shutdown).class_name()
-        ));
-    }
-
-    #[test]
-    fn parents_come_first_and_names_are_unique() {
-        for (i, c) in ERROR_CLASSES.iter().enumerate() {
-            if let Some(parent) = c.parent {
-                let at = ERROR_CLASSES.iter().position(|p| p.name == parent).unwrap();
-                assert!(at < i, "{} before its parent", c.name);
-            }
-            assert_eq!(ERROR_CLASSES.iter().filter(|x| x.name == c.name).count(), 1);
-        }
-    }
-}
-
 /// An error's `field` as `lang` spells the argument: a client setting or
 /// call option by its name in that language (`maxConnections`,
 /// `timeoutMs`), anything else (`partner_id`, `webhook_headers.X-A`) with its
@@ -219,5 +221,42 @@ pub fn spell_field(field: &str, lang: partner_webhooks::settings::Language) -> S
             Some((head, rest)) => format!("{}.{rest}", camel_case(head)),
             None => camel_case(field),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use partner_webhooks::Error;
+
+    fn listed(name: &str) -> bool {
+        ERROR_CLASSES.iter().any(|c| c.name == name)
+    }
+
+    #[test]
+    fn every_class_a_call_can_raise_is_listed() {
+        for kind in ErrorKind::ALL {
+            let e = CallError::from(Error::other(kind, "x"));
+            assert!(listed(e.class_name()), "{kind}");
+        }
+        for status in [400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 503] {
+            let e = CallError::from(Error::from_response(status, b"", None));
+            assert!(listed(e.class_name()), "{status}");
+        }
+        assert!(listed(CallError::Cancelled.class_name()));
+        assert!(listed(
+            CallError::Runtime(RuntimeError::Shutdown).class_name()
+        ));
+    }
+
+    #[test]
+    fn parents_come_first_and_names_are_unique() {
+        for (i, c) in ERROR_CLASSES.iter().enumerate() {
+            if let Some(parent) = c.parent {
+                let at = ERROR_CLASSES.iter().position(|p| p.name == parent).unwrap();
+                assert!(at < i, "{} before its parent", c.name);
+            }
+            assert_eq!(ERROR_CLASSES.iter().filter(|x| x.name == c.name).count(), 1);
+        }
     }
 }

@@ -30,7 +30,9 @@ mod errors;
 #[cfg(feature = "host-log")]
 pub mod logs;
 pub mod surface;
-pub use errors::{CallError, ERROR_CLASSES, ErrorClass, error_kinds, spell_field};
+pub use errors::{
+    CallError, ERROR_CLASSES, ErrorClass, client_message_in, error_kinds, spell_field,
+};
 
 /// Name given to every worker thread of the shared runtime.
 pub const THREAD_NAME: &str = "partner-webhooks-rt";
