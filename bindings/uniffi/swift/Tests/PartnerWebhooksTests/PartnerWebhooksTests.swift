@@ -27,6 +27,14 @@ final class BackendTokens: TokenProvider, @unchecked Sendable {
     }
 }
 
+final class Collect: PartnerLogger, @unchecked Sendable {
+    var records: [LogRecord] = []
+    let lock = NSLock()
+    func log(record: LogRecord) throws {
+        lock.lock(); records.append(record); lock.unlock()
+    }
+}
+
 final class PartnerWebhooksTests: XCTestCase {
     var sandbox: Sandbox!
     var info: SandboxInfo!
@@ -38,6 +46,22 @@ final class PartnerWebhooksTests: XCTestCase {
 
     override func tearDownWithError() throws {
         try sandbox.stop()
+    }
+
+    func testLoggerHeadersAndBadInput() async throws {
+        let logger = Collect()
+        setLogger(logger: logger, level: .debug)
+        defer { setLogger(logger: nil, level: .warn) }
+        let client = try PartnerClient(settings: ClientSettings(apiKey: info.apiKey, baseUrl: info.baseUrl))
+        let got = try await client.getWebhookUrl(partnerId: info.partnerId)
+        XCTAssertEqual(logger.records.map { $0.message }, ["request", "response"])
+        XCTAssertTrue(got.response.headers["content-type"]?.hasPrefix("application/json") ?? false)
+        do {
+            _ = try PartnerClient(settings: ClientSettings(apiKey: "k", timeoutSeconds: -1))
+            XCTFail("accepted a negative timeout")
+        } catch PartnerError.InvalidInput(_, let field) {
+            XCTAssertEqual(field, "timeoutSeconds")
+        }
     }
 
     func testErrorsByKind() async throws {
