@@ -36,45 +36,21 @@ export interface WithHttpResponse<T> {
 /**
  * The Promise every method returns: await it for the result, or call
  * `.withResponse()` for `{ data, response }` (status, headers, trace id,
- * attempts).
+ * attempts). It is a plain `Promise` with one more method (no subclass, so
+ * awaiting it costs what awaiting any Promise costs).
  *
  * ```ts
  * const { data, response } = await client.getWebhookUrl('yourPA').withResponse()
  * console.log(data.webhook_url, response.headers['content-type'])
  * ```
  */
-export class APIPromise<T> extends Promise<T> {
-  readonly #raw: Promise<WithHttpResponse<T>>
-
-  constructor(raw: Promise<WithHttpResponse<T>>) {
-    super((resolve) => resolve(undefined as T))
-    this.#raw = raw
-  }
-
-  // Promises derived with then/catch/finally are plain ones.
-  static override get [Symbol.species](): PromiseConstructor {
-    return Promise
-  }
-
+export type APIPromise<T extends { response: ResponseInfo }> = Promise<T> & {
   /** The result with its HTTP metadata. */
-  withResponse(): Promise<WithHttpResponse<T>> {
-    return this.#raw
-  }
+  withResponse(): Promise<WithHttpResponse<T>>
+}
 
-  override then<A = T, B = never>(
-    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.#raw.then((r) => r.data).then(onfulfilled, onrejected)
-  }
-
-  override catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
-    return this.then(undefined, onrejected)
-  }
-
-  override finally(onfinally?: (() => void) | null): Promise<T> {
-    return this.then().finally(onfinally)
-  }
+function withResponse<T extends { response: ResponseInfo }>(this: Promise<T>): Promise<WithHttpResponse<T>> {
+  return this.then((data) => ({ data, response: data.response }))
 }
 
 /** `refresh` is true when the server refused the previous token. */
@@ -170,12 +146,10 @@ function checkOptions(options: unknown, kinds: Map<string, string>, what: string
 /** Refuses arguments of the wrong type (the core checks their values), naming the parameter. */
 function checkArgs(op: string, args: unknown[]): void {
   const params = operationParams.get(op) ?? []
-  params.forEach((p, i) => {
-    const value = args[i]
-    const kind = p.kind === 'header_map' ? 'header_map' : 'text'
-    const [want, ok] = expected[kind]
-    if (!ok(value)) throw invalidInput(p.method_name, `must be ${want} (got ${typeOf(value)})`)
-  })
+  for (let i = 0; i < params.length; i++) {
+    const [want, ok] = expected[params[i].kind === 'header_map' ? 'header_map' : 'text']
+    if (!ok(args[i])) throw invalidInput(params[i].method_name, `must be ${want} (got ${typeOf(args[i])})`)
+  }
 }
 
 /**
@@ -237,11 +211,13 @@ export class PartnerClient {
     return this.#call('set_webhook_headers', [partnerId, headers], options)
   }
 
-  #call<T>(op: string, args: unknown[], options?: RequestOptions): APIPromise<T> {
-    return new APIPromise(this.#run<T>(op, args, options))
+  #call<T extends { response: ResponseInfo }>(op: string, args: unknown[], options?: RequestOptions): APIPromise<T> {
+    const promise = this.#run<T>(op, args, options) as APIPromise<T>
+    promise.withResponse = withResponse
+    return promise
   }
 
-  async #run<T>(op: string, args: unknown[], options?: RequestOptions): Promise<WithHttpResponse<T>> {
+  async #run<T>(op: string, args: unknown[], options?: RequestOptions): Promise<T> {
     checkArgs(op, args)
     // The common call has no options: nothing is allocated for them then.
     let callOptions: NativeCallOptions | undefined
@@ -267,7 +243,7 @@ export class PartnerClient {
       }
       Object.defineProperty(body, 'response', { value: response, enumerable: false })
       redactHeaderValues(body.webhook_headers)
-      return { data: body as T, response }
+      return body as T
     } catch (err) {
       throw fromNative(err)
     } finally {

@@ -7,12 +7,6 @@
 - :class:`Sandbox`: an in-process stand-in for the Partner API for your tests.
 """
 
-import logging as _logging
-
-# Records go to the logger "partner_webhooks"; like any library, nothing is
-# printed until the application configures logging.
-_logging.getLogger("partner_webhooks").addHandler(_logging.NullHandler())
-
 from ._client import AsyncClient, Client, TokenProvider
 from . import _exceptions
 from ._exceptions import *  # noqa: F401,F403 (the exception tree; listed in _exceptions.__all__)

@@ -84,6 +84,13 @@ def test_logging_disable_is_honoured(captured, sandbox):
     assert handler.records == []
 
 
+def test_importing_the_package_does_not_import_logging():
+    # logging costs ~30 ms to import; the package leaves it to the application.
+    run = subprocess.run([sys.executable, "-c", "import sys, partner_webhooks; print('logging' in sys.modules)"],
+                         capture_output=True, text=True, timeout=60, cwd=tempfile.gettempdir())
+    assert run.stdout.strip() == "False", run.stderr
+
+
 def test_nothing_is_printed_without_logging_configured():
     code = (
         "import partner_webhooks as pw\n"

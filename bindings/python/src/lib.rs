@@ -46,6 +46,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(receiving::io_signature, m)?)?;
     m.add_function(wrap_pyfunction!(runtime_thread_name, m)?)?;
     m.add_function(wrap_pyfunction!(surface, m)?)?;
-    logs::install(m.py());
+    logs::install();
     Ok(())
 }

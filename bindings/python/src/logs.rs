@@ -5,7 +5,11 @@
 //! refreshes it from `logger.getEffectiveLevel()` while it holds the GIL
 //! anyway ([`refresh_level`]); a record is then built only when the logger
 //! takes it (checked again with `isEnabledFor`, which also honours
-//! `logging.disable`). The structured fields become attributes of the
+//! `logging.disable`). `logging` costs ~30 ms to import, so the package
+//! never imports it: while the application has not imported it, nothing can
+//! be configured to take a record and none is made. The first time the
+//! logger is fetched it gets a `NullHandler`, as libraries do, so an
+//! application without logging configuration prints nothing. The structured fields become attributes of the
 //! `LogRecord` (`record.operation`, `record.status`, ...), and the message
 //! lists them too, for formatters that show only `%(message)s`.
 
@@ -44,23 +48,35 @@ fn ours(effective: i64) -> Option<LogLevel> {
 
 static LOGGER_OBJ: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn logger(py: Python<'_>) -> PyResult<&Py<PyAny>> {
-    LOGGER_OBJ.get_or_try_init(py, || {
-        Ok(py
-            .import("logging")?
-            .call_method1("getLogger", (LOGGER,))?
-            .unbind())
-    })
+/// The `partner_webhooks` logger, once the application has imported `logging`.
+fn logger(py: Python<'_>) -> PyResult<Option<&Py<PyAny>>> {
+    if let Some(l) = LOGGER_OBJ.get(py) {
+        return Ok(Some(l));
+    }
+    let modules = py.import("sys")?.getattr("modules")?;
+    let Some(logging) = modules.cast::<PyDict>()?.get_item("logging")? else {
+        return Ok(None);
+    };
+    let l = LOGGER_OBJ.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let l = logging.call_method1("getLogger", (LOGGER,))?;
+        l.call_method1("addHandler", (logging.call_method0("NullHandler")?,))?;
+        Ok(l.unbind())
+    })?;
+    Ok(Some(l))
 }
 
 /// Reads the logger's effective level into the runtime's filter (a call's
 /// start, with the GIL held).
 pub fn refresh_level(py: Python<'_>) {
-    let level = logger(py)
-        .and_then(|l| l.bind(py).call_method0("getEffectiveLevel"))
-        .and_then(|v| v.extract::<i64>())
-        .ok()
-        .and_then(ours);
+    let level = match logger(py) {
+        Ok(Some(l)) => l
+            .bind(py)
+            .call_method0("getEffectiveLevel")
+            .and_then(|v| v.extract::<i64>())
+            .ok()
+            .and_then(ours),
+        _ => None,
+    };
     logs::set_default_level(level);
 }
 
@@ -75,7 +91,10 @@ impl LogSink for PythonLogging {
 }
 
 fn emit(py: Python<'_>, record: &LogRecord) -> PyResult<()> {
-    let logger = logger(py)?.bind(py);
+    let Some(logger) = logger(py)? else {
+        return Ok(());
+    };
+    let logger = logger.bind(py);
     let level = py_level(record.level);
     if !logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
         return Ok(());
@@ -104,8 +123,9 @@ fn emit(py: Python<'_>, record: &LogRecord) -> PyResult<()> {
     Ok(())
 }
 
-/// Makes `logging` the default sink (module import).
-pub fn install(py: Python<'_>) {
+/// Makes `logging` the default sink (module import; it takes nothing until
+/// a call finds the logger's level).
+pub fn install() {
     logs::set_default_sink(Some((Arc::new(PythonLogging), LogLevel::Warn)));
-    refresh_level(py);
+    logs::set_default_level(None);
 }

@@ -4,7 +4,8 @@
 //! [`ClientSettings::ca_bundle`](crate::ClientSettings::ca_bundle) or
 //! `PARTNER_API_CA_BUNDLE` (a corporate TLS-inspecting proxy's CA, say).
 //!
-//! The OS store is read once per process; the resulting rustls configuration
+//! The OS store (feature `os-trust-store`, on by default; the mobile builds
+//! leave it out) is read once per process; the resulting rustls configuration
 //! is shared by every client that adds no CA of its own, so building a client
 //! stays cheap.
 
@@ -29,8 +30,11 @@ fn default_roots() -> &'static RootCertStore {
         };
         // A store that cannot be read (no OS store on this system, a damaged
         // file) leaves the bundled roots; the certificates it did yield count.
-        let native = rustls_native_certs::load_native_certs();
-        let (_added, _ignored) = roots.add_parsable_certificates(native.certs);
+        #[cfg(feature = "os-trust-store")]
+        {
+            let native = rustls_native_certs::load_native_certs();
+            let (_added, _ignored) = roots.add_parsable_certificates(native.certs);
+        }
         roots
     })
 }

@@ -121,6 +121,18 @@ fun ecosystem(repo: File) {
             runBlocking { client.getWebhookUrl(sb.partnerId) }
             assertEq(listOf("request", "response"), logger.records.map { it.message }, "debug lines")
             assertEq("200", logger.records[1].fields["status"], "response status")
+            // Every record of calls with a key, a password and a token refresh: no secret in any.
+            setLogger(logger, LogLevel.TRACE)
+            val pwd = PartnerClient(ClientSettings(username = sb.username, password = sb.password, baseUrl = sb.baseUrl))
+            runBlocking {
+                client.setWebhookHeaders(sb.partnerId, mapOf("X-A" to "hdr-secret-kt-5"))
+                pwd.getWebhookHeaders(sb.partnerId)
+                sandbox.revokeTokens()
+                pwd.getWebhookUrl(sb.partnerId)
+            }
+            val text = logger.records.joinToString("\n") { "${it.message} ${it.target} ${it.fields}" }
+            if (!text.contains("response")) throw AssertionError("no records captured")
+            for (secret in listOf(sb.apiKey, sb.password, "hdr-secret-kt-5")) if (text.contains(secret)) throw AssertionError("a secret reached a log record")
             setLogger(null, LogLevel.TRACE)
             logger.records.clear()
             runBlocking { client.getWebhookUrl(sb.partnerId) }
