@@ -237,7 +237,7 @@ export class PartnerClient {
       // The HTTP metadata rides along without showing up in JSON.stringify or spreads.
       const response: ResponseInfo = {
         status: reply.status,
-        headers: reply.headers,
+        headers: parseHeaderLines(reply.headers),
         traceId: reply.traceId,
         attempts: reply.attempts,
       }
@@ -258,6 +258,19 @@ export class PartnerClient {
   toJSON(): { baseUrl: string; timeoutMs: number; maxRetries: number } {
     return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries }
   }
+}
+
+/** `name: value` lines (the addon's compact form) as an object. */
+function parseHeaderLines(lines: string): Record<string, string> {
+  const headers: Record<string, string> = {}
+  let start = 0
+  while (start < lines.length) {
+    const end = lines.indexOf('\n', start)
+    const colon = lines.indexOf(': ', start)
+    headers[lines.slice(start, colon)] = lines.slice(colon + 2, end)
+    start = end + 1
+  }
+  return headers
 }
 
 /** The native sink's callback: a record to `logger[level](fields, message)`; a

@@ -13,14 +13,15 @@ pub(crate) struct Reply {
     trace_id: Option<String>,
     attempts: u32,
     data: serde_json::Value,
-    headers: Vec<(String, String)>,
+    /// `name: value` lines: one allocation per queued reply.
+    headers: String,
 }
 
 impl From<Response<JsonBody>> for Reply {
     fn from(r: Response<JsonBody>) -> Self {
         let (status, attempts) = (r.status(), r.attempts());
         let trace_id = r.trace_id().map(str::to_string);
-        let headers = r.header_pairs();
+        let headers = r.header_lines();
         Reply {
             status,
             trace_id,
@@ -34,7 +35,7 @@ impl From<Response<JsonBody>> for Reply {
 /// The tuple `_models.py` wraps in its typed result classes.
 pub(crate) fn into_py(py: Python<'_>, r: Reply) -> PyResult<Py<PyAny>> {
     let data = pythonize::pythonize(py, &r.data)?;
-    let headers = headers_dict(py, r.headers)?;
+    let headers = headers_dict(py, r.headers.lines().filter_map(|l| l.split_once(": ")))?;
     Ok((r.status, r.trace_id, r.attempts, data, headers)
         .into_pyobject(py)?
         .into_any()
@@ -42,13 +43,13 @@ pub(crate) fn into_py(py: Python<'_>, r: Reply) -> PyResult<Py<PyAny>> {
 }
 
 /// The response headers as a dict (one entry per name, from the core).
-pub(crate) fn headers_dict(
-    py: Python<'_>,
-    pairs: Vec<(String, String)>,
-) -> PyResult<Bound<'_, PyDict>> {
+pub(crate) fn headers_dict<'py, S: AsRef<str>>(
+    py: Python<'py>,
+    pairs: impl IntoIterator<Item = (S, S)>,
+) -> PyResult<Bound<'py, PyDict>> {
     let headers = PyDict::new(py);
     for (name, value) in pairs {
-        headers.set_item(name, value)?;
+        headers.set_item(name.as_ref(), value.as_ref())?;
     }
     Ok(headers)
 }

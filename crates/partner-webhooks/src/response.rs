@@ -68,6 +68,30 @@ impl<T> Response<T> {
         crate::error::header_pairs(&self.headers)
     }
 
+    /// The headers as one text block, a `name: value` line per name (lower-case
+    /// names, a repeated header's values joined with `", "`): one allocation,
+    /// which is what the bindings queue per finished call and split when they
+    /// hand it over.
+    ///
+    /// ```
+    /// # fn demo(resp: partner_webhooks::Response<()>) {
+    /// for line in resp.header_lines().lines() {
+    ///     let (name, value) = line.split_once(": ").unwrap();
+    /// }
+    /// # }
+    /// ```
+    pub fn header_lines(&self) -> String {
+        let mut out = String::with_capacity(256);
+        for (name, value) in crate::error::header_pairs(&self.headers) {
+            out.push_str(&name);
+            out.push_str(": ");
+            // A value never holds CR or LF (hyper refuses them).
+            out.push_str(&value);
+            out.push('\n');
+        }
+        out
+    }
+
     /// The trace id from the response headers, if any.
     pub fn trace_id(&self) -> Option<&str> {
         self.trace_id.as_deref()
