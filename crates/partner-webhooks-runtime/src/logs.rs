@@ -29,8 +29,10 @@
 //! let sink = Arc::new(Collect(Mutex::new(Vec::new())));
 //! let id = logs::register_sink(sink.clone(), LogLevel::Warn);
 //! partner_webhooks_runtime::block_on(logs::scoped(Some(id), async {
-//!     tracing::warn!(attempt = 1u64, "retrying");
-//!     tracing::debug!("below the sink's level");
+//!     // Only the SDK's own targets (`partner_webhooks*`) reach the sinks.
+//!     tracing::warn!(target: "partner_webhooks::transport", attempt = 1u64, "retrying");
+//!     tracing::debug!(target: "partner_webhooks::transport", "below the sink's level");
+//!     tracing::warn!(target: "hyper_util::client", "not the SDK's");
 //! }))
 //! .unwrap();
 //! logs::unregister_sink(id);
