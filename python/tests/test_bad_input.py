@@ -125,3 +125,36 @@ def test_with_options_refuses_bad_values_and_unknown_names(client):
         with pytest.raises(pw.InvalidInputError) as e:
             client.with_options(**kwargs)
         assert e.value.field == field
+
+
+# Receiving: the verifier's constructor and verify(), and the signature helpers. (A str body is
+# accepted on purpose, as frameworks hand text; verify() reads only the headers it needs.)
+GOOD_SIG_ARGS = {"body": b"{}", "secret": "s3cret", "header_value": "abc", "secrets": ["s3cret"],
+                 "partner_id": "abcPA", "unix_seconds": 1_700_000_000}
+RECEIVING = [
+    (lambda v: pw.WebhookVerifier(v), "secrets", [5, "s3cret", b"s", [None], [5], ["ok", 7], {"a": "b"}, [""]]),
+    (lambda v: pw.WebhookVerifier(["s"], required_headers=v), "required_headers",
+     [5, "X-A: b", ["X-A"], {"X-A": 5}, {5: "v"}, {"bad name": "v"}]),
+    (lambda v: pw.WebhookVerifier(["s"], max_body=v), "max_body", [-1, 0, 1.5, math.nan, "10", True, 2**64]),
+    (lambda v: pw.WebhookVerifier(["s"], require_signature=v), "require_signature", [1, "yes", []]),
+    (lambda v: pw.WebhookVerifier(["s"]).verify(v, b"{}"), "headers",
+     [None, 5, "x-a: b", [["only-a-name"]], {"x-360dialog-signature": 5}]),
+    (lambda v: pw.WebhookVerifier(["s"]).verify({}, v), "body", [None, 5, {"a": 1}, ["{}"]]),
+    (lambda v: pw.sign(v, "s3cret"), "body", [None, 5, {"a": 1}]),
+    (lambda v: pw.sign(b"{}", v), "secret", [None, 5, b"s", ["s"]]),
+    (lambda v: pw.verify_signature(b"{}", v, ["s"]), "header_value", [None, 5, b"abc"]),
+    (lambda v: pw.verify_signature(b"{}", "abc", v), "secrets", [None, 5, "s", [5], []]),
+    (lambda v: pw.io_signature(v, "s3cret"), "partner_id", [None, 5, b"abcPA"]),
+    (lambda v: pw.io_signature("abcPA", v), "secret", [None, 5, b"s"]),
+    (lambda v: pw.io_signature("abcPA", "s3cret", v), "unix_seconds", [-1, 1.5, "now", True, 2**64, math.nan]),
+    (lambda v: pw.parse_event(v), "body", [None, 5, {"a": 1}]),
+]
+
+
+@pytest.mark.parametrize("call,field,value", [(c, f, v) for c, f, vs in RECEIVING for v in vs],
+                         ids=lambda x: repr(x)[:30] if not callable(x) else "call")
+def test_every_bad_receiving_argument_is_refused_by_name(call, field, value):
+    with pytest.raises(pw.InvalidInputError) as e:
+        call(value)
+    got = (e.value.field or "").split(".")[0].split("[")[0]
+    assert got == field, (e.value.field, str(e.value))

@@ -7,36 +7,21 @@ use pyo3::types::{PyBytes, PyDict, PyMapping, PyString};
 
 use crate::error::BindingResult;
 
-/// `{"Name": "value"}` (any mapping of str to str) into webhook headers.
-pub fn headers(obj: &Bound<'_, PyAny>) -> BindingResult<WebhookHeaders> {
-    let mapping = obj.cast::<PyMapping>().map_err(|_| {
-        Error::invalid_input(
-            "webhook_headers",
-            "must be a mapping of header names to string values",
-        )
-    })?;
-    let items = mapping.items().map_err(|_| {
-        Error::invalid_input(
-            "webhook_headers",
-            "must be a mapping of header names to string values",
-        )
-    })?;
+/// `{"Name": "value"}` (any mapping of str to str) as header pairs, refused
+/// with `field` (the argument's name) otherwise.
+pub fn headers(field: &str, obj: &Bound<'_, PyAny>) -> BindingResult<WebhookHeaders> {
+    let bad = || Error::invalid_input(field, "must be a mapping of header names to string values");
+    let mapping = obj.cast::<PyMapping>().map_err(|_| bad())?;
+    let items = mapping.items().map_err(|_| bad())?;
     let mut pairs = Vec::new();
     for item in items.iter() {
-        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
-            Error::invalid_input(
-                "webhook_headers",
-                "must be a mapping of header names to string values",
-            )
-        })?;
+        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
+            item.extract().map_err(|_| bad())?;
         let name: String = name
             .extract()
-            .map_err(|_| Error::invalid_input("webhook_headers", "header names must be strings"))?;
+            .map_err(|_| Error::invalid_input(field, "header names must be strings"))?;
         let value: String = value.extract().map_err(|_| {
-            Error::invalid_input(
-                format!("webhook_headers.{name}"),
-                "header value must be a string",
-            )
+            Error::invalid_input(format!("{field}.{name}"), "header value must be a string")
         })?;
         pairs.push((name, value));
     }
@@ -165,6 +150,11 @@ pub fn opt_seconds(
 
 /// An optional whole number from 0 to `u32::MAX` (an `int`, not a `bool`).
 pub fn opt_count(name: &str, v: Option<&Bound<'_, PyAny>>) -> BindingResult<Option<u32>> {
+    Ok(opt_whole(name, v, u64::from(u32::MAX))?.map(|n| n as u32))
+}
+
+/// An optional whole number from 0 to `max` (an `int`, not a `bool`).
+pub fn opt_whole(name: &str, v: Option<&Bound<'_, PyAny>>, max: u64) -> BindingResult<Option<u64>> {
     let Some(v) = given(v) else { return Ok(None) };
     if v.is_instance_of::<pyo3::types::PyBool>() || !v.is_instance_of::<pyo3::types::PyInt>() {
         return Err(Error::invalid_input(
@@ -174,12 +164,14 @@ pub fn opt_count(name: &str, v: Option<&Bound<'_, PyAny>>) -> BindingResult<Opti
         .into());
     }
     let n = v.extract::<i128>().unwrap_or(i128::MAX);
-    Ok(Some(u32::try_from(n).map_err(|_| {
-        Error::invalid_input(
+    match u64::try_from(n) {
+        Ok(n) if n <= max => Ok(Some(n)),
+        _ => Err(Error::invalid_input(
             name,
-            format!("must be a whole number from 0 to {} (got {n})", u32::MAX),
+            format!("must be a whole number from 0 to {max} (got {n})"),
         )
-    })?))
+        .into()),
+    }
 }
 
 /// An optional `bool` (nothing else, not even `0` / `1`).
@@ -191,4 +183,37 @@ pub fn opt_flag(name: &str, v: Option<&Bound<'_, PyAny>>) -> BindingResult<Optio
         );
     }
     Ok(Some(v.is_truthy().unwrap_or(false)))
+}
+
+/// A required `str` argument.
+pub fn req_str(name: &str, v: &Bound<'_, PyAny>) -> BindingResult<String> {
+    opt_str(name, Some(v))?
+        .ok_or_else(|| Error::invalid_input(name, "is required (got None)").into())
+}
+
+/// An optional list (any iterable but a `str`) of `str`.
+pub fn opt_str_list(
+    name: &str,
+    v: Option<&Bound<'_, PyAny>>,
+) -> BindingResult<Option<Vec<String>>> {
+    let Some(v) = given(v) else { return Ok(None) };
+    let bad = || {
+        Error::invalid_input(
+            name,
+            format!("must be a list of str (got {})", type_name(v)),
+        )
+    };
+    if v.is_instance_of::<PyString>()
+        || v.is_instance_of::<PyBytes>()
+        || v.is_instance_of::<PyDict>()
+    {
+        return Err(bad().into());
+    }
+    let items = v.try_iter().map_err(|_| bad())?;
+    let mut out = Vec::new();
+    for (i, item) in items.enumerate() {
+        let item = item.map_err(|_| bad())?;
+        out.push(req_str(&format!("{name}[{i}]"), &item)?);
+    }
+    Ok(Some(out))
 }

@@ -6,9 +6,9 @@ use partner_webhooks::{
     Error, PartnerEvent, VerifiedEvent, VerifyError, WebhookVerifier as CoreVerifier,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyMapping};
+use pyo3::types::{PyBytes, PyDict};
 
-use crate::convert::{bytes_like, request_headers};
+use crate::convert::{bytes_like, opt_flag, opt_str_list, opt_whole, req_str, request_headers};
 use crate::error::{BindingError, BindingResult};
 
 /// Verifies incoming partner webhook requests and parses them into [`Event`]s.
@@ -32,16 +32,19 @@ impl WebhookVerifier {
     #[new]
     #[pyo3(signature = (secrets=None, *, required_headers=None, max_body=None, require_signature=None))]
     fn new(
-        secrets: Option<Vec<String>>,
-        required_headers: Option<Bound<'_, PyMapping>>,
-        max_body: Option<usize>,
-        require_signature: Option<bool>,
+        secrets: Option<&Bound<'_, PyAny>>,
+        required_headers: Option<&Bound<'_, PyAny>>,
+        max_body: Option<&Bound<'_, PyAny>>,
+        require_signature: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let secrets = secrets.unwrap_or_default();
+        let secrets = opt_str_list("secrets", secrets)?.unwrap_or_default();
+        let required_headers = required_headers.filter(|h| !h.is_none());
+        let max_body = opt_whole("max_body", max_body, u64::from(u32::MAX))?.map(|n| n as usize);
+        let require_signature = opt_flag("require_signature", require_signature)?;
         let mut b = CoreVerifier::builder().secrets(secrets.iter().cloned());
         let mut header_names = Vec::new();
         if let Some(headers) = required_headers {
-            let map = crate::convert::headers(headers.as_any())?;
+            let map = crate::convert::headers("required_headers", headers)?;
             for (name, value) in &map.0 {
                 header_names.push(name.clone());
                 b = b.require_header(name.as_str(), value.as_str().unwrap_or_default());
@@ -330,9 +333,11 @@ pub fn parse_event(body: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
 #[pyfunction]
 pub fn verify_signature(
     body: &Bound<'_, PyAny>,
-    header_value: &str,
-    secrets: Vec<String>,
+    header_value: &Bound<'_, PyAny>,
+    secrets: &Bound<'_, PyAny>,
 ) -> PyResult<bool> {
+    let header_value = req_str("header_value", header_value)?;
+    let secrets = opt_str_list("secrets", Some(secrets))?.unwrap_or_default();
     if secrets.is_empty() {
         return Err(BindingError::from(Error::invalid_input(
             "secrets",
@@ -340,25 +345,33 @@ pub fn verify_signature(
         ))
         .into());
     }
-    Ok(partner_webhooks::verify_signature(&body_bytes(body)?, header_value, &secrets).is_ok())
+    Ok(partner_webhooks::verify_signature(&body_bytes(body)?, &header_value, &secrets).is_ok())
 }
 
 /// The `x-360dialog-signature` value for `body`: lowercase hex HMAC-SHA256.
 #[pyfunction]
-pub fn sign(body: &Bound<'_, PyAny>, secret: &str) -> PyResult<String> {
-    Ok(partner_webhooks::sign(&body_bytes(body)?, secret))
+pub fn sign(body: &Bound<'_, PyAny>, secret: &Bound<'_, PyAny>) -> PyResult<String> {
+    let secret = req_str("secret", secret)?;
+    Ok(partner_webhooks::sign(&body_bytes(body)?, &secret))
 }
 
 /// The Integrated Onboarding signature: hex HMAC-SHA512 of
 /// `"{partner_id}|{unix_seconds}"` (now, when not given).
 #[pyfunction]
 #[pyo3(signature = (partner_id, secret, unix_seconds=None))]
-pub fn io_signature(partner_id: &str, secret: &str, unix_seconds: Option<u64>) -> String {
+pub fn io_signature(
+    partner_id: &Bound<'_, PyAny>,
+    secret: &Bound<'_, PyAny>,
+    unix_seconds: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let partner_id = req_str("partner_id", partner_id)?;
+    let secret = req_str("secret", secret)?;
+    let unix_seconds = opt_whole("unix_seconds", unix_seconds, u64::MAX)?;
     let ts = unix_seconds.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or_default()
     });
-    partner_webhooks::io_signature(partner_id, secret, ts)
+    Ok(partner_webhooks::io_signature(&partner_id, &secret, ts))
 }
