@@ -6,7 +6,19 @@ import * as util from 'node:util'
 import { native } from './convert.js'
 import { eventFromText, textOf, type PartnerEvent } from './events.js'
 import { binding } from './native'
-import { SIGNATURE_HEADER, bodyBytes, headerPairs, readBody, type BodyInput, type HeadersInput, type VerifierOptions } from './shapes.js'
+import {
+  SIGNATURE_HEADER,
+  bodyBytes,
+  checkString,
+  checkStrings,
+  checkVerifierOptions,
+  checkWhole,
+  headerPairs,
+  readBody,
+  type BodyInput,
+  type HeadersInput,
+  type VerifierOptions,
+} from './shapes.js'
 
 export { SIGNATURE_HEADER } from './shapes.js'
 export type { BodyInput, HeadersInput, RequestInput, VerifierOptions } from './shapes.js'
@@ -33,7 +45,8 @@ export class WebhookVerifier {
   #wanted: Set<string>
   #signs: boolean
 
-  constructor({ secrets, requiredHeaders, maxBody, requireSignature }: VerifierOptions = {}) {
+  constructor(options: VerifierOptions = {}) {
+    const { secrets, requiredHeaders, maxBody, requireSignature } = checkVerifierOptions(options)
     this.#native = native(() => new binding.NativeVerifier({ secrets, requiredHeaders, maxBody, requireSignature }))
     this.#wanted = new Set([SIGNATURE_HEADER, ...Object.keys(requiredHeaders ?? {}).map((n) => n.toLowerCase())])
     this.#signs = (secrets?.length ?? 0) > 0
@@ -83,16 +96,21 @@ export function parseEvent(body: BodyInput): PartnerEvent {
 
 /** Whether `headerValue` (`x-360dialog-signature`) signs `body` under any of `secrets`. */
 export function verifySignature(body: BodyInput, headerValue: string, secrets: string[]): boolean {
-  return native(() => binding.verifySignature(toBuffer(body), headerValue, secrets))
+  const bytes = toBuffer(body)
+  return native(() => binding.verifySignature(bytes, checkString('headerValue', headerValue), checkStrings('secrets', secrets)))
 }
 
 /** The `x-360dialog-signature` value for `body` (for tests). */
 export function sign(body: BodyInput, secret: string): string {
-  return native(() => binding.sign(toBuffer(body), secret))
+  const bytes = toBuffer(body)
+  return native(() => binding.sign(bytes, checkString('secret', secret)))
 }
 
 /** The Integrated Onboarding signature (now, when `unixSeconds` is absent). */
 export function ioSignature(partnerId: string, secret: string, unixSeconds?: number): string {
+  checkString('partnerId', partnerId)
+  checkString('secret', secret)
+  checkWhole('unixSeconds', unixSeconds, 0)
   return native(() => binding.ioSignature(partnerId, secret, unixSeconds))
 }
 

@@ -1,7 +1,7 @@
 // Sandbox: an in-process stand-in for the Partner API on 127.0.0.1, for tests.
 import * as util from 'node:util'
 
-import { native } from './convert'
+import { invalidInput, native } from './convert'
 import { binding } from './native'
 
 /** A fault for the next calls of a route (see the sandbox README). */
@@ -49,6 +49,9 @@ export class Sandbox {
 
   /** Starts a sandbox: `{ baseUrl, partnerId, apiKey, platformSecret, ... }`. */
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw invalidInput('options', 'must be an object')
+    }
     return new Sandbox(native(() => new binding.NativeSandbox(options)))
   }
 

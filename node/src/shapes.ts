@@ -149,3 +149,58 @@ export async function readBody(request: unknown, maxBody: number): Promise<{ hea
   }
   return { headers, body }
 }
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value
+}
+
+/** A required string argument, refused with its name. */
+export function checkString(name: string, value: unknown): string {
+  if (typeof value !== 'string') throw invalidInput(name, `must be a string (got ${typeOf(value)})`)
+  return value
+}
+
+/** An array of strings, refused with its name (an element by its index). */
+export function checkStrings(name: string, value: unknown): string[] {
+  if (!Array.isArray(value)) throw invalidInput(name, `must be an array of strings (got ${typeOf(value)})`)
+  value.forEach((v, i) => checkString(`${name}[${i}]`, v))
+  return value
+}
+
+/** An optional whole number from `min` up (safe integers only), refused with its name. */
+export function checkWhole(name: string, value: unknown, min: number): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw invalidInput(name, `must be a whole number >= ${min} (got ${typeof value === 'number' ? value : typeOf(value)})`)
+  }
+  return value
+}
+
+const VERIFIER_OPTIONS = ['secrets', 'requiredHeaders', 'maxBody', 'requireSignature']
+
+/** The verifier's options, each checked by type (both builds check the values). */
+export function checkVerifierOptions(options: unknown): VerifierOptions {
+  if (options === undefined) return {}
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidInput('options', `must be an object (got ${typeOf(options)})`)
+  }
+  const o = options as Record<string, unknown>
+  for (const key of Object.keys(o)) {
+    if (!VERIFIER_OPTIONS.includes(key)) throw invalidInput(key, `is not a verifier option (known: ${VERIFIER_OPTIONS.join(', ')})`)
+  }
+  if (o.secrets !== undefined) checkStrings('secrets', o.secrets)
+  if (o.requiredHeaders !== undefined) {
+    const h = o.requiredHeaders
+    if (typeof h !== 'object' || h === null || Array.isArray(h)) {
+      throw invalidInput('requiredHeaders', `must be an object of header names to string values (got ${typeOf(h)})`)
+    }
+    for (const [name, value] of Object.entries(h)) checkString(`requiredHeaders.${name}`, value)
+  }
+  checkWhole('maxBody', o.maxBody, 1)
+  if (o.requireSignature !== undefined && typeof o.requireSignature !== 'boolean') {
+    throw invalidInput('requireSignature', `must be a boolean (got ${typeOf(o.requireSignature)})`)
+  }
+  return o as VerifierOptions
+}

@@ -7,7 +7,18 @@
 import { invalidInput } from './convert.js'
 import { WebhookVerificationError } from './errors.js'
 import { eventFromText, textOf, type PartnerEvent } from './events.js'
-import { SIGNATURE_HEADER, bodyBytes, headerPairs, readBody, type BodyInput, type HeadersInput, type VerifierOptions } from './shapes.js'
+import {
+  SIGNATURE_HEADER,
+  bodyBytes,
+  checkString,
+  checkStrings,
+  checkVerifierOptions,
+  headerPairs,
+  readBody,
+  type BodyInput,
+  type HeadersInput,
+  type VerifierOptions,
+} from './shapes.js'
 
 const DEFAULT_MAX_BODY = 1024 * 1024
 const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const
@@ -53,23 +64,21 @@ export class WebhookVerifier {
   readonly #keys: Promise<CryptoKey[]>
   readonly #compareKey: Promise<CryptoKey>
 
-  constructor({ secrets = [], requiredHeaders = {}, maxBody, requireSignature }: VerifierOptions = {}) {
-    if (!Array.isArray(secrets) || secrets.some((s) => typeof s !== 'string')) {
-      throw invalidInput('secrets', 'must be an array of strings')
-    }
+  constructor(options: VerifierOptions = {}) {
+    const { secrets = [], requiredHeaders = {}, maxBody, requireSignature } = checkVerifierOptions(options)
     if (secrets.some((s) => s.length === 0)) throw invalidInput('secrets', 'a signing secret must not be empty')
     const require = requireSignature ?? secrets.length > 0
     if (require && secrets.length === 0) {
-      throw invalidInput('require_signature', 'a signature can only be required with a secret')
+      throw invalidInput('requireSignature', 'a signature can only be required with a secret')
     }
     const entries = Object.entries(requiredHeaders ?? {})
     if (secrets.length === 0 && entries.length === 0) {
       throw invalidInput('secrets', 'give at least one signing secret or required header; use parseEvent to parse without verifying')
     }
     for (const [name, value] of entries) {
-      if (!TOKEN.test(name)) throw invalidInput('required_headers', 'header name must be an RFC 9110 token')
+      if (!TOKEN.test(name)) throw invalidInput('requiredHeaders', 'header name must be an RFC 9110 token')
       if (typeof value !== 'string' || value.length === 0) {
-        throw invalidInput(`required_headers.${name}`, 'value must not be empty')
+        throw invalidInput(`requiredHeaders.${name}`, 'value must not be empty')
       }
     }
     const max = maxBody ?? DEFAULT_MAX_BODY
@@ -165,15 +174,15 @@ function decodeSignature(header: string): Uint8Array | null {
 
 /** The `x-360dialog-signature` value for `body`: lower-case hex HMAC-SHA256 (for tests). */
 export async function sign(body: BodyInput, secret: string): Promise<string> {
-  if (typeof secret !== 'string' || secret.length === 0) throw invalidInput('secret', 'must be a non-empty string')
+  if (checkString('secret', secret).length === 0) throw invalidInput('secret', 'must be a non-empty string')
   const mac = new Uint8Array(await subtle().sign('HMAC', await hmacKey(encoder.encode(secret), ['sign']), source(bodyBytes(body))))
   return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /** Whether `headerValue` signs `body` under any of `secrets`. */
 export async function verifySignature(body: BodyInput, headerValue: string, secrets: string[]): Promise<boolean> {
-  if (!Array.isArray(secrets) || secrets.length === 0) throw invalidInput('secrets', 'give at least one secret')
-  const mac = typeof headerValue === 'string' ? decodeSignature(headerValue) : null
+  if (checkStrings('secrets', secrets).length === 0) throw invalidInput('secrets', 'give at least one secret')
+  const mac = decodeSignature(checkString('headerValue', headerValue))
   if (!mac) return false
   const bytes = bodyBytes(body)
   for (const s of secrets) {

@@ -111,3 +111,46 @@ test('every bad call argument or option rejects with InvalidInputError naming it
   assert.ok(n > 150, `${n} cases`)
   assert.deepEqual(sb.stats().requests, {}, 'a refused call reached the server')
 })
+
+// Receiving, in both builds: the verifier's options, verify(), and the signature helpers.
+const edge = await import('partner-webhooks/edge')
+const body = Buffer.from('{}')
+const RECEIVING = [
+  [(pkg, v) => new pkg.WebhookVerifier(v), 'options', [5, 'secret', [], null]],
+  [(pkg, v) => new pkg.WebhookVerifier({ secrets: v }), 'secrets', [5, 's', [5], ['ok', 7], [null], { a: 'b' }, ['']]],
+  [(pkg, v) => new pkg.WebhookVerifier({ secrets: ['s'], requiredHeaders: v }), 'requiredHeaders', [5, 'X-A: b', ['X-A'], { 'X-A': 5 }, { 'bad name': 'v' }, null]],
+  [(pkg, v) => new pkg.WebhookVerifier({ secrets: ['s'], maxBody: v }), 'maxBody', [-1, 0, 1.5, NaN, Infinity, '10', true, 2 ** 60]],
+  [(pkg, v) => new pkg.WebhookVerifier({ secrets: ['s'], requireSignature: v }), 'requireSignature', [1, 'yes', []]],
+  [(pkg, v) => new pkg.WebhookVerifier({ secrets: ['s'], maxBytes: v }), 'maxBytes', [1]],
+  [(pkg, v) => pkg.sign(body, v), 'secret', [undefined, null, 5, ['s'], body]],
+  [(pkg, v) => pkg.verifySignature(body, v, ['s']), 'headerValue', [undefined, null, 5, body]],
+  [(pkg, v) => pkg.verifySignature(body, 'abc', v), 'secrets', [undefined, 5, 's', [5], []]],
+  [(pkg, v) => pkg.sign(v, 's'), 'body', [undefined, null, 5, { a: 1 }]],
+  [(pkg, v) => pkg.parseEvent(v), 'body', [undefined, null, 5, { a: 1 }]],
+]
+
+for (const [name, pkg] of [['native', pw], ['edge', edge]]) {
+  test(`${name}: every bad receiving argument is an InvalidInputError naming it`, async () => {
+    for (const [call, field, values] of RECEIVING) {
+      for (const value of values) {
+        const error = await (async () => call(pkg, value))().then(() => null, (e) => e)
+        assert.ok(error instanceof pkg.InvalidInputError, `${field}=${show(value)}: ${error}`)
+        assert.equal(error.field?.split('.')[0].split('[')[0], field, `${field}=${show(value)}: ${error.message}`)
+      }
+    }
+  })
+}
+
+test('native: ioSignature and Sandbox.start refuse bad arguments by name', async () => {
+  for (const [args, field] of [
+    [[5, 's'], 'partnerId'],
+    [['abcPA', 5], 'secret'],
+    [['abcPA', 's', -1], 'unixSeconds'],
+    [['abcPA', 's', NaN], 'unixSeconds'],
+    [['abcPA', 's', 1.5], 'unixSeconds'],
+    [['abcPA', 's', '1700000000'], 'unixSeconds'],
+  ]) {
+    assert.throws(() => pw.ioSignature(...args), (e) => e instanceof pw.InvalidInputError && e.field === field, `${show(args)}`)
+  }
+  await assert.rejects(pw.Sandbox.start(5), (e) => e instanceof pw.InvalidInputError && e.field === 'options')
+})

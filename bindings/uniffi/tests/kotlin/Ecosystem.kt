@@ -212,6 +212,12 @@ fun ecosystem(repo: File) {
                 seconds.map { "attemptTimeoutSeconds" to CallOptions(attemptTimeoutSeconds = it) } +
                 listOf(11u, UInt.MAX_VALUE).map { "maxRetries" to CallOptions(maxRetries = it) }
             for ((field, o) in options) expectInvalid(field, "$field in $o") { client.getWebhookUrl(sb.partnerId, o) }
+            // Receiving: the verifier's arguments.
+            expectInvalid("secrets", "empty secret") { WebhookVerifier(listOf(""), emptyMap(), null, null) }
+            expectInvalid("secrets", "no secret and no header") { WebhookVerifier(emptyList(), emptyMap(), null, null) }
+            expectInvalid("requiredHeaders", "bad header name") { WebhookVerifier(listOf("s"), mapOf("bad name" to "v"), null, null) }
+            expectInvalid("maxBody", "zero max body") { WebhookVerifier(listOf("s"), emptyMap(), 0uL, null) }
+            expectInvalid("requireSignature", "signature without secret") { WebhookVerifier(emptyList(), mapOf("X-A" to "v"), null, true) }
             val after = listOf("get_webhook_url", "set_webhook_url", "get_webhook_headers", "set_webhook_headers").sumOf { sandbox.requestCount(it) }
             assertEq(before, after, "requests sent by refused calls")
         }
