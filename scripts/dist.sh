@@ -11,7 +11,7 @@
 #   npm/      partner-webhooks-VERSION.tgz (the main package) and one tarball per platform package
 #   cli/      partner-webhooks-VERSION-TARGET.tar.gz|.zip and SHA256SUMS
 #   jvm/      partner-webhooks-VERSION.jar (every desktop library under JNA's prefixes) and its .pom
-#   mobile/   the uniffi library without the sandbox (mobile profile), stripped: its size per CPU
+#   mobile/   the uniffi library without the sandbox (profile and feature `mobile`), stripped: its size per CPU
 # Needs: `make setup-dist` (rustup targets, and a venv with ziglang, cargo-zigbuild,
 # maturin, auditwheel). What cannot build here is left to .github/workflows/release.yml.
 set -euo pipefail
@@ -55,6 +55,19 @@ zig_target() {
   case $1 in *-linux-gnu) echo "$1.2.17" ;; *) echo "$1" ;; esac
 }
 
+# zig ships no Apple frameworks (Security, CoreFoundation), which the OS trust
+# store links: the macOS builds here leave that feature out; release.yml's
+# macOS builds, on macOS, have it.
+feature_flags() { # feature_flags TRIPLE python|node|cli|uniffi
+  case $1 in
+    *-apple-darwin)
+      case $2 in
+        uniffi) echo "--no-default-features --features sandbox,receiving,stderr-log,host-log" ;;
+        *) echo "--no-default-features" ;;
+      esac ;;
+  esac
+}
+
 # A musl shared library needs the C runtime linked dynamically; the static CLI does not.
 dynamic_flags() {
   case $1 in *-musl) echo "-C target-feature=-crt-static" ;; *) echo "" ;; esac
@@ -76,9 +89,29 @@ python_wheels() {
     compat=$(field "$t" py)
     args=(--release --locked --zig --target "$t" --out "$DIST/python")
     [ "$compat" != - ] && args+=(--compatibility "$compat")
+    # shellcheck disable=SC2207
+    args+=($(feature_flags "$t" python))
     log "python wheel for $t"
     (cd python && RUSTFLAGS="$(dynamic_flags "$t")" maturin build "${args[@]}")
+    case $t in *-musl) musl_soname "$DIST/python/partner_webhooks-$VERSION-cp39-abi3-musllinux_1_2_${t%%-*}.whl" "${t%%-*}" ;; esac
   done
+}
+
+# zig links a musl module against musl's own soname, `libc.so`; the musllinux
+# policy (auditwheel) wants Alpine's `libc.musl-ARCH.so.1`. musl's loader takes
+# either name for itself, so the NEEDED entry is renamed (patchelf) and the
+# wheel repacked with a fresh RECORD (`wheel pack`).
+musl_soname() { # musl_soname WHEEL ARCH
+  local whl=$1 arch=$2 tmp so
+  tmp=$(mktemp -d)
+  wheel unpack -d "$tmp" "$whl" >/dev/null
+  for so in "$tmp"/*/partner_webhooks/*.so; do
+    patchelf --replace-needed libc.so "libc.musl-$arch.so.1" "$so"
+  done
+  rm "$whl"
+  wheel pack -d "$(dirname "$whl")" "$tmp"/*/ >/dev/null
+  rm -rf "$tmp"
+  [ -f "$whl" ] || { echo "dist: $whl was not repacked" >&2; exit 1; }
 }
 
 python_sdist() {
@@ -93,7 +126,9 @@ node_addon() {
   npm=$(field "$t" npm)
   [ "$npm" = - ] && { log "node: no addon for $t here (release.yml builds win32-x64-msvc)"; return; }
   log "node addon for $t"
-  RUSTFLAGS="$(dynamic_flags "$t")" cargo zigbuild --locked --release -p partner-webhooks-node --target "$(zig_target "$t")"
+  # shellcheck disable=SC2046
+  RUSTFLAGS="$(dynamic_flags "$t")" cargo zigbuild --locked --release -p partner-webhooks-node --target "$(zig_target "$t")" \
+    $(feature_flags "$t" node)
   local lib
   case $t in *-apple-*) lib=libpartner_webhooks_node.dylib ;; *) lib=libpartner_webhooks_node.so ;; esac
   mkdir -p "$DIST/node-addons"
@@ -113,7 +148,8 @@ cli_archives() {
   if [ $# -gt 0 ]; then targets=("$@"); else targets=("${CLI_TARGETS[@]}"); fi
   for t in "${targets[@]}"; do
     log "cli for $t"
-    cargo zigbuild --locked --release -p partner-webhooks-cli --target "$(zig_target "$t")"
+    # shellcheck disable=SC2046
+    cargo zigbuild --locked --release -p partner-webhooks-cli --target "$(zig_target "$t")" $(feature_flags "$t" cli)
     name=partner-webhooks-$VERSION-$t
     rm -rf "${DIST:?}/cli/$name" && mkdir -p "$DIST/cli/$name"
     case $t in *-windows-*) bin=partner-webhooks.exe ;; *) bin=partner-webhooks ;; esac
@@ -127,17 +163,20 @@ cli_archives() {
   (cd "$DIST/cli" && sha256sum partner-webhooks-* > SHA256SUMS)
 }
 
-uniffi_library() { # uniffi_library TRIPLE OUT_DIR [cargo args...]
-  local t=$1 out=$2 lib
-  shift 2
-  RUSTFLAGS="$(dynamic_flags "$t")" cargo zigbuild --locked --release -p partner-webhooks-uniffi --lib --target "$(zig_target "$t")" "$@"
+# Only the cdylib, in its own rustc run: built beside the rlib (the crate's
+# other types) it carries code the rlib exports (bindings/uniffi/Cargo.toml).
+uniffi_library() { # uniffi_library TRIPLE OUT_DIR PROFILE [cargo args...]
+  local t=$1 out=$2 profile=$3 lib
+  shift 3
+  RUSTFLAGS="$(dynamic_flags "$t")" cargo-zigbuild rustc --locked --profile "$profile" -p partner-webhooks-uniffi --lib \
+    --crate-type cdylib --target "$(zig_target "$t")" "$@"
   case $t in
     *-apple-*) lib=libpartner_webhooks_uniffi.dylib ;;
     *-windows-*) lib=partner_webhooks_uniffi.dll ;;
     *) lib=libpartner_webhooks_uniffi.so ;;
   esac
   mkdir -p "$out"
-  cp "$TARGET_DIR/$t/release/$lib" "$out/"
+  cp "$TARGET_DIR/$t/$profile/$lib" "$out/"
 }
 
 jvm_jar() {
@@ -147,7 +186,8 @@ jvm_jar() {
     jna=$(field "$t" jna)
     [ "$jna" = - ] && continue
     log "uniffi library for $t ($jna)"
-    uniffi_library "$t" "$stage/$jna"
+    # shellcheck disable=SC2046
+    uniffi_library "$t" "$stage/$jna" release $(feature_flags "$t" uniffi)
   done
   bindings/uniffi/scripts/bindings.sh jvm-jar "$stage" "$DIST/jvm" "$VERSION"
 }
@@ -160,13 +200,9 @@ mobile_libraries() {
   # built here is the same library, without the sandbox, for Linux on the same
   # CPUs, linked and stripped, to measure what an app carries.
   local t
-  mkdir -p "$DIST/mobile"
   for t in aarch64-unknown-linux-gnu x86_64-unknown-linux-gnu; do
-    log "mobile-profile uniffi library for $t (no sandbox, no log call sites, opt-level z, stripped)"
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo zigbuild --locked --release -p partner-webhooks-uniffi --lib \
-      --no-default-features --features mobile --target "$(zig_target "$t")" --target-dir "$TARGET_DIR/mobile-probe"
-    mkdir -p "$DIST/mobile/$t"
-    cp "$TARGET_DIR/mobile-probe/$t/release/libpartner_webhooks_uniffi.so" "$DIST/mobile/$t/"
+    log "mobile uniffi library for $t (profile mobile: no sandbox, no log call sites, opt-level z, stripped)"
+    uniffi_library "$t" "$DIST/mobile/$t" mobile --no-default-features --features mobile
   done
 }
 

@@ -7,6 +7,7 @@ import * as util from 'node:util'
 import { fromNative, invalidInput, native } from './convert'
 import { APIUserAbortError } from './errors'
 import { binding, type NativeCallOptions, type NativeClientOptions } from './native'
+import { typeOf } from './shapes'
 import type { Partner, ResponseInfo, WebhookHeaders, WebhookUrl } from './types'
 
 /** The levels of `logLevel`, most severe first; `'off'` takes nothing. */
@@ -99,12 +100,6 @@ const operationParams = new Map<string, Spec[]>(
 
 function camel(name: string): string {
   return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
-}
-
-function typeOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
 }
 
 /** What a value of each kind must be in JavaScript (its unit is checked by the core). */

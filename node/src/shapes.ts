@@ -150,7 +150,8 @@ export async function readBody(request: unknown, maxBody: number): Promise<{ hea
   return { headers, body }
 }
 
-function typeOf(value: unknown): string {
+/** How an error message names a value's type: `null`, `an array`, else `typeof`. */
+export function typeOf(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   return typeof value

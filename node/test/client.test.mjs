@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 import { inspect } from 'node:util'
 import { Worker } from 'node:worker_threads'
 
@@ -103,6 +104,15 @@ test('no secret shows in inspect, JSON or error messages', async () => {
   }
   const text = shown.join('\n')
   for (const s of Object.values(secrets)) assert.ok(!text.includes(s), `${s} leaked`)
+})
+
+test('the ESM entry exports every value the CommonJS entry has, the same objects', () => {
+  // dist/index.mjs lists its names from the TypeScript program (scripts/esm-entry.js)
+  const cjs = createRequire(import.meta.url)('partner-webhooks')
+  const esm = Object.keys(pw).filter((n) => n !== 'default')
+  assert.deepEqual(esm.sort(), Object.keys(cjs).filter((n) => n !== '__esModule').sort())
+  for (const n of esm) assert.equal(pw[n], cjs[n], n)
+  assert.equal(pw.default, cjs)
 })
 
 test('a script that makes calls exits promptly by itself', () => {

@@ -9,23 +9,30 @@ task cancels the request.
 Each method names its operation as the core's operation table does (the
 method's own name) and passes its arguments in the table's order; the native
 module looks the operation up and checks the arguments. An operation added to
-the core's table needs one method here per client class, and nothing else.
+the core's table needs one method here per client class and one line in each
+raw-response class (``tests/test_parity.py`` checks all four), and nothing else.
 """
 
 import os
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple, TypeVar, Union
 
 from ._exceptions import InvalidInputError
-from ._models import APIResponse, Partner, WebhookHeaders, WebhookUrl
+from ._models import APIResponse, Partner, WebhookHeaders, WebhookUrl, _Result
 from ._native import Completions, NativeClient
 
 if TYPE_CHECKING:  # asyncio costs ~100 ms to import: only AsyncClient calls need it
     import asyncio
 
+    # mypy bundles typing_extensions' stubs; nothing imports it at run time (Python 3.9 has no ParamSpec)
+    from typing_extensions import Concatenate, ParamSpec
+
+    _P = ParamSpec("_P")
+
 __all__ = ["Client", "AsyncClient", "TokenProvider"]
 
 _Self = TypeVar("_Self", bound="_Base")
+_T = TypeVar("_T", bound=_Result)
 
 #: The per-call options: ``with_options`` changing only these shares the connection pool.
 _CALL_OPTIONS = ("timeout", "max_retries", "attempt_timeout")
@@ -114,17 +121,6 @@ class _Base:
         return copy
 
     @property
-    def with_raw_response(self) -> "_RawResponses":
-        """The same methods, returning :class:`APIResponse` (status, headers,
-        trace id, attempts; ``parse()`` gives the usual result)::
-
-            raw = client.with_raw_response.get_webhook_url("yourPA")
-            print(raw.headers["content-type"], raw.trace_id)
-            url = raw.parse()
-        """
-        return _RawResponses(self)
-
-    @property
     def base_url(self) -> str:
         return self._native.base_url
 
@@ -138,30 +134,6 @@ class _Base:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self.timeout}, max_retries={self.max_retries})"
-
-
-class _RawResponses:
-    """``client.with_raw_response``: each operation method of the client,
-    returning an :class:`APIResponse` (awaitable for :class:`AsyncClient`)."""
-
-    def __init__(self, client: "_Base") -> None:
-        self._client = client
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name.startswith("_") or name in ("close", "with_options", "with_raw_response"):
-            raise AttributeError(name)
-        method = getattr(self._client, name)
-        if isinstance(self._client, AsyncClient):
-
-            async def call_async(*args: Any, **kwargs: Any) -> APIResponse[Any]:
-                return APIResponse(await method(*args, **kwargs))
-
-            return call_async
-
-        def call(*args: Any, **kwargs: Any) -> APIResponse[Any]:
-            return APIResponse(method(*args, **kwargs))
-
-        return call
 
 
 class Client(_Base):
@@ -196,6 +168,17 @@ class Client(_Base):
         return Partner(self._native.call("set_webhook_headers", (partner_id, headers), timeout=timeout,
                                          max_retries=max_retries, attempt_timeout=attempt_timeout))
 
+    @property
+    def with_raw_response(self) -> "_RawResponses":
+        """The same methods, returning :class:`APIResponse` (status, headers,
+        trace id, attempts; ``parse()`` gives the usual result)::
+
+            raw = client.with_raw_response.get_webhook_url("yourPA")
+            print(raw.headers["content-type"], raw.trace_id)
+            url = raw.parse()
+        """
+        return _RawResponses(self)
+
     def close(self) -> None:
         """Nothing to release explicitly; provided for symmetry with ``with``."""
 
@@ -204,6 +187,30 @@ class Client(_Base):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _raw(method: "Callable[Concatenate[Client, _P], _T]") -> "Callable[Concatenate[_RawResponses, _P], APIResponse[_T]]":
+    """``method`` of :class:`Client`, returning its result as an :class:`APIResponse`;
+    type checkers see the method's own parameters."""
+
+    def call(self: "_RawResponses", /, *args: "_P.args", **kwargs: "_P.kwargs") -> "APIResponse[_T]":
+        return APIResponse(method(self._client, *args, **kwargs))
+
+    call.__name__, call.__doc__ = method.__name__, method.__doc__
+    return call
+
+
+class _RawResponses:
+    """``client.with_raw_response``: each operation method of :class:`Client`,
+    returning an :class:`APIResponse`. One line per operation."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    get_webhook_url = _raw(Client.get_webhook_url)
+    set_webhook_url = _raw(Client.set_webhook_url)
+    get_webhook_headers = _raw(Client.get_webhook_headers)
+    set_webhook_headers = _raw(Client.set_webhook_headers)
 
 
 class _LoopCompletions:
@@ -288,6 +295,16 @@ class AsyncClient(_Base):
         return Partner(await self._call("set_webhook_headers", (partner_id, headers), timeout, max_retries,
                                         attempt_timeout))
 
+    @property
+    def with_raw_response(self) -> "_AsyncRawResponses":
+        """The same methods, returning :class:`APIResponse` (status, headers,
+        trace id, attempts; ``parse()`` gives the usual result)::
+
+            raw = await client.with_raw_response.get_webhook_url("yourPA")
+            url = raw.parse()
+        """
+        return _AsyncRawResponses(self)
+
     async def _call(self, op: str, args: Tuple[Any, ...], timeout: Optional[float], max_retries: Optional[int],
                     attempt_timeout: Optional[float]) -> Any:
         """Runs the operation ``op`` on the shared runtime; the loop's completion
@@ -313,3 +330,28 @@ class AsyncClient(_Base):
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.close()
+
+
+def _araw(
+    method: "Callable[Concatenate[AsyncClient, _P], Awaitable[_T]]",
+) -> "Callable[Concatenate[_AsyncRawResponses, _P], Awaitable[APIResponse[_T]]]":
+    """``method`` of :class:`AsyncClient`, its result as an :class:`APIResponse`."""
+
+    async def call(self: "_AsyncRawResponses", /, *args: "_P.args", **kwargs: "_P.kwargs") -> "APIResponse[_T]":
+        return APIResponse(await method(self._client, *args, **kwargs))
+
+    call.__name__, call.__doc__ = method.__name__, method.__doc__
+    return call
+
+
+class _AsyncRawResponses:
+    """``client.with_raw_response`` of :class:`AsyncClient`: each operation
+    method, awaitable, returning an :class:`APIResponse`. One line per operation."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    get_webhook_url = _araw(AsyncClient.get_webhook_url)
+    set_webhook_url = _araw(AsyncClient.set_webhook_url)
+    get_webhook_headers = _araw(AsyncClient.get_webhook_headers)
+    set_webhook_headers = _araw(AsyncClient.set_webhook_headers)

@@ -98,6 +98,24 @@ def test_every_method_sends_its_own_operation_and_options(op):
 
     asyncio.run(main())
     assert rec.seen == arec.seen == [(op["name"], args, options)]
+    # and through with_raw_response, which hands back the same result as an APIResponse
+    raw = getattr(sync.with_raw_response, op["method_name"])(*args, **options)
+
+    async def main_raw():
+        return await getattr(async_client.with_raw_response, op["method_name"])(*args, **options)
+
+    araw = asyncio.run(main_raw())
+    assert isinstance(raw, pw.APIResponse) and isinstance(araw, pw.APIResponse)
+    assert type(raw.parse()) is type(araw.parse()) and raw.http_status == 200
+    assert rec.seen == arec.seen == [(op["name"], args, options)] * 2
+
+
+@pytest.mark.parametrize("cls", [pw.Client, pw.AsyncClient], ids=lambda c: c.__name__)
+def test_every_operation_has_a_raw_response_method(cls):
+    raw = cls(api_key="k").with_raw_response
+    lacking = [op["method_name"] for op in SURFACE["operations"] if not callable(getattr(raw, op["method_name"], None))]
+    assert lacking == []
+    assert inspect.iscoroutinefunction(raw.get_webhook_url) == (cls is pw.AsyncClient)
 
 
 def constructor_kwargs(setting):

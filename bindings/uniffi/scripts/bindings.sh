@@ -91,7 +91,8 @@ VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 
 kotlin_jar() {
   generate
-  cargo build --locked --release -p partner-webhooks-uniffi --lib
+  # The cdylib alone, as it ships (beside the rlib it comes out larger: ../Cargo.toml).
+  cargo rustc --locked --release -p partner-webhooks-uniffi --lib --crate-type cdylib
   local libs=$OUT/jar-libs
   rm -rf "$libs" && mkdir -p "$libs/linux-x86-64"
   cp "$TARGET/release/$LIB" "$libs/linux-x86-64/$LIB"

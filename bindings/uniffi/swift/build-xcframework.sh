@@ -10,8 +10,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 OUT=target/apple
 rm -rf "$OUT" && mkdir -p "$OUT/headers"
-for t in aarch64-apple-darwin x86_64-apple-darwin aarch64-apple-ios aarch64-apple-ios-sim; do
-  cargo build --locked --release -p partner-webhooks-uniffi --lib --no-default-features --target "$t"
+# Each library kind in its own rustc run, never beside the rlib (it would carry
+# code the rlib exports: bindings/uniffi/Cargo.toml). macOS: the static library
+# and the dylib uniffi-bindgen reads; iOS: the static library, size-optimized.
+for t in aarch64-apple-darwin x86_64-apple-darwin; do
+  cargo rustc --locked --release -p partner-webhooks-uniffi --lib --crate-type staticlib,cdylib --no-default-features --target "$t"
+done
+for t in aarch64-apple-ios aarch64-apple-ios-sim; do
+  cargo rustc --locked --profile mobile -p partner-webhooks-uniffi --lib --crate-type staticlib \
+    --no-default-features --features mobile --target "$t"
 done
 cargo build --locked -p partner-webhooks-uniffi --no-default-features --features bindgen --bin uniffi-bindgen
 target/debug/uniffi-bindgen generate --no-format --library target/aarch64-apple-darwin/release/libpartner_webhooks_uniffi.dylib \
@@ -22,8 +29,8 @@ lipo -create target/aarch64-apple-darwin/release/libpartner_webhooks_uniffi.a ta
   -output "$OUT/libpartner_webhooks_uniffi-macos.a"
 xcodebuild -create-xcframework \
   -library "$OUT/libpartner_webhooks_uniffi-macos.a" -headers "$OUT/headers" \
-  -library target/aarch64-apple-ios/release/libpartner_webhooks_uniffi.a -headers "$OUT/headers" \
-  -library target/aarch64-apple-ios-sim/release/libpartner_webhooks_uniffi.a -headers "$OUT/headers" \
+  -library target/aarch64-apple-ios/mobile/libpartner_webhooks_uniffi.a -headers "$OUT/headers" \
+  -library target/aarch64-apple-ios-sim/mobile/libpartner_webhooks_uniffi.a -headers "$OUT/headers" \
   -output "$OUT/PartnerWebhooksFFI.xcframework"
 mkdir -p target/swift Sources/PartnerWebhooks
 cp "$OUT/generated/PartnerWebhooks.swift" Sources/PartnerWebhooks/
