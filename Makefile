@@ -100,7 +100,7 @@ setup-dist: setup-rust setup-node ## Cross-build and registry tools: rustup targ
 	cd scripts/registry-tools && npm ci --no-audit --no-fund
 
 dist: ## Cross-build every artifact that builds here into target/dist/ (by hand: about an hour)
-	$(MAKE) setup-dist DIST_ALL=1
+	$(MAKE) setup-dist setup-kotlin DIST_ALL=1
 	scripts/dist.sh all
 
 test-arm64: ## After `make dist`: the linux-arm64 builds under qemu-user (Node and Python smokes, the CLI demo); installs qemu and the arm64 C runtime with apt
