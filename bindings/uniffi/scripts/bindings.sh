@@ -105,25 +105,83 @@ bench_kotlin() {
   java -cp "$OUT/bench-classes:$OUT/partner-webhooks.jar:$JNA:$CORO:$JSON:$KOTLIN_HOME/lib/kotlin-stdlib.jar" BenchKt "$@"
 }
 
-swift_package() {
-  generate  # the shipped interface (a test build's bindings would carry the test hook)
-  local pkg=$TARGET/swift/PartnerWebhooks
+# assemble_swift_package DIR [hooks]: a source package (Package.swift, the
+# generated Swift patched by patch-swift.py, the hand-written sources, the C
+# header and modulemap, the XCTests) from the bindings last generated; with
+# `hooks`, the test of the test hook too (bindings generated with test-hooks).
+assemble_swift_package() {
+  local pkg=$1 hooks=${2:-}
   rm -rf "$pkg" && mkdir -p "$pkg/Sources/PartnerWebhooks" "$pkg/Sources/PartnerWebhooksFFI/include" "$pkg/Tests"
   cp bindings/uniffi/swift/Package.swift "$pkg/"
   cp -r bindings/uniffi/swift/Tests/. "$pkg/Tests/"
+  [ -z "$hooks" ] || cp bindings/uniffi/swift/TestHooks/*.swift "$pkg/Tests/PartnerWebhooksTests/"
   cp "$GEN/swift/PartnerWebhooks.swift" "$pkg/Sources/PartnerWebhooks/"
+  python3 bindings/uniffi/scripts/patch-swift.py "$pkg/Sources/PartnerWebhooks/PartnerWebhooks.swift"
+  cp bindings/uniffi/swift/Sources/PartnerWebhooks/*.swift "$pkg/Sources/PartnerWebhooks/"
   cp "$GEN/swift/PartnerWebhooksFFI.h" "$pkg/Sources/PartnerWebhooksFFI/include/"
   cp "$GEN/swift/PartnerWebhooksFFI.modulemap" "$pkg/Sources/PartnerWebhooksFFI/include/module.modulemap"
-  echo "swift package: $pkg"
 }
 
-test_swift() {
-  swift_package
-  if command -v swift >/dev/null 2>&1; then
-    (cd "$TARGET/swift/PartnerWebhooks" && swift test -Xlinker -L"$TARGET/debug" -Xlinker -lpartner_webhooks_uniffi)
-  else
-    echo "test-swift: SKIPPED: no Swift toolchain on this machine; the Swift package was generated at $TARGET/swift/PartnerWebhooks but its XCTests were not run"
+swift_package() {
+  generate  # the shipped interface (a test build's bindings would carry the test hook)
+  assemble_swift_package "$TARGET/swift/PartnerWebhooks"
+  echo "swift package: $TARGET/swift/PartnerWebhooks"
+}
+
+# Swift runs in a Debian 13 root under target/ (scripts/trixie-root.sh): Debian
+# 12 has no Swift toolchain. With CI=true a root that cannot be set up fails
+# the run; elsewhere the Swift checks are skipped, loudly.
+swift_root() {
+  if scripts/trixie-root.sh ensure; then return 0; fi
+  if [ "${CI:-}" = true ]; then
+    echo "test-swift: FAILED: the Debian 13 root with Swift 6.0.3 could not be set up (the reason is above)" >&2
+    exit 1
   fi
+  echo "=================================================================================="
+  echo "test-swift: SKIPPED: no Debian 13 root with Swift (needs root, debootstrap and Debian's"
+  echo "mirror; the reason is above). The Swift package and its tests were NOT compiled or run."
+  echo "=================================================================================="
+  return 1
+}
+
+# Copies what the root needs into ROOT/work (never a bind mount: an `rm -rf
+# target` would delete through it), keeping the package's .build for the next run.
+copy_into_root() {
+  local pkg=$1 work
+  work=$(scripts/trixie-root.sh path)/work
+  mkdir -p "$work/pkg"
+  rm -rf "$work/pkg/Sources" "$work/pkg/Tests" "$work/pkg/Package.swift" "$work/lib" "$work/repo" "$work/run"
+  cp -r "$pkg"/. "$work/pkg/"
+  mkdir -p "$work/lib" "$work/repo" "$work/run"
+  cp "$TARGET/debug/$LIB" "$work/lib/"
+  cp -r tests README.md "$work/repo/"
+  cp -r bindings/uniffi/swift/Examples "$work/repo/"
+}
+
+# Swift flags of every build here: strict concurrency checking, warnings as errors.
+SWIFT_FLAGS="-Xswiftc -strict-concurrency=complete -Xswiftc -warnings-as-errors -Xlinker -L/work/lib -Xlinker -lpartner_webhooks_uniffi"
+
+test_swift() {
+  swift_root || return 0
+  generate test-hooks
+  local pkg=$TARGET/swift/PartnerWebhooksTest started=$SECONDS
+  assemble_swift_package "$pkg" hooks
+  copy_into_root "$pkg"
+  local work
+  work=$(scripts/trixie-root.sh path)/work
+  # The XCTest bundle runs directly (not through `swift test`, which mixes the
+  # SDK's stderr into its own output): the SDK's trace log goes to a file, and
+  # no secret a test used may be in it. A hung test fails after 15 minutes.
+  scripts/trixie-root.sh run "cd /work/pkg && { swift build --build-tests $SWIFT_FLAGS >/work/run/build.log 2>&1 || { tail -n 60 /work/run/build.log; exit 1; }; } && \
+    LD_LIBRARY_PATH=/work/lib PARTNER_WEBHOOKS_REPO=/work/repo PARTNER_WEBHOOKS_LOG=trace \
+    PARTNER_WEBHOOKS_SECRETS_FILE=/work/run/secrets.txt timeout 900 .build/debug/PartnerWebhooksPackageTests.xctest \
+    >/work/run/xctest.log 2>/work/run/trace.log; status=\$?; grep -v -E '^Test (Case|Suite) .*(started|passed)' /work/run/xctest.log; exit \$status" \
+    || { echo "test-swift: the XCTests failed (the SDK's trace log: $work/run/trace.log)" >&2; exit 1; }
+  grep -q "partner_webhooks" "$work/run/trace.log" || { echo "test-swift: no trace log captured" >&2; exit 1; }
+  if grep -n -F -f "$work/run/secrets.txt" "$work/run/trace.log" >/dev/null; then
+    echo "test-swift: a secret a test used is in the SDK's trace log ($work/run/trace.log)" >&2; exit 1
+  fi
+  echo "test-swift: the XCTests passed in the Debian 13 root, Swift $(scripts/trixie-root.sh run 'swift --version 2>&1' | sed -n 's/.*Swift version \([0-9.]*\).*/\1/p' | head -n1), in $((SECONDS - started)) s; no secret in the trace log"
 }
 
 case "${1:-}" in

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
+use partner_webhooks::config::redact_userinfo;
 use partner_webhooks::config::seconds;
 use partner_webhooks::models::{
     PartnerGetWebhookHeadersOut, PartnerGetWebhookUrlOut, PartnerOut, PartnerSetWebhookHeadersOut,
@@ -17,13 +18,17 @@ use partner_webhooks::{
     RequestOptions, Response,
 };
 use serde_json::Value;
+use std::fmt;
 
 use crate::error::{PartnerError, run};
+use crate::text::{Text, display_as_debug};
 use crate::token_provider::{ForeignTokenProvider, TokenProvider};
 
 /// Client settings (the core's `ClientSettings`, durations in seconds);
 /// absent values fall back to `PARTNER_API_*` and the defaults.
-#[derive(Debug, Clone, Default, uniffi::Record)]
+/// `toString()` / `description` show no secret (key, token, password, proxy credentials).
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct ClientSettings {
     #[uniffi(default = None)]
     pub api_key: Option<String>,
@@ -58,7 +63,7 @@ pub struct ClientSettings {
 }
 
 /// Per-call overrides (the core's `RequestOptions`, durations in seconds).
-#[derive(Debug, Clone, Default, uniffi::Record)]
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct CallOptions {
     #[uniffi(default = None)]
     pub timeout_seconds: Option<f64>,
@@ -68,12 +73,93 @@ pub struct CallOptions {
     pub attempt_timeout_seconds: Option<f64>,
 }
 
+impl fmt::Debug for ClientSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Text::new(f, "ClientSettings")
+            .secret("api_key", self.api_key.is_some())
+            .secret("bearer_token", self.bearer_token.is_some())
+            .opt("username", &self.username)
+            .secret("password", self.password.is_some())
+            .opt("base_url", &self.base_url.as_deref().map(redact_userinfo))
+            .opt("timeout_seconds", &self.timeout_seconds)
+            .opt("attempt_timeout_seconds", &self.attempt_timeout_seconds)
+            .opt("connect_timeout_seconds", &self.connect_timeout_seconds)
+            .opt("max_retries", &self.max_retries)
+            .opt("max_connections", &self.max_connections)
+            .opt("allow_insecure_http", &self.allow_insecure_http)
+            .opt("ca_bundle", &self.ca_bundle)
+            .opt("proxy", &self.proxy.as_deref().map(redact_userinfo))
+            .finish()
+    }
+}
+
+impl fmt::Debug for ResponseInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Text::new(f, "ResponseInfo")
+            .show("status", &self.status)
+            .opt("trace_id", &self.trace_id)
+            .show("attempts", &self.attempts)
+            .names("headers", &self.headers)
+            .length("body_json", &self.body_json)
+            .finish()
+    }
+}
+
+impl fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Text::new(f, "WebhookUrl")
+            .opt("webhook_url", &self.webhook_url)
+            .show("response", &self.response)
+            .finish()
+    }
+}
+
+impl fmt::Debug for WebhookHeadersResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Text::new(f, "WebhookHeadersResult")
+            .names("webhook_headers", &self.webhook_headers)
+            .show("response", &self.response)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Partner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut t = Text::new(f, "Partner")
+            .opt("id", &self.id)
+            .opt("brand_name", &self.brand_name)
+            .opt("webhook_url", &self.webhook_url)
+            .opt("partner_redirect_url", &self.partner_redirect_url)
+            .opt("country", &self.country)
+            .opt("logo_url", &self.logo_url)
+            .opt(
+                "allow_client_to_add_phone_no",
+                &self.allow_client_to_add_phone_no,
+            );
+        if let Some(h) = &self.webhook_headers {
+            t = t.names("webhook_headers", h);
+        }
+        t.show("response", &self.response).finish()
+    }
+}
+
+display_as_debug!(
+    ClientSettings,
+    ResponseInfo,
+    WebhookUrl,
+    WebhookHeadersResult,
+    Partner,
+    PartnerClient
+);
+
 fn secs(field: &str, value: Option<f64>) -> Result<Option<Duration>, PartnerError> {
     Ok(value.map(|s| seconds(field, s)).transpose()?)
 }
 
-/// HTTP metadata of a successful call.
-#[derive(Debug, Clone, uniffi::Record)]
+/// HTTP metadata of a successful call. `toString()` / `description` show the
+/// header names and the body's length, never their contents.
+#[derive(Clone, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct ResponseInfo {
     pub status: u16,
     /// The response headers, names lower-case (a repeated header's values joined by ", ").
@@ -85,21 +171,26 @@ pub struct ResponseInfo {
 }
 
 /// `PartnerGetWebhookUrlOut`.
-#[derive(Debug, Clone, uniffi::Record)]
+#[derive(Clone, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct WebhookUrl {
     pub webhook_url: Option<String>,
     pub response: ResponseInfo,
 }
 
 /// `PartnerGetWebhookHeadersOut`: string values as sent, other JSON values as JSON text.
-#[derive(Debug, Clone, uniffi::Record)]
+/// `toString()` / `description` show the header names only.
+#[derive(Clone, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct WebhookHeadersResult {
     pub webhook_headers: HashMap<String, String>,
     pub response: ResponseInfo,
 }
 
 /// `PartnerOut` / `PartnerSetWebhookHeadersOut` (the main fields; all of it in `response.body_json`).
-#[derive(Debug, Clone, uniffi::Record)]
+/// `toString()` / `description` show the header names only.
+#[derive(Clone, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct Partner {
     pub id: Option<String>,
     pub brand_name: Option<String>,
@@ -183,7 +274,9 @@ impl From<Response<PartnerSetWebhookHeadersOut>> for Partner {
 }
 
 /// The Partner API webhook settings. Thread-safe; share one per process.
+/// `toString()` / `description` show the configuration, secrets redacted.
 #[derive(uniffi::Object)]
+#[uniffi::export(Debug, Display)]
 pub struct PartnerClient {
     inner: CoreClient,
 }

@@ -7,6 +7,8 @@ use partner_webhooks::ErrorKind;
 use partner_webhooks::settings::Language;
 use partner_webhooks_runtime::{CallError, RuntimeError};
 
+use crate::text::{Text, display_as_debug};
+
 /// Every failure, by kind: `reason` is the one-line description (in Kotlin
 /// `message` is taken by `Throwable`). API errors carry the same fields (absent ones empty):
 /// HTTP status, 360dialog trace id, developer message, `details` as JSON,
@@ -55,8 +57,10 @@ pub enum PartnerError {
     Unknown { reason: String, info: ErrorInfo },
 }
 
-/// What the server said, for every API error.
-#[derive(Debug, Clone, uniffi::Record)]
+/// What the server said, for every API error. `toString()` / `description`
+/// show the header names and the lengths of the body and details, never their contents.
+#[derive(Clone, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct ErrorInfo {
     pub kind: String,
     pub status: Option<u16>,
@@ -69,6 +73,28 @@ pub struct ErrorInfo {
     /// The response headers (lower-case names) when the server answered.
     pub headers: std::collections::HashMap<String, String>,
 }
+
+impl std::fmt::Debug for ErrorInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut t = Text::new(f, "ErrorInfo")
+            .show("kind", &self.kind)
+            .opt("status", &self.status)
+            .opt("trace_id", &self.trace_id)
+            .opt("developer_message", &self.developer_message)
+            .opt("retry_after_seconds", &self.retry_after_seconds)
+            .show("attempts", &self.attempts)
+            .names("headers", &self.headers);
+        if let Some(body) = &self.body {
+            t = t.length("body", body);
+        }
+        if let Some(details) = &self.details_json {
+            t = t.length("details_json", details);
+        }
+        t.finish()
+    }
+}
+
+display_as_debug!(ErrorInfo);
 
 impl PartnerError {
     /// The case's name: the kind it stands for.
@@ -140,6 +166,16 @@ impl From<CallError> for PartnerError {
             other => PartnerError::Cancelled {
                 reason: other.to_string(),
             },
+        }
+    }
+}
+
+/// What a Kotlin/Swift callback (the token provider) threw when it is not a
+/// `PartnerException` / `PartnerError`: an error with its text, never a panic.
+impl From<uniffi::UnexpectedUniFFICallbackError> for PartnerError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        PartnerError::Runtime {
+            reason: format!("the callback threw: {}", e.reason),
         }
     }
 }

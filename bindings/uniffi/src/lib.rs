@@ -18,6 +18,7 @@ mod payloads;
 mod receiving;
 #[cfg(feature = "sandbox")]
 mod sandbox;
+mod text;
 mod token_provider;
 
 pub use client::{

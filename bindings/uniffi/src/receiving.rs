@@ -7,12 +7,24 @@ use partner_webhooks::{PartnerEvent, VerifyError, WebhookVerifier as CoreVerifie
 
 use crate::error::PartnerError;
 use crate::payloads::EventPayload;
+use crate::text::{Text, display_as_debug};
 
-/// One request header.
-#[derive(Debug, Clone, uniffi::Record)]
+/// One request header. `toString()` / `description` show its name only (a
+/// custom header's value is a secret).
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct Header {
     pub name: String,
     pub value: String,
+}
+
+impl std::fmt::Debug for Header {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Text::new(f, "Header")
+            .show("name", &self.name)
+            .secret("value", true)
+            .finish()
+    }
 }
 
 /// A partner webhook event.
@@ -56,8 +68,10 @@ fn event(e: &PartnerEvent, signature_verified: bool) -> Event {
     }
 }
 
-/// Verifies incoming webhook requests (signature, custom headers, size) and parses them.
+/// Verifies incoming webhook requests (signature, custom headers, size) and
+/// parses them. `toString()` / `description` show its settings, secrets redacted.
 #[derive(uniffi::Object)]
+#[uniffi::export(Debug, Display)]
 pub struct WebhookVerifier {
     inner: CoreVerifier,
 }
@@ -67,6 +81,8 @@ impl std::fmt::Debug for WebhookVerifier {
         self.inner.fmt(f)
     }
 }
+
+display_as_debug!(Header, WebhookVerifier);
 
 #[uniffi::export]
 impl WebhookVerifier {

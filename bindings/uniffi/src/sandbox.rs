@@ -7,6 +7,7 @@ use partner_webhooks::Error as CoreError;
 use partner_webhooks_sandbox::{Fault, RetryAfter, Sandbox as CoreSandbox, SandboxConfig};
 
 use crate::error::PartnerError;
+use crate::text::{Text, display_as_debug};
 
 /// A fault to inject (see the sandbox README).
 #[derive(Debug, Clone, uniffi::Record)]
@@ -33,8 +34,10 @@ pub struct FaultSpec {
     pub body_bytes: Option<u64>,
 }
 
-/// The sandbox's credentials and address.
-#[derive(Debug, Clone, uniffi::Record)]
+/// The sandbox's credentials and address. `toString()` / `description` show
+/// the address and the partner ids, not the credentials.
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct SandboxInfo {
     pub base_url: String,
     pub partner_id: String,
@@ -45,11 +48,39 @@ pub struct SandboxInfo {
     pub platform_secret: String,
 }
 
-/// A local stand-in for the Partner API on 127.0.0.1.
+impl std::fmt::Debug for SandboxInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Text::new(f, "SandboxInfo")
+            .show("base_url", &self.base_url)
+            .show("partner_id", &self.partner_id)
+            .show("other_partner_id", &self.other_partner_id)
+            .secret("api_key", true)
+            .show("username", &self.username)
+            .secret("password", true)
+            .secret("platform_secret", true)
+            .finish()
+    }
+}
+
+/// A local stand-in for the Partner API on 127.0.0.1. `toString()` /
+/// `description` show its address.
 #[derive(uniffi::Object)]
+#[uniffi::export(Debug, Display)]
 pub struct Sandbox {
     inner: Mutex<Option<CoreSandbox>>,
 }
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let address = self.with(|s| s.base_url().to_string()).ok();
+        match address {
+            Some(url) => Text::new(f, "Sandbox").show("base_url", &url).finish(),
+            None => Text::new(f, "Sandbox").show("stopped", &true).finish(),
+        }
+    }
+}
+
+display_as_debug!(SandboxInfo, Sandbox);
 
 impl Sandbox {
     fn with<T>(&self, f: impl FnOnce(&CoreSandbox) -> T) -> Result<T, PartnerError> {

@@ -7,14 +7,28 @@ use std::time::Duration;
 use partner_webhooks::{AccessToken, TokenProviderError};
 
 use crate::error::PartnerError;
+use crate::text::{Text, display_as_debug};
 
-/// A bearer token and its lifetime in seconds (if known).
-#[derive(Debug, Clone, uniffi::Record)]
+/// A bearer token and its lifetime in seconds (if known). `toString()` /
+/// `description` never show the token.
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct Token {
     pub access_token: String,
     #[uniffi(default = None)]
     pub expires_in_seconds: Option<f64>,
 }
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Text::new(f, "Token")
+            .secret("access_token", true)
+            .opt("expires_in_seconds", &self.expires_in_seconds)
+            .finish()
+    }
+}
+
+display_as_debug!(Token);
 
 /// Implemented in Kotlin/Swift. `refresh` is true when the server refused
 /// the previous token. Called on a background thread; it may block.
