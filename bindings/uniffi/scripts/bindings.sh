@@ -50,7 +50,7 @@ test_kotlin() {
   generate test-hooks
   mkdir -p "$OUT"
   kotlinc -cp "$JNA:$CORO:$JSON:$REFLECT" "$GEN"/kotlin/com/partnerwebhooks/*.kt \
-    bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/Ecosystem.kt bindings/uniffi/tests/kotlin/PanicHook.kt \
+    bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/Ecosystem.kt bindings/uniffi/tests/kotlin/Secrets.kt bindings/uniffi/tests/kotlin/PanicHook.kt \
     -include-runtime -d "$OUT/kotlin-test.jar"
   # The SDK's trace log goes to a file the last check reads: no secret may be in it.
   local log=$OUT/kotlin-test-trace.log
@@ -75,7 +75,7 @@ assemble_jar() {
   sed -e "s/@VERSION@/$version/" -e "s/@KOTLIN@/$(kotlin_version)/" bindings/uniffi/pom.xml.in > "${jar%.jar}.pom"
   echo "built $(du -h "$jar" | cut -f1) $jar with $(cd "$libs" && find . -type f | sort | tr '\n' ' ')"
   # A JVM program with only the jar, JNA and kotlinx-coroutines (json-simple for the test itself):
-  kotlinc -cp "$jar:$JNA:$CORO:$JSON:$REFLECT" bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/Ecosystem.kt -d "$OUT/smoke-classes"
+  kotlinc -cp "$jar:$JNA:$CORO:$JSON:$REFLECT" bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/Ecosystem.kt bindings/uniffi/tests/kotlin/Secrets.kt -d "$OUT/smoke-classes"
   java -cp "$OUT/smoke-classes:$jar:$JNA:$CORO:$JSON:$REFLECT:$KOTLIN_HOME/lib/kotlin-stdlib.jar" MainKt "$ROOT" --jar-smoke
   # The jar is the shipped interface: no test hook in the sources it was compiled from.
   if grep -q panicInRuntimeForTests "$GEN"/kotlin/com/partnerwebhooks/*.kt; then
@@ -155,14 +155,14 @@ copy_into_root() {
   mkdir -p "$work/lib" "$work/repo" "$work/run"
   cp "$TARGET/debug/$LIB" "$work/lib/"
   cp -r tests README.md "$work/repo/"
-  cp -r bindings/uniffi/swift/Examples "$work/repo/"
+  mkdir -p "$work/repo/bindings/uniffi/swift"
+  cp -r bindings/uniffi/swift/Examples "$work/repo/bindings/uniffi/swift/"
 }
 
 # Swift flags of every build here: strict concurrency checking, warnings as errors.
 SWIFT_FLAGS="-Xswiftc -strict-concurrency=complete -Xswiftc -warnings-as-errors -Xlinker -L/work/lib -Xlinker -lpartner_webhooks_uniffi"
 
 test_swift() {
-  swift_root || return 0
   generate test-hooks
   local pkg=$TARGET/swift/PartnerWebhooksTest started=$SECONDS
   assemble_swift_package "$pkg" hooks
@@ -184,13 +184,51 @@ test_swift() {
   echo "test-swift: the XCTests passed in the Debian 13 root, Swift $(scripts/trixie-root.sh run 'swift --version 2>&1' | sed -n 's/.*Swift version \([0-9.]*\).*/\1/p' | head -n1), in $((SECONDS - started)) s; no secret in the trace log"
 }
 
+# macOS (the hosted release workflow; never run here): the same XCTests with
+# the host's Swift, against the dylib of this checkout.
+test_swift_macos() {
+  generate test-hooks
+  local pkg=$TARGET/swift/PartnerWebhooksTest
+  assemble_swift_package "$pkg" hooks
+  (cd "$pkg" && swift build --build-tests -Xlinker -L"$TARGET/debug" -Xlinker -lpartner_webhooks_uniffi &&
+    DYLD_LIBRARY_PATH="$TARGET/debug" PARTNER_WEBHOOKS_REPO="$ROOT" swift test --skip-build)
+}
+
+# A Swift app as a user writes one, against the shipped package (no test hook):
+# `swift package init --type executable`, a path dependency on the package, the
+# files of bindings/uniffi/swift/Examples/App (the README's Swift snippets),
+# built in the Swift 6 language mode (strict concurrency) with warnings as
+# errors, then run: the four operations, typed errors, a delivery verified
+# and switched on by its payload.
+swift_app() {
+  generate
+  local pkg=$TARGET/swift/PartnerWebhooks work started=$SECONDS
+  assemble_swift_package "$pkg"
+  work=$(scripts/trixie-root.sh path)/work
+  rm -rf "$work/PartnerWebhooks" "$work/lib-shipped" "$work/app"
+  mkdir -p "$work/lib-shipped"
+  cp -r "$pkg" "$work/PartnerWebhooks"
+  cp "$TARGET/debug/$LIB" "$work/lib-shipped/"
+  scripts/trixie-root.sh run "mkdir -p /work/app && cd /work/app && swift package init --type executable --name PartnerApp >/dev/null && \
+    sed -i 's|^    name: \"PartnerApp\",|&\n    dependencies: [.package(path: \"../PartnerWebhooks\")],|' Package.swift && \
+    swift package add-target-dependency PartnerWebhooks PartnerApp --package PartnerWebhooks >/dev/null && \
+    rm Sources/main.swift && cp /work/repo/bindings/uniffi/swift/Examples/App/*.swift Sources/ && \
+    { swift build -Xswiftc -warnings-as-errors -Xlinker -L/work/lib-shipped -Xlinker -lpartner_webhooks_uniffi >/work/run/app-build.log 2>&1 \
+      || { tail -n 60 /work/run/app-build.log; exit 1; }; } && \
+    LD_LIBRARY_PATH=/work/lib-shipped timeout 120 .build/debug/PartnerApp" \
+    || { echo "test-swift: the Swift app failed" >&2; exit 1; }
+  echo "test-swift: the Swift app (swift package init, the README's snippets) built and ran in $((SECONDS - started)) s"
+}
+
 case "${1:-}" in
   generate) generate ;;
   test-kotlin) test_kotlin ;;
   kotlin-jar) kotlin_jar ;;
   jvm-jar) generate; assemble_jar "$2" "$3/partner-webhooks-$4.jar" "$4" ;;
   swift-package) swift_package ;;
-  test-swift) test_swift ;;
+  test-swift)
+    if [ "$(uname -s)" = Darwin ]; then test_swift_macos
+    elif swift_root; then test_swift; swift_app; fi ;;
   bench-kotlin) shift; bench_kotlin "$@" ;;
   *) echo "usage: $0 generate|test-kotlin|kotlin-jar|swift-package|test-swift|bench-kotlin" >&2; exit 2 ;;
 esac

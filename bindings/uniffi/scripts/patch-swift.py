@@ -20,6 +20,9 @@ fails here, loudly, instead of shipping unpatched code):
    type gets a `CustomReflectable` conformance with no children, so `dump()`
    prints that same redacted line.
 
+3. A check: every public type, method and function of the SDK carries a doc
+   comment (uniffi copies the Rust doc comments); one without fails here.
+
 Usage: patch-swift.py PartnerWebhooks.swift   (rewrites the file in place)
 """
 import re
@@ -150,6 +153,29 @@ DEBUG_TYPE = re.compile(
 )
 
 
+PUBLIC_ITEM = re.compile(
+    r"^\s*(?:public (?:func|convenience init|static func|struct|enum|protocol)|open (?:class|func)) +(\w+)"
+)
+# uniffi's own plumbing, public only so that other generated modules can reach it.
+PLUMBING = ("FfiConverter", "uniffi", "Uniffi", "NoHandle", "lift", "lower", "read", "write")
+
+
+def undocumented(text: str) -> list:
+    """The SDK's public items without a doc comment, as `line: declaration`."""
+    lines = text.split("\n")
+    missing = []
+    for i, line in enumerate(lines):
+        m = PUBLIC_ITEM.match(line)
+        if not m or m.group(1).startswith(PLUMBING) or m.group(1).endswith(("_lift", "_lower")):
+            continue
+        j = i - 1
+        while j >= 0 and (not lines[j].strip() or lines[j].strip().startswith(("@", "#"))):
+            j -= 1
+        if not lines[j].strip().startswith(("///", "*/", "/**", "*")):
+            missing.append(f"{i + 1}: {line.strip()[:80]}")
+    return missing
+
+
 def patch(text: str) -> str:
     init = re.search(r"\n    (uniffiEnsure\w+Initialized)\(\)\n    let rustFuture = rustFutureFunc\(\)", text)
     if not init:
@@ -157,6 +183,9 @@ def patch(text: str) -> str:
     original = ORIGINAL_HELPER.replace("{init}", init.group(1))
     if text.count(original) != 1:
         sys.exit("patch-swift: uniffiRustCallAsync differs from uniffi 0.32.2's (re-check this patch)")
+    missing = undocumented(text)
+    if missing:
+        sys.exit("patch-swift: public items without a doc comment (document them in bindings/uniffi/src):\n  " + "\n  ".join(missing))
     text = text.replace(original, CANCELLABLE_HELPER.replace("{init}", init.group(1)))
 
     calls = text.count("await uniffiRustCallAsync(")

@@ -77,6 +77,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for LoggerError {
 /// framework, do not block.
 #[uniffi::export(with_foreign)]
 pub trait PartnerLogger: Send + Sync {
+    /// One record of the SDK; a thrown error loses this record only.
     fn log(&self, record: LogRecord) -> Result<(), LoggerError>;
 }
 

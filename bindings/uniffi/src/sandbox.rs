@@ -109,6 +109,7 @@ impl Sandbox {
         }))
     }
 
+    /// Its address and credentials (`baseUrl`, `partnerId`, `apiKey`, ...).
     pub fn info(&self) -> Result<SandboxInfo, PartnerError> {
         self.with(|s| SandboxInfo {
             base_url: s.base_url().into(),
@@ -121,6 +122,7 @@ impl Sandbox {
         })
     }
 
+    /// Makes the next `fault.times` calls to `fault.route` fail as described.
     pub fn inject_fault(&self, fault: FaultSpec) -> Result<(), PartnerError> {
         let retry_after = fault.retry_after.map(|r| match r.parse::<u64>() {
             Ok(secs) => RetryAfter::Seconds(secs),
@@ -141,10 +143,13 @@ impl Sandbox {
             .map_err(|e| PartnerError::from(CoreError::invalid_input(e.field, e.rule)))
     }
 
+    /// Removes every pending fault; returns how many there were.
     pub fn clear_faults(&self) -> Result<u32, PartnerError> {
         self.with(|s| s.clear_faults() as u32)
     }
 
+    /// Revokes every bearer token it issued (the next call with one gets 401);
+    /// returns how many.
     pub fn revoke_tokens(&self) -> Result<u32, PartnerError> {
         self.with(|s| s.revoke_tokens() as u32)
     }
@@ -189,7 +194,12 @@ impl Sandbox {
                     .map(|s| format!("{s:?}").to_lowercase())
                     .unwrap_or_else(|| "unknown".into()));
             }
-            partner_webhooks_runtime::run(tokio::time::sleep(Duration::from_millis(10))).await?;
+            // The timer is made inside the async block, on the shared runtime: a
+            // foreign caller's thread has no tokio timer to make it with.
+            partner_webhooks_runtime::run(async {
+                tokio::time::sleep(Duration::from_millis(10)).await
+            })
+            .await?;
         }
     }
 

@@ -34,6 +34,8 @@ display_as_debug!(Token);
 /// the previous token. Called on a background thread; it may block.
 #[uniffi::export(with_foreign)]
 pub trait TokenProvider: Send + Sync {
+    /// A bearer token for the next calls; `refresh` is true when the server
+    /// refused the previous one.
     fn token(&self, refresh: bool) -> Result<Token, PartnerError>;
 }
 

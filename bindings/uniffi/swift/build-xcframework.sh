@@ -3,7 +3,7 @@
 # sandbox (the app-side library), and the Swift source that goes with it; the
 # root Package.swift's binary target points at the zip. Run on macOS with Xcode
 # and rustup: the release workflow does; the development machines cannot (no
-# Apple SDK, no Swift toolchain).
+# Apple SDK; Swift itself runs here on Linux only, `make test-swift`).
 #   rustup target add aarch64-apple-darwin x86_64-apple-darwin aarch64-apple-ios aarch64-apple-ios-sim
 #   bindings/uniffi/swift/build-xcframework.sh
 set -euo pipefail
@@ -34,6 +34,10 @@ xcodebuild -create-xcframework \
   -output "$OUT/PartnerWebhooksFFI.xcframework"
 mkdir -p target/swift Sources/PartnerWebhooks
 cp "$OUT/generated/PartnerWebhooks.swift" Sources/PartnerWebhooks/
+# Task cancellation, dump() redaction and the doc-comment check (as `make swift-package`),
+# and the hand-written sources beside the generated one.
+python3 bindings/uniffi/scripts/patch-swift.py Sources/PartnerWebhooks/PartnerWebhooks.swift
+cp bindings/uniffi/swift/Sources/PartnerWebhooks/*.swift Sources/PartnerWebhooks/
 (cd "$OUT" && ditto -c -k --sequesterRsrc --keepParent PartnerWebhooksFFI.xcframework ../swift/PartnerWebhooksFFI.xcframework.zip)
 swift package compute-checksum target/swift/PartnerWebhooksFFI.xcframework.zip > target/swift/PartnerWebhooksFFI.xcframework.zip.sha256
 echo "built target/swift/PartnerWebhooksFFI.xcframework.zip (checksum beside it) and Sources/PartnerWebhooks/PartnerWebhooks.swift"

@@ -157,3 +157,26 @@ fn verifier_from_a_plain_thread() {
         other => panic!("expected Verification, got {other:?}"),
     }
 }
+
+#[test]
+fn wait_for_delivery_from_a_foreign_executor() {
+    let sb = Sandbox::start().unwrap();
+    let info = sb.info().unwrap();
+    let c = client(&sb);
+    foreign_block_on(c.set_webhook_url(
+        info.partner_id.clone(),
+        "http://127.0.0.1:1/hook".into(),
+        None,
+    ))
+    .unwrap();
+    let id = sb.emit("channel_live".into(), None).unwrap();
+    // Polls (and sleeps between polls) with no tokio runtime on this thread:
+    // a timer made here would panic.
+    let status = foreign_block_on(sb.wait_for_delivery(id, 0.05)).unwrap();
+    assert!(!status.is_empty());
+    assert_eq!(
+        foreign_block_on(sb.wait_for_delivery("no-such-delivery".into(), 0.05)).unwrap(),
+        "unknown"
+    );
+    sb.stop().unwrap();
+}

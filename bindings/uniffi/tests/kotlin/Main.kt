@@ -539,6 +539,12 @@ fun main(args: Array<String>) {
         for (f in vectors) check("vector ${f.name}") { runVector(f) }
         kotlinSpecific()
         ecosystem(repo)
+        val secretsSandbox = Sandbox.start()
+        try {
+            secrets(secretsSandbox, secretsSandbox.info())
+        } finally {
+            secretsSandbox.stop()
+        }
         val paritySandbox = Sandbox.start()
         try {
             parity(paritySandbox, paritySandbox.info())
