@@ -27,6 +27,7 @@ Usage: patch-swift.py PartnerWebhooks.swift   (rewrites the file in place)
 """
 import re
 import sys
+import textwrap
 
 ORIGINAL_HELPER = """fileprivate func uniffiRustCallAsync<F, T>(
     rustFutureFunc: () -> UInt64,
@@ -43,7 +44,16 @@ ORIGINAL_HELPER = """fileprivate func uniffiRustCallAsync<F, T>(
     defer {
         freeFunc(rustFuture)
     }
-    var pollResult: Int8;
+{poll_loop}
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+"""
+
+# uniffi's poll loop, kept as it is (inside the cancellation handler in the patched helper).
+POLL_LOOP = """    var pollResult: Int8;
     repeat {
         pollResult = await withUnsafeContinuation {
             pollFunc(
@@ -55,12 +65,6 @@ ORIGINAL_HELPER = """fileprivate func uniffiRustCallAsync<F, T>(
             )
         }
     } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
-
-    return try liftFunc(makeRustCall(
-        { completeFunc(rustFuture, $0) },
-        errorHandler: errorHandler
-    ))
-}
 """
 
 CANCELLABLE_HELPER = """// partner-webhooks: cancellable (bindings/uniffi/scripts/patch-swift.py).
@@ -122,19 +126,7 @@ fileprivate func uniffiRustCallAsync<F, T>(
     }
     let rustFuture = future.handle
     await withTaskCancellationHandler {
-        var pollResult: Int8
-        repeat {
-            pollResult = await withUnsafeContinuation {
-                pollFunc(
-                    rustFuture,
-                    { handle, pollResult in
-                        uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
-                    },
-                    uniffiContinuationHandleMap.insert(obj: $0)
-                )
-            }
-        } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
-    } onCancel: {
+{poll_loop_indented}    } onCancel: {
         future.cancel()
     }
     if future.isCancelled {
@@ -180,13 +172,14 @@ def patch(text: str) -> str:
     init = re.search(r"\n    (uniffiEnsure\w+Initialized)\(\)\n    let rustFuture = rustFutureFunc\(\)", text)
     if not init:
         sys.exit("patch-swift: uniffiRustCallAsync not found (uniffi changed: re-check this patch)")
-    original = ORIGINAL_HELPER.replace("{init}", init.group(1))
+    original = ORIGINAL_HELPER.replace("{init}", init.group(1)).replace("{poll_loop}", POLL_LOOP)
     if text.count(original) != 1:
         sys.exit("patch-swift: uniffiRustCallAsync differs from uniffi 0.32.2's (re-check this patch)")
     missing = undocumented(text)
     if missing:
         sys.exit("patch-swift: public items without a doc comment (document them in bindings/uniffi/src):\n  " + "\n  ".join(missing))
-    text = text.replace(original, CANCELLABLE_HELPER.replace("{init}", init.group(1)))
+    cancellable = CANCELLABLE_HELPER.replace("{init}", init.group(1))
+    text = text.replace(original, cancellable.replace("{poll_loop_indented}", textwrap.indent(POLL_LOOP, "    ")))
 
     calls = text.count("await uniffiRustCallAsync(")
     text, args = FREE_ARG.subn(r"\1cancelFunc: \2cancel_\3,\1freeFunc: \2free_\3,", text)
