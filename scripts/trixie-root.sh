@@ -35,11 +35,13 @@ ensure() {
   [ "$(id -u)" = 0 ] || { echo "trixie-root: needs root (debootstrap, chroot, mount)" >&2; return 1; }
   mkdir -p "$TARGET"
   if [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$PACKAGES" ]; then return 0; fi
-  command -v debootstrap >/dev/null || { apt-get update -q && apt-get install -y -q debootstrap; }
+  # debian-archive-keyring: debootstrap checks Debian's signatures (Ubuntu hosts lack the keys).
+  command -v debootstrap >/dev/null && [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] \
+    || { apt-get update -q && apt-get install -y -q debootstrap debian-archive-keyring; }
   local started=$SECONDS
   if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
     umount_proc
-    rm -rf "$ROOT"
+    rm -rf "$ROOT" "$ROOT.partial"
     # --variant=minbase: essential packages and apt only (about 214 MB).
     debootstrap --variant=minbase trixie "$ROOT.partial" >"$TARGET/trixie-root.log" 2>&1 \
       || { tail -n 20 "$TARGET/trixie-root.log" >&2; echo "trixie-root: debootstrap failed (log: $TARGET/trixie-root.log)" >&2; return 1; }
