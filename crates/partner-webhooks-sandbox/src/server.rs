@@ -165,11 +165,12 @@ impl Sandbox {
     /// Waits until the delivery `id` is no longer pending (or `timeout`
     /// passes) and returns it.
     pub async fn wait_for_delivery(&self, id: &str, timeout: Duration) -> Option<Delivery> {
-        let deadline = tokio::time::Instant::now() + timeout;
+        // A timeout past what an Instant holds waits as long as it takes.
+        let deadline = tokio::time::Instant::now().checked_add(timeout);
         loop {
             let current = self.delivery(id);
             if !current.as_ref().is_none_or(Delivery::is_pending)
-                || tokio::time::Instant::now() >= deadline
+                || deadline.is_some_and(|d| tokio::time::Instant::now() >= d)
             {
                 return current;
             }
@@ -180,11 +181,11 @@ impl Sandbox {
     /// [`wait_for_delivery`](Self::wait_for_delivery) for a thread outside any
     /// async runtime (the Python binding calls it with the GIL released).
     pub fn wait_for_delivery_blocking(&self, id: &str, timeout: Duration) -> Option<Delivery> {
-        let deadline = std::time::Instant::now() + timeout;
+        let deadline = std::time::Instant::now().checked_add(timeout);
         loop {
             let current = self.delivery(id);
             if !current.as_ref().is_none_or(Delivery::is_pending)
-                || std::time::Instant::now() >= deadline
+                || deadline.is_some_and(|d| std::time::Instant::now() >= d)
             {
                 return current;
             }

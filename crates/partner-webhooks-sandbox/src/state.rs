@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -298,7 +298,12 @@ impl State {
 
     pub(crate) fn issue_token(&self) -> String {
         let token = random_secret("sbxtok_", 24);
-        lock(&self.tokens).insert(token.clone(), Instant::now() + self.config.token_ttl);
+        // A lifetime past what an Instant holds: a century, as good as never.
+        let now = Instant::now();
+        let expires = now
+            .checked_add(self.config.token_ttl)
+            .unwrap_or(now + Duration::from_secs(100 * 365 * 86_400));
+        lock(&self.tokens).insert(token.clone(), expires);
         lock(&self.stats).tokens_issued += 1;
         token
     }

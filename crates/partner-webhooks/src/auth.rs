@@ -277,7 +277,10 @@ impl Authenticator {
                 let generation = next_generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let refresh_at = token
                     .expires_in
-                    .map(|life| Instant::now() + life.saturating_sub(refresh_margin(life)));
+                    // A lifetime past what an Instant can hold is "no expiry" (refreshed on a 401).
+                    .and_then(|life| {
+                        Instant::now().checked_add(life.saturating_sub(refresh_margin(life)))
+                    });
                 tracing::debug!(generation, expires_in = ?token.expires_in, "obtained a new bearer token");
                 let h = bearer(&token.token, generation)?;
                 *guard = Some(Cached {

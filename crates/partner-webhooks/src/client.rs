@@ -68,25 +68,14 @@ impl RequestOptions {
     /// assert_eq!(e.field(), Some("max_retries"));
     /// ```
     pub fn check(&self) -> Result<(), Error> {
-        if let Some(n) = self
-            .max_retries
-            .filter(|n| *n > crate::config::MAX_MAX_RETRIES)
-        {
-            return Err(Error::invalid_input(
-                "max_retries",
-                format!(
-                    "must be at most {} (got {n})",
-                    crate::config::MAX_MAX_RETRIES
-                ),
-            ));
+        if let Some(n) = self.max_retries {
+            crate::limits::retries("max_retries", n)?;
         }
-        for (field, d) in [
-            ("timeout", self.timeout),
-            ("attempt_timeout", self.attempt_timeout),
-        ] {
-            if d.is_some_and(|d| d.is_zero()) {
-                return Err(Error::invalid_input(field, "must be greater than 0"));
-            }
+        if let Some(d) = self.timeout {
+            crate::limits::duration("timeout", d)?;
+        }
+        if let Some(d) = self.attempt_timeout {
+            crate::limits::duration("attempt_timeout", d)?;
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::Error;
 use crate::auth::{Credentials, TokenProvider};
+use crate::limits::{self, Unit};
 use crate::settings::ClientSettings;
 
 /// Production base URL of the Partner API.
@@ -25,11 +26,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default number of retries after the first attempt.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Largest `max_retries` accepted.
-pub const MAX_MAX_RETRIES: u32 = 10;
+pub const MAX_MAX_RETRIES: u32 = crate::limits::MAX_RETRIES;
 /// Default limit of requests on the wire at once per client.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 100;
 /// Highest accepted `max_connections`.
-pub const MAX_MAX_CONNECTIONS: usize = 10_000;
+pub const MAX_MAX_CONNECTIONS: usize = crate::limits::MAX_CONNECTIONS;
 /// First back-off delay; it doubles per retry, with jitter.
 pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
 /// Longest back-off delay.
@@ -519,19 +520,19 @@ impl ClientConfigBuilder {
         )?;
 
         let timeout = match (timeout, &self.env.timeout) {
-            (Some(t), _) => check_duration("timeout", t)?,
-            (None, Some(raw)) => check_duration(ENV_TIMEOUT, parse_seconds(ENV_TIMEOUT, raw)?)?,
+            (Some(t), _) => limits::duration("timeout", t)?,
+            (None, Some(raw)) => parse_seconds(ENV_TIMEOUT, raw)?,
             (None, None) => DEFAULT_TIMEOUT,
         };
         let attempt_timeout = attempt_timeout
-            .map(|t| check_duration("attempt_timeout", t))
+            .map(|t| limits::duration("attempt_timeout", t))
             .transpose()?;
         let connect_timeout = match connect_timeout {
-            Some(t) => check_duration("connect_timeout", t)?,
+            Some(t) => limits::duration("connect_timeout", t)?,
             None => DEFAULT_CONNECT_TIMEOUT,
         };
         let max_retries = match (max_retries, &self.env.max_retries) {
-            (Some(n), _) => check_retries("max_retries", n)?,
+            (Some(n), _) => limits::retries("max_retries", n)?,
             (None, Some(raw)) => {
                 let n = raw.trim().parse::<u32>().map_err(|_| {
                     Error::invalid_input(
@@ -539,22 +540,21 @@ impl ClientConfigBuilder {
                         format!("must be a whole number from 0 to {MAX_MAX_RETRIES}"),
                     )
                 })?;
-                check_retries(ENV_MAX_RETRIES, n)?
+                limits::retries(ENV_MAX_RETRIES, n)?
             }
             (None, None) => DEFAULT_MAX_RETRIES,
         };
-        let max_connections = max_connections.map_or(DEFAULT_MAX_CONNECTIONS, |n| n as usize);
-        if !(1..=MAX_MAX_CONNECTIONS).contains(&max_connections) {
-            return Err(Error::invalid_input(
-                "max_connections",
-                format!("must be from 1 to {MAX_MAX_CONNECTIONS}"),
-            ));
-        }
+        let max_connections = max_connections.map_or(Ok(DEFAULT_MAX_CONNECTIONS), |n| {
+            limits::connections("max_connections", n)
+        })?;
         let backoff = self.backoff.unwrap_or_default();
-        if backoff.initial.is_zero() || backoff.max < backoff.initial {
+        limits::duration("backoff.initial", backoff.initial)?;
+        limits::duration("backoff.max", backoff.max)?;
+        limits::duration("backoff.retry_after_cap", backoff.retry_after_cap)?;
+        if backoff.max < backoff.initial {
             return Err(Error::invalid_input(
-                "backoff",
-                "initial must be > 0 and max >= initial",
+                "backoff.max",
+                "must be at least backoff.initial",
             ));
         }
 
@@ -719,11 +719,13 @@ fn parse_base_url(raw: &str, field: &str, allow_http: bool) -> Result<Url, Error
 }
 
 fn parse_seconds(field: &str, raw: &str) -> Result<Duration, Error> {
-    seconds(field, raw.trim().parse::<f64>().unwrap_or(f64::NAN))
+    let secs = raw.trim().parse::<f64>().unwrap_or(f64::NAN);
+    limits::duration_in(field, secs, Unit::Seconds)
 }
 
 /// A duration given in seconds by a caller (bindings, the CLI): finite,
-/// greater than 0, at most a day; otherwise `InvalidInput` naming `field`.
+/// greater than 0, at most a day; otherwise `InvalidInput` naming `field`
+/// ([`limits::duration_in`]).
 ///
 /// ```
 /// use std::time::Duration;
@@ -733,18 +735,12 @@ fn parse_seconds(field: &str, raw: &str) -> Result<Duration, Error> {
 /// assert!(seconds("timeout", f64::NAN).is_err());
 /// ```
 pub fn seconds(field: &str, secs: f64) -> Result<Duration, Error> {
-    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
-        return Err(Error::invalid_input(
-            field.to_string(),
-            "must be a number of seconds greater than 0 (at most 86400)",
-        ));
-    }
-    Ok(Duration::from_secs_f64(secs))
+    limits::duration_in(field, secs, Unit::Seconds)
 }
 
 /// A duration given in milliseconds by a caller (the Node binding): finite,
 /// greater than 0, at most a day; otherwise `InvalidInput` naming `field`, in
-/// milliseconds.
+/// milliseconds ([`limits::duration_in`]).
 ///
 /// ```
 /// use std::time::Duration;
@@ -754,13 +750,7 @@ pub fn seconds(field: &str, secs: f64) -> Result<Duration, Error> {
 /// assert_eq!(e.to_string(), "InvalidInput: timeoutMs: must be a number of milliseconds greater than 0 (at most 86400000)");
 /// ```
 pub fn millis(field: &str, ms: f64) -> Result<Duration, Error> {
-    if !ms.is_finite() || ms <= 0.0 || ms > 86_400_000.0 {
-        return Err(Error::invalid_input(
-            field.to_string(),
-            "must be a number of milliseconds greater than 0 (at most 86400000)",
-        ));
-    }
-    Ok(Duration::from_secs_f64(ms / 1000.0))
+    limits::duration_in(field, ms, Unit::Milliseconds)
 }
 
 /// An explicit proxy: an absolute `http://` or `https://` URL with a host.
@@ -777,26 +767,6 @@ fn parse_proxy(raw: &str) -> Result<SecretProxy, Error> {
         return Err(refuse());
     }
     Ok(SecretProxy(url))
-}
-
-fn check_duration(field: &str, d: Duration) -> Result<Duration, Error> {
-    if d.is_zero() || d > Duration::from_secs(86_400) {
-        return Err(Error::invalid_input(
-            field.to_string(),
-            "must be greater than 0 and at most 86400 seconds",
-        ));
-    }
-    Ok(d)
-}
-
-fn check_retries(field: &str, n: u32) -> Result<u32, Error> {
-    if n > MAX_MAX_RETRIES {
-        return Err(Error::invalid_input(
-            field.to_string(),
-            format!("must be at most {MAX_MAX_RETRIES} (got {n})"),
-        ));
-    }
-    Ok(n)
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ pub mod error;
 pub mod events;
 mod fields;
 mod lenient;
+pub mod limits;
 pub mod models;
 mod open_enum;
 pub mod operations;

@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::auth::Authenticator;
 use crate::client::RequestOptions;
-use crate::config::{ClientConfig, MAX_MAX_RETRIES};
+use crate::config::ClientConfig;
 use crate::operations::{Auth, OperationSpec};
 use crate::response::Response;
 use crate::retry::{Decision, Outcome, RetrySchedule, parse_retry_after, should_retry};
@@ -134,29 +134,14 @@ impl Transport {
         Ok(url)
     }
 
+    /// The call's options over the client's, checked by the same rules as
+    /// the client's settings (`limits`), which were checked when it was built.
     fn resolve(&self, o: RequestOptions) -> Result<Resolved, Error> {
-        let timeout = o.timeout.unwrap_or(self.config.timeout());
-        if timeout.is_zero() {
-            return Err(Error::invalid_input("timeout", "must be greater than 0"));
-        }
-        let max_retries = o.max_retries.unwrap_or(self.config.max_retries());
-        if max_retries > MAX_MAX_RETRIES {
-            return Err(Error::invalid_input(
-                "max_retries",
-                format!("must be at most {MAX_MAX_RETRIES} (got {max_retries})"),
-            ));
-        }
-        let attempt_timeout = o.attempt_timeout.or(self.config.attempt_timeout());
-        if attempt_timeout.is_some_and(|t| t.is_zero()) {
-            return Err(Error::invalid_input(
-                "attempt_timeout",
-                "must be greater than 0",
-            ));
-        }
+        o.check()?;
         Ok(Resolved {
-            timeout,
-            max_retries,
-            attempt_timeout,
+            timeout: o.timeout.unwrap_or(self.config.timeout()),
+            max_retries: o.max_retries.unwrap_or(self.config.max_retries()),
+            attempt_timeout: o.attempt_timeout.or(self.config.attempt_timeout()),
         })
     }
 
@@ -298,7 +283,7 @@ impl Transport {
                 Decision::RetryAfter(d) => d,
                 Decision::GiveUp => return Err(error),
             };
-            if Instant::now() + delay >= deadline {
+            if delay >= deadline.saturating_duration_since(Instant::now()) {
                 return Err(error);
             }
             tracing::warn!(
