@@ -83,36 +83,57 @@ export interface CallOptions {
  * the `PARTNER_API_*` variables and the defaults.
  */
 export interface ClientOptions {
-  /** `X-API-Key` (default: `PARTNER_API_KEY`). */
+  /** `X-API-Key` (preferred); default `PARTNER_API_KEY`. */
   apiKey?: string
   /** A fixed `Authorization: Bearer` token. */
   bearerToken?: string
-  /** A Partner Hub user, exchanged with `password` for a cached token. */
+  /**
+   * A Partner Hub user, exchanged with `password` at `POST /api/v2/token`
+   * for a bearer token that is cached until shortly before it expires.
+   */
   username?: string
   /** The user's password. */
   password?: string
-  /** Default `PARTNER_API_BASE_URL`, else `https://hub.360dialog.io`. */
+  /**
+   * The API's base URL, e.g. `https://hub.360dialog.io` or a sandbox's
+   * `http://127.0.0.1:PORT` (a trailing `/api/v2` is not doubled); default
+   * `PARTNER_API_BASE_URL`, else `https://hub.360dialog.io`.
+   */
   baseUrl?: string
-  /** Budget for a whole call, retries included (default `PARTNER_API_TIMEOUT` seconds, else 30 000 ms). */
+  /**
+   * Budget for a whole call, retries and back-off included; default
+   * `PARTNER_API_TIMEOUT` (seconds), else 30 s.
+   */
   timeoutMs?: number
-  /** Limit for one attempt, so that a hung one is retried within `timeoutMs` (default: none). */
+  /**
+   * Limit for one attempt, so that a hung attempt is retried within the
+   * call's budget; default none.
+   */
   attemptTimeoutMs?: number
-  /** Limit for connecting (default 10 000 ms). */
+  /** Limit for connecting; default 10 s. */
   connectTimeoutMs?: number
-  /** Retries after the first attempt (default `PARTNER_API_MAX_RETRIES`, else 2; at most 10). */
+  /**
+   * Retries after the first attempt (at most 10); default
+   * `PARTNER_API_MAX_RETRIES`, else 2.
+   */
   maxRetries?: number
-  /** Requests on the wire at once (default 100). */
+  /**
+   * Requests on the wire at once, each on its own connection (1 to
+   * 10 000; default 100, like httpx and aiohttp). More calls wait for a
+   * free connection within their timeout.
+   */
   maxConnections?: number
-  /** Allow plain `http://` to non-loopback hosts (test rigs only). */
+  /** Allow plain `http://` to non-loopback hosts (test rigs only); default false. */
   allowInsecureHttp?: boolean
   /**
-   * A PEM file of CA certificates trusted besides the bundled roots and the
-   * OS store (default `PARTNER_API_CA_BUNDLE`).
+   * A PEM file of CA certificates trusted besides the bundled roots and
+   * the OS store (a TLS-inspecting proxy's CA); default `PARTNER_API_CA_BUNDLE`.
    */
   caBundle?: string
   /**
-   * An `http://` or `https://` proxy for every request (default: `HTTPS_PROXY`;
-   * `NO_PROXY` is honoured either way).
+   * An `http://` or `https://` proxy for every request (credentials may be
+   * in the URL); default `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`, with
+   * `NO_PROXY` honoured either way.
    */
   proxy?: string
 }

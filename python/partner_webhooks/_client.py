@@ -82,22 +82,9 @@ class _Base:
 
         A wrong type or value raises :class:`InvalidInputError` naming the
         argument (also a ``TypeError`` / ``ValueError``)."""
-        self._settings: Dict[str, Any] = dict(
-            api_key=api_key,
-            bearer_token=bearer_token,
-            username=username,
-            password=password,
-            token_provider=token_provider,
-            base_url=base_url,
-            timeout=timeout,
-            attempt_timeout=attempt_timeout,
-            connect_timeout=connect_timeout,
-            max_retries=max_retries,
-            max_connections=max_connections,
-            allow_insecure_http=allow_insecure_http,
-            ca_bundle=ca_bundle,
-            proxy=proxy,
-        )
+        # Every argument above, by name: each is passed on as it is, and the
+        # native layer converts it by the kind the core declares.
+        self._settings: Dict[str, Any] = {k: v for k, v in locals().items() if k != "self"}
         self._native = NativeClient(**self._settings)
 
     def with_options(self: _Self, **settings: Any) -> _Self:

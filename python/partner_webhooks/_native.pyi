@@ -22,24 +22,7 @@ _Headers = Union[Mapping[str, Union[str, bytes]], Iterable[Tuple[str, Union[str,
 
 @final
 class NativeClient:
-    def __new__(
-        cls,
-        *,
-        api_key: Optional[str] = None,
-        bearer_token: Optional[str] = None,
-        username: Optional[str] = None,
-        password: Optional[str] = None,
-        token_provider: Optional[Callable[[bool], Any]] = None,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        attempt_timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        max_connections: Optional[int] = None,
-        allow_insecure_http: Optional[bool] = None,
-        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
-        proxy: Optional[str] = None,
-    ) -> "NativeClient": ...
+    def __new__(cls, **settings: Any) -> "NativeClient": ...
     @property
     def base_url(self) -> str: ...
     @property

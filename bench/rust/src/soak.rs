@@ -70,7 +70,7 @@ pub fn run(args: SoakArgs) -> Result<(), BoxError> {
                 .api_key(args.target.api_key.clone())
                 .base_url(args.target.base_url.clone())
                 .timeout(Duration::from_secs(15))
-                .max_connections(args.concurrency)
+                .max_connections(u32::try_from(args.concurrency).unwrap_or(u32::MAX))
                 .build()?,
         )?;
         let control = reqwest::Client::new();

@@ -16,6 +16,7 @@ use napi::{Env, Result};
 use napi_derive::napi;
 use partner_webhooks::config::millis;
 use partner_webhooks::operations::Operation;
+use partner_webhooks::settings::camel_case;
 use partner_webhooks::{
     ClientConfigBuilder, ClientSettings, Error as CoreError, JsonBody, PartnerClient,
     RequestOptions, Response,
@@ -25,41 +26,70 @@ use tokio::sync::Notify;
 
 use crate::error::{BindingError, BindingResult};
 
-/// Client settings (the core's `ClientSettings`, durations in milliseconds).
-/// Give one of `apiKey` (default: `PARTNER_API_KEY`), `bearerToken`,
-/// `username` + `password` or a token provider; anything absent falls back to
-/// the `PARTNER_API_*` variables and the defaults.
-#[napi(object)]
-pub struct ClientOptions {
-    /// `X-API-Key` (default: `PARTNER_API_KEY`).
-    pub api_key: Option<String>,
-    /// A fixed `Authorization: Bearer` token.
-    pub bearer_token: Option<String>,
-    /// A Partner Hub user, exchanged with `password` for a cached token.
-    pub username: Option<String>,
-    /// The user's password.
-    pub password: Option<String>,
-    /// Default `PARTNER_API_BASE_URL`, else `https://hub.360dialog.io`.
-    pub base_url: Option<String>,
-    /// Budget for a whole call, retries included (default `PARTNER_API_TIMEOUT` seconds, else 30 000 ms).
-    pub timeout_ms: Option<f64>,
-    /// Limit for one attempt, so that a hung one is retried within `timeoutMs` (default: none).
-    pub attempt_timeout_ms: Option<f64>,
-    /// Limit for connecting (default 10 000 ms).
-    pub connect_timeout_ms: Option<f64>,
-    /// Retries after the first attempt (default `PARTNER_API_MAX_RETRIES`, else 2; at most 10).
-    pub max_retries: Option<f64>,
-    /// Requests on the wire at once (default 100).
-    pub max_connections: Option<f64>,
-    /// Allow plain `http://` to non-loopback hosts (test rigs only).
-    pub allow_insecure_http: Option<bool>,
-    /// A PEM file of CA certificates trusted besides the bundled roots and the
-    /// OS store (default `PARTNER_API_CA_BUNDLE`).
-    pub ca_bundle: Option<String>,
-    /// An `http://` or `https://` proxy for every request (default: `HTTPS_PROXY`;
-    /// `NO_PROXY` is honoured either way).
-    pub proxy: Option<String>,
+/// `ClientOptions` for JavaScript, made from the core's one list of settings
+/// (`for_each_client_setting!`): a field per setting (durations in
+/// milliseconds, named `...Ms`; numbers as JavaScript numbers; the token
+/// provider is a separate argument), and its conversion to the core's.
+macro_rules! node_client_options {
+    (@fields [$($fields:tt)*]) => {
+        /// Client settings (the core's `ClientSettings`, durations in milliseconds).
+        /// Give one of `apiKey` (default: `PARTNER_API_KEY`), `bearerToken`,
+        /// `username` + `password` or a token provider; anything absent falls back to
+        /// the `PARTNER_API_*` variables and the defaults.
+        #[napi(object)]
+        pub struct ClientOptions { $($fields)* }
+    };
+    (@fields [$($fields:tt)*] $(#[$a:meta])* $n:ident / $secs:ident / $ms:ident : $ty:ty = Callback, env $e:expr, $s:literal; $($rest:tt)*) => {
+        node_client_options!(@fields [$($fields)*] $($rest)*);
+    };
+    // Numbers as JavaScript numbers (checked on the way in), text as strings.
+    (@fields [$($fields:tt)*] $(#[$a:meta])* $n:ident / $secs:ident / $ms:ident : $ty:ty = Duration, env $e:expr, $s:literal; $($rest:tt)*) => {
+        node_client_options!(@fields [$($fields)* $(#[$a])* pub $ms: Option<f64>,] $($rest)*);
+    };
+    (@fields [$($fields:tt)*] $(#[$a:meta])* $n:ident / $secs:ident / $ms:ident : $ty:ty = Count, env $e:expr, $s:literal; $($rest:tt)*) => {
+        node_client_options!(@fields [$($fields)* $(#[$a])* pub $ms: Option<f64>,] $($rest)*);
+    };
+    (@fields [$($fields:tt)*] $(#[$a:meta])* $n:ident / $secs:ident / $ms:ident : $ty:ty = Flag, env $e:expr, $s:literal; $($rest:tt)*) => {
+        node_client_options!(@fields [$($fields)* $(#[$a])* pub $ms: Option<bool>,] $($rest)*);
+    };
+    (@fields [$($fields:tt)*] $(#[$a:meta])* $n:ident / $secs:ident / $ms:ident : $ty:ty = $kind:ident, env $e:expr, $s:literal; $($rest:tt)*) => {
+        node_client_options!(@fields [$($fields)* $(#[$a])* pub $ms: Option<String>,] $($rest)*);
+    };
+    ($( $(#[$a:meta])* $name:ident / $secs:ident / $ms:ident : $ty:ty = $kind:ident, env $env:expr, $summary:literal; )*) => {
+        node_client_options!(@fields [] $( $(#[$a])* $name / $secs / $ms : $ty = $kind, env $env, $summary; )*);
+
+        impl ClientOptions {
+            /// The core's settings, with `token_provider`; a value of the
+            /// wrong range is refused naming the option as JavaScript spells it.
+            fn into_core(
+                self,
+                token_provider: Option<Arc<dyn partner_webhooks::TokenProvider>>,
+            ) -> BindingResult<ClientSettings> {
+                Ok(ClientSettings {
+                    $( $name: node_setting_to_core!($kind, self, $ms, token_provider), )*
+                })
+            }
+        }
+    };
 }
+
+/// A setting as the core takes it (milliseconds and whole numbers checked).
+macro_rules! node_setting_to_core {
+    (Callback, $self:ident, $f:ident, $provider:ident) => {
+        $provider
+    };
+    (Duration, $self:ident, $f:ident, $provider:ident) => {
+        ms(&camel_case(stringify!($f)), $self.$f)?
+    };
+    (Count, $self:ident, $f:ident, $provider:ident) => {
+        count(&camel_case(stringify!($f)), $self.$f)?
+    };
+    ($kind:ident, $self:ident, $f:ident, $provider:ident) => {
+        $self.$f
+    };
+}
+
+partner_webhooks::for_each_client_setting!(node_client_options);
 
 /// Per-call overrides (the core's `RequestOptions`, durations in milliseconds).
 #[napi(object)]
@@ -178,22 +208,7 @@ impl NativeClient {
     ) -> Result<Self> {
         let token_provider =
             token_provider.map(|p| Arc::new(crate::token_provider::TokenProviderFn::new(p)) as _);
-        let settings = ClientSettings {
-            api_key: options.api_key,
-            bearer_token: options.bearer_token,
-            username: options.username,
-            password: options.password,
-            token_provider,
-            base_url: options.base_url,
-            timeout: ms("timeoutMs", options.timeout_ms)?,
-            attempt_timeout: ms("attemptTimeoutMs", options.attempt_timeout_ms)?,
-            connect_timeout: ms("connectTimeoutMs", options.connect_timeout_ms)?,
-            max_retries: count("maxRetries", options.max_retries)?,
-            max_connections: count("maxConnections", options.max_connections)?,
-            allow_insecure_http: options.allow_insecure_http,
-            ca_bundle: options.ca_bundle,
-            proxy: options.proxy,
-        };
+        let settings = options.into_core(token_provider)?;
         let config = ClientConfigBuilder::from_env()
             .settings(settings)
             .user_agent_suffix(node_version(&env))

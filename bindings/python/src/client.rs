@@ -10,7 +10,7 @@ use std::sync::Arc;
 use partner_webhooks::operations::Operation;
 use partner_webhooks::{ClientConfigBuilder, ClientSettings, Error, PartnerClient, RequestOptions};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 use serde_json::Value;
 
 use crate::completions::{CallHandle, Completions};
@@ -18,6 +18,79 @@ use crate::convert::{opt_count, opt_flag, opt_path, opt_seconds, opt_str};
 use crate::error::{BindingError, BindingResult};
 use crate::reply::{Reply, into_py};
 use crate::token_provider::PyTokenProvider;
+
+/// The core's `ClientSettings` from keyword arguments, made from the core's one
+/// list of settings (`for_each_client_setting!`): each converted by its kind,
+/// an unknown name refused.
+macro_rules! py_client_settings {
+    ($( $(#[$a:meta])* $name:ident / $secs:ident / $ms:ident : $ty:ty = $kind:ident, env $env:expr, $summary:literal; )*) => {
+        fn settings_from(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<ClientSettings> {
+            let mut settings = ClientSettings::default();
+            for (key, value) in kwargs.into_iter().flat_map(|k| k.iter()) {
+                let key: String = key.extract()?;
+                if value.is_none() {
+                    continue;
+                }
+                match key.as_str() {
+                    $( stringify!($name) => settings.$name = py_setting!($kind, py, stringify!($name), value), )*
+                    other => {
+                        return Err(BindingError::from(Error::invalid_input(
+                            other.to_string(),
+                            "is not a client setting",
+                        ))
+                        .into())
+                    }
+                }
+            }
+            Ok(settings)
+        }
+    };
+}
+
+/// One setting from Python, by its kind (a wrong type or value names it).
+macro_rules! py_setting {
+    (Callback, $py:ident, $name:expr, $v:ident) => {
+        Some(token_provider($py, $name, $v)?)
+    };
+    (Duration, $py:ident, $name:expr, $v:ident) => {
+        opt_seconds($name, Some(&$v))?
+    };
+    (Count, $py:ident, $name:expr, $v:ident) => {
+        opt_count($name, Some(&$v))?
+    };
+    (Flag, $py:ident, $name:expr, $v:ident) => {
+        opt_flag($name, Some(&$v))?
+    };
+    (Path, $py:ident, $name:expr, $v:ident) => {
+        opt_path($name, Some(&$v))?
+    };
+    ($kind:ident, $py:ident, $name:expr, $v:ident) => {
+        opt_str($name, Some(&$v))?
+    };
+}
+
+partner_webhooks::for_each_client_setting!(py_client_settings);
+
+/// A token provider: any callable.
+fn token_provider(
+    py: Python<'_>,
+    name: &str,
+    value: Bound<'_, PyAny>,
+) -> PyResult<Arc<dyn partner_webhooks::TokenProvider>> {
+    if value.is_callable() {
+        return Ok(Arc::new(PyTokenProvider::new(py, value.unbind())?));
+    }
+    let got = value
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    Err(BindingError::from(Error::invalid_input(
+        name.to_string(),
+        format!("must be a callable (got {got})"),
+    ))
+    .into())
+}
 
 /// The native client. Use `partner_webhooks.Client` / `AsyncClient` instead.
 #[pyclass(module = "partner_webhooks._native", frozen)]
@@ -27,64 +100,12 @@ pub struct NativeClient {
 
 #[pymethods]
 impl NativeClient {
+    /// Takes the core's settings as keyword arguments, each converted by its
+    /// kind (`settings_from`); `None` leaves one unset.
     #[new]
-    #[pyo3(signature = (*, api_key=None, bearer_token=None, username=None, password=None,
-                        token_provider=None, base_url=None, timeout=None, attempt_timeout=None,
-                        connect_timeout=None, max_retries=None, max_connections=None,
-                        allow_insecure_http=None, ca_bundle=None, proxy=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        api_key: Option<&Bound<'_, PyAny>>,
-        bearer_token: Option<&Bound<'_, PyAny>>,
-        username: Option<&Bound<'_, PyAny>>,
-        password: Option<&Bound<'_, PyAny>>,
-        token_provider: Option<Py<PyAny>>,
-        base_url: Option<&Bound<'_, PyAny>>,
-        timeout: Option<&Bound<'_, PyAny>>,
-        attempt_timeout: Option<&Bound<'_, PyAny>>,
-        connect_timeout: Option<&Bound<'_, PyAny>>,
-        max_retries: Option<&Bound<'_, PyAny>>,
-        max_connections: Option<&Bound<'_, PyAny>>,
-        allow_insecure_http: Option<&Bound<'_, PyAny>>,
-        ca_bundle: Option<&Bound<'_, PyAny>>,
-        proxy: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let token_provider = match token_provider.filter(|p| !p.is_none(py)) {
-            Some(p) if p.bind(py).is_callable() => {
-                Some(Arc::new(PyTokenProvider::new(py, p)?) as _)
-            }
-            Some(p) => {
-                let got = p
-                    .bind(py)
-                    .get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default();
-                return Err(BindingError::from(Error::invalid_input(
-                    "token_provider",
-                    format!("must be a callable (got {got})"),
-                ))
-                .into());
-            }
-            None => None,
-        };
-        let settings = ClientSettings {
-            api_key: opt_str("api_key", api_key)?,
-            bearer_token: opt_str("bearer_token", bearer_token)?,
-            username: opt_str("username", username)?,
-            password: opt_str("password", password)?,
-            token_provider,
-            base_url: opt_str("base_url", base_url)?,
-            timeout: opt_seconds("timeout", timeout)?,
-            attempt_timeout: opt_seconds("attempt_timeout", attempt_timeout)?,
-            connect_timeout: opt_seconds("connect_timeout", connect_timeout)?,
-            max_retries: opt_count("max_retries", max_retries)?,
-            max_connections: opt_count("max_connections", max_connections)?,
-            allow_insecure_http: opt_flag("allow_insecure_http", allow_insecure_http)?,
-            ca_bundle: opt_path("ca_bundle", ca_bundle)?,
-            proxy: opt_str("proxy", proxy)?,
-        };
+    #[pyo3(signature = (**settings))]
+    fn new(py: Python<'_>, settings: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let settings = settings_from(py, settings)?;
         let version = py.version_info();
         let config = ClientConfigBuilder::from_env()
             .settings(settings)

@@ -24,43 +24,98 @@ use crate::error::{PartnerError, run};
 use crate::text::{Text, display_as_debug};
 use crate::token_provider::{ForeignTokenProvider, TokenProvider};
 
-/// Client settings (the core's `ClientSettings`, durations in seconds);
-/// absent values fall back to `PARTNER_API_*` and the defaults.
-/// `toString()` / `description` show no secret (key, token, password, proxy credentials).
-#[derive(Clone, Default, PartialEq, uniffi::Record)]
-#[uniffi::export(Debug, Display)]
-pub struct ClientSettings {
-    #[uniffi(default = None)]
-    pub api_key: Option<String>,
-    #[uniffi(default = None)]
-    pub bearer_token: Option<String>,
-    #[uniffi(default = None)]
-    pub username: Option<String>,
-    #[uniffi(default = None)]
-    pub password: Option<String>,
-    #[uniffi(default = None)]
-    pub base_url: Option<String>,
-    #[uniffi(default = None)]
-    pub timeout_seconds: Option<f64>,
-    #[uniffi(default = None)]
-    pub attempt_timeout_seconds: Option<f64>,
-    #[uniffi(default = None)]
-    pub connect_timeout_seconds: Option<f64>,
-    #[uniffi(default = None)]
-    pub max_retries: Option<u32>,
-    #[uniffi(default = None)]
-    pub max_connections: Option<u32>,
-    #[uniffi(default = None)]
-    pub allow_insecure_http: Option<bool>,
-    /// A PEM file of CA certificates trusted besides the bundled roots and the
-    /// OS store (default `PARTNER_API_CA_BUNDLE`).
-    #[uniffi(default = None)]
-    pub ca_bundle: Option<String>,
-    /// An `http://` or `https://` proxy for every request (default: `HTTPS_PROXY`;
-    /// `NO_PROXY` is honoured either way).
-    #[uniffi(default = None)]
-    pub proxy: Option<String>,
+/// `ClientSettings` for Kotlin and Swift, made from the core's one list of
+/// settings (`for_each_client_setting!`): a field per setting (durations in
+/// seconds, named `..._seconds`; the token provider is the client's second
+/// argument), its redacted text form, and its conversion to the core's.
+macro_rules! uniffi_client_settings {
+    // The record's fields, gathered one setting at a time.
+    (@fields [$($fields:tt)*]) => {
+        /// Client settings (the core's `ClientSettings`, durations in seconds);
+        /// absent values fall back to `PARTNER_API_*` and the defaults.
+        /// `toString()` / `description` show no secret (key, token, password,
+        /// proxy credentials).
+        #[derive(Clone, Default, PartialEq, uniffi::Record)]
+        #[uniffi::export(Debug, Display)]
+        pub struct ClientSettings { $($fields)* }
+    };
+    (@fields [$($fields:tt)*] $(#[$a:meta])* $n:ident / $secs:ident / $ms:ident : $ty:ty = Callback, env $e:expr, $s:literal; $($rest:tt)*) => {
+        uniffi_client_settings!(@fields [$($fields)*] $($rest)*);
+    };
+    (@fields [$($fields:tt)*] $(#[$a:meta])* $n:ident / $secs:ident / $ms:ident : $ty:ty = $kind:ident, env $e:expr, $s:literal; $($rest:tt)*) => {
+        uniffi_client_settings!(@fields [$($fields)* $(#[$a])* #[uniffi(default = None)] pub $secs: Option<uniffi_setting_type!($kind)>,] $($rest)*);
+    };
+    ($( $(#[$a:meta])* $name:ident / $secs:ident / $ms:ident : $ty:ty = $kind:ident, env $env:expr, $summary:literal; )*) => {
+        uniffi_client_settings!(@fields [] $( $(#[$a])* $name / $secs / $ms : $ty = $kind, env $env, $summary; )*);
+
+        impl fmt::Debug for ClientSettings {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let t = Text::new(f, "ClientSettings");
+                $( let t = uniffi_setting_text!($kind, t, self, $secs); )*
+                t.finish()
+            }
+        }
+
+        impl ClientSettings {
+            /// The core's settings, with `token_provider`.
+            fn into_core(
+                self,
+                token_provider: Option<Arc<dyn partner_webhooks::TokenProvider>>,
+            ) -> Result<CoreSettings, PartnerError> {
+                Ok(CoreSettings {
+                    $( $name: uniffi_setting_to_core!($kind, self, $name, $secs, token_provider), )*
+                })
+            }
+        }
+    };
 }
+
+/// The Kotlin/Swift type of a setting of each kind.
+macro_rules! uniffi_setting_type {
+    (Duration) => {
+        f64
+    };
+    (Count) => {
+        u32
+    };
+    (Flag) => {
+        bool
+    };
+    ($other:ident) => {
+        String
+    };
+}
+
+/// A setting's part of the redacted text form.
+macro_rules! uniffi_setting_text {
+    (Callback, $t:ident, $self:ident, $f:ident) => {
+        $t
+    };
+    (Secret, $t:ident, $self:ident, $f:ident) => {
+        $t.secret(stringify!($f), $self.$f.is_some())
+    };
+    (Url, $t:ident, $self:ident, $f:ident) => {
+        $t.opt(stringify!($f), &$self.$f.as_deref().map(redact_userinfo))
+    };
+    ($kind:ident, $t:ident, $self:ident, $f:ident) => {
+        $t.opt(stringify!($f), &$self.$f)
+    };
+}
+
+/// A setting as the core takes it (durations from seconds, checked).
+macro_rules! uniffi_setting_to_core {
+    (Callback, $self:ident, $name:ident, $f:ident, $provider:ident) => {
+        $provider
+    };
+    (Duration, $self:ident, $name:ident, $f:ident, $provider:ident) => {
+        secs(stringify!($name), $self.$f)?
+    };
+    ($kind:ident, $self:ident, $name:ident, $f:ident, $provider:ident) => {
+        $self.$f
+    };
+}
+
+partner_webhooks::for_each_client_setting!(uniffi_client_settings);
 
 /// Per-call overrides (the core's `RequestOptions`, durations in seconds).
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
@@ -71,26 +126,6 @@ pub struct CallOptions {
     pub max_retries: Option<u32>,
     #[uniffi(default = None)]
     pub attempt_timeout_seconds: Option<f64>,
-}
-
-impl fmt::Debug for ClientSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Text::new(f, "ClientSettings")
-            .secret("api_key", self.api_key.is_some())
-            .secret("bearer_token", self.bearer_token.is_some())
-            .opt("username", &self.username)
-            .secret("password", self.password.is_some())
-            .opt("base_url", &self.base_url.as_deref().map(redact_userinfo))
-            .opt("timeout_seconds", &self.timeout_seconds)
-            .opt("attempt_timeout_seconds", &self.attempt_timeout_seconds)
-            .opt("connect_timeout_seconds", &self.connect_timeout_seconds)
-            .opt("max_retries", &self.max_retries)
-            .opt("max_connections", &self.max_connections)
-            .opt("allow_insecure_http", &self.allow_insecure_http)
-            .opt("ca_bundle", &self.ca_bundle)
-            .opt("proxy", &self.proxy.as_deref().map(redact_userinfo))
-            .finish()
-    }
 }
 
 impl fmt::Debug for ResponseInfo {
@@ -306,22 +341,8 @@ impl PartnerClient {
         settings: ClientSettings,
         token_provider: Option<Arc<dyn TokenProvider>>,
     ) -> Result<Arc<Self>, PartnerError> {
-        let settings = CoreSettings {
-            api_key: settings.api_key,
-            bearer_token: settings.bearer_token,
-            username: settings.username,
-            password: settings.password,
-            token_provider: token_provider.map(|p| Arc::new(ForeignTokenProvider(p)) as _),
-            base_url: settings.base_url,
-            timeout: secs("timeoutSeconds", settings.timeout_seconds)?,
-            attempt_timeout: secs("attemptTimeoutSeconds", settings.attempt_timeout_seconds)?,
-            connect_timeout: secs("connectTimeoutSeconds", settings.connect_timeout_seconds)?,
-            max_retries: settings.max_retries,
-            max_connections: settings.max_connections,
-            allow_insecure_http: settings.allow_insecure_http,
-            ca_bundle: settings.ca_bundle,
-            proxy: settings.proxy,
-        };
+        let settings =
+            settings.into_core(token_provider.map(|p| Arc::new(ForeignTokenProvider(p)) as _))?;
         let config = ClientConfigBuilder::from_env()
             .settings(settings)
             .user_agent_suffix("uniffi")

@@ -284,21 +284,12 @@ impl ClientConfig {
     }
 }
 
+/// The summary (no secrets) and the back-off.
 impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientConfig")
-            .field("base_url", &self.base_url.as_str())
-            .field("credentials", &self.credentials)
-            .field("timeout", &self.timeout)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("max_retries", &self.max_retries)
-            .field("max_connections", &self.max_connections)
-            .field("backoff", &self.backoff)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("user_agent", &self.user_agent)
-            .field("ca_bundle", &self.ca_bundle)
-            .field("proxy", &self.proxy())
+        f.debug_tuple("ClientConfig")
+            .field(&self.summary())
+            .field(&self.backoff)
             .finish()
     }
 }
@@ -332,7 +323,7 @@ fn read_env(name: &str) -> Option<String> {
 /// ```
 #[derive(Default, Clone)]
 pub struct ClientConfigBuilder {
-    settings: ClientSettings,
+    pub(crate) settings: ClientSettings,
     backoff: Option<Backoff>,
     user_agent_suffix: Option<String>,
     env: EnvValues,
@@ -379,25 +370,6 @@ impl ClientConfigBuilder {
         self
     }
 
-    /// Base URL, e.g. `https://hub.360dialog.io` or a sandbox's `http://127.0.0.1:PORT`.
-    /// A trailing `/api/v2` is accepted and not doubled.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.settings.base_url = Some(url.into());
-        self
-    }
-
-    /// Authenticate with `X-API-Key` (preferred by 360dialog).
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.settings.api_key = Some(key.into());
-        self
-    }
-
-    /// Authenticate with a fixed `Authorization: Bearer` token.
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.settings.bearer_token = Some(token.into());
-        self
-    }
-
     /// Authenticate with a Partner Hub user, exchanged at `POST /api/v2/token`
     /// for a bearer token that is cached until shortly before it expires.
     pub fn username_password(
@@ -410,74 +382,10 @@ impl ClientConfigBuilder {
         self
     }
 
-    /// Set the username alone (for bindings that take it separately).
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.settings.username = Some(username.into());
-        self
-    }
-
-    /// Set the password alone (for bindings that take it separately).
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.settings.password = Some(password.into());
-        self
-    }
-
-    /// Authenticate with bearer tokens from your own code (see [`TokenProvider`]).
-    pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
-        self.settings.token_provider = Some(provider);
-        self
-    }
-
-    /// Budget for one whole call, retries and back-off included (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.settings.timeout = Some(timeout);
-        self
-    }
-
-    /// Limit for a single attempt (default: none, an attempt may use the rest
-    /// of the call's budget). Set it to retry attempts that hang.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.settings.attempt_timeout = Some(timeout);
-        self
-    }
-
-    /// Limit for establishing a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.settings.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Retries after the first attempt (default 2, at most 10).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.settings.max_retries = Some(retries);
-        self
-    }
-
-    /// Requests on the wire at once, each on its own connection (default
-    /// 100, like httpx and aiohttp; 1 to 10 000). Calls beyond it wait for a
-    /// free connection within their timeout: 10 000 concurrent calls then use
-    /// 100 sockets, not 10 000.
-    ///
-    /// ```
-    /// let c = partner_webhooks::ClientConfig::builder().api_key("k").max_connections(8).build().unwrap();
-    /// assert_eq!(c.max_connections(), 8);
-    /// ```
-    pub fn max_connections(mut self, n: usize) -> Self {
-        self.settings.max_connections = Some(u32::try_from(n).unwrap_or(u32::MAX));
-        self
-    }
-
     /// Back-off between retries (default 0.5 s doubling to 8 s, jittered;
     /// `Retry-After` honoured up to 60 s). Rust only: the bindings use the default.
     pub fn backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = Some(backoff);
-        self
-    }
-
-    /// Allow plain `http://` base URLs on non-loopback hosts (never needed for
-    /// 360dialog; for test rigs only).
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.settings.allow_insecure_http = Some(allow);
         self
     }
 

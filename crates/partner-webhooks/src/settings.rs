@@ -3,6 +3,9 @@
 //! the core, which applies the environment, the defaults and every check once
 //! ([`ClientSettings::resolve`], or [`ClientConfigBuilder::settings`]).
 //!
+//! Each setting is declared once, in [`for_each_client_setting!`]; the struct,
+//! its redacted `Debug`, the builder's setters, the [`CLIENT_SETTINGS`] table
+//! and the uniffi and Node bindings' records come from that list.
 //! [`CLIENT_SETTINGS`] and [`CALL_OPTIONS`] describe the options as data: the
 //! bindings' parity tests enumerate them and fail when a language lacks one.
 
@@ -16,58 +19,118 @@ use crate::Error;
 use crate::auth::TokenProvider;
 use crate::config::{ClientConfig, ClientConfigBuilder};
 
-/// Every client option; `None` means "the environment variable, else the
-/// default". Bindings build it field by field (no `..Default::default()`), so
-/// a setting added here does not compile until every binding passes it on.
+/// Calls `$callback!` with every client setting, each declared once, here:
+/// its doc comment, its name (and the names Kotlin/Swift and Node give a
+/// duration: `timeout_seconds`, `timeout_ms`), its Rust type, its
+/// [`SettingKind`], the environment variable it falls back to and a one-line
+/// summary. This crate makes [`ClientSettings`], its redacted `Debug`, the
+/// [`CLIENT_SETTINGS`] table and the builder's setters from it; the uniffi and
+/// Node bindings make their settings records and conversions from it too, so
+/// a setting added here reaches every language.
 ///
-/// `Debug` never shows a credential.
-///
-/// ```
-/// use std::time::Duration;
-/// use partner_webhooks::ClientSettings;
-/// let config = ClientSettings {
-///     api_key: Some("my-partner-key".into()),
-///     timeout: Some(Duration::from_secs(10)),
-///     ..ClientSettings::default()
-/// }
-/// .resolve()
-/// .unwrap();
-/// assert_eq!(config.timeout(), Duration::from_secs(10));
-/// ```
-#[derive(Clone, Default)]
-pub struct ClientSettings {
-    /// `X-API-Key` (preferred); default `PARTNER_API_KEY`.
-    pub api_key: Option<String>,
-    /// A fixed `Authorization: Bearer` token.
-    pub bearer_token: Option<String>,
-    /// A Partner Hub user, exchanged with `password` at `POST /api/v2/token`.
-    pub username: Option<String>,
-    /// The user's password.
-    pub password: Option<String>,
-    /// Tokens from your own code.
-    pub token_provider: Option<Arc<dyn TokenProvider>>,
-    /// Default `PARTNER_API_BASE_URL`, else `https://hub.360dialog.io`.
-    pub base_url: Option<String>,
-    /// Budget for a whole call, retries included; default `PARTNER_API_TIMEOUT`, else 30 s.
-    pub timeout: Option<Duration>,
-    /// Limit for one attempt; default none.
-    pub attempt_timeout: Option<Duration>,
-    /// Limit for connecting; default 10 s.
-    pub connect_timeout: Option<Duration>,
-    /// Retries after the first attempt; default `PARTNER_API_MAX_RETRIES`, else 2.
-    pub max_retries: Option<u32>,
-    /// Requests on the wire at once; default 100.
-    pub max_connections: Option<u32>,
-    /// Allow plain http to non-loopback hosts (test rigs only); default false.
-    pub allow_insecure_http: Option<bool>,
-    /// A PEM file of CA certificates trusted besides the bundled roots and the
-    /// OS store (a TLS-inspecting proxy's CA); default `PARTNER_API_CA_BUNDLE`.
-    pub ca_bundle: Option<String>,
-    /// An `http://` or `https://` proxy for every request (credentials may be
-    /// in the URL); default: `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`, with
-    /// `NO_PROXY` honoured either way.
-    pub proxy: Option<String>,
+/// An entry: `name / seconds_name / millis_name : Type = Kind, env ENV, "summary";`,
+/// its doc comment written as `#[doc = "..."]` (a `///` comment reaches a
+/// macro as a raw string, which napi's TypeScript generator prints as such).
+#[macro_export]
+macro_rules! for_each_client_setting {
+    ($callback:ident) => {
+        $callback! {
+            #[doc = "`X-API-Key` (preferred); default `PARTNER_API_KEY`."]
+            api_key / api_key / api_key: String = Secret, env Some($crate::config::ENV_API_KEY), "X-API-Key (preferred)";
+            #[doc = "A fixed `Authorization: Bearer` token."]
+            bearer_token / bearer_token / bearer_token: String = Secret, env None, "a fixed Authorization: Bearer token";
+            #[doc = "A Partner Hub user, exchanged with `password` at `POST /api/v2/token`"]
+            #[doc = "for a bearer token that is cached until shortly before it expires."]
+            username / username / username: String = Text, env None, "a Partner Hub user (with password)";
+            #[doc = "The user's password."]
+            password / password / password: String = Secret, env None, "the user's password";
+            #[doc = "Bearer tokens from your own code (see [`TokenProvider`])."]
+            token_provider / token_provider / token_provider: ::std::sync::Arc<dyn $crate::auth::TokenProvider> = Callback, env None, "tokens from your own code";
+            #[doc = "The API's base URL, e.g. `https://hub.360dialog.io` or a sandbox's"]
+            #[doc = "`http://127.0.0.1:PORT` (a trailing `/api/v2` is not doubled); default"]
+            #[doc = "`PARTNER_API_BASE_URL`, else `https://hub.360dialog.io`."]
+            base_url / base_url / base_url: String = Url, env Some($crate::config::ENV_BASE_URL), "the API's base URL";
+            #[doc = "Budget for a whole call, retries and back-off included; default"]
+            #[doc = "`PARTNER_API_TIMEOUT` (seconds), else 30 s."]
+            timeout / timeout_seconds / timeout_ms: ::std::time::Duration = Duration, env Some($crate::config::ENV_TIMEOUT), "budget for a whole call, retries included";
+            #[doc = "Limit for one attempt, so that a hung attempt is retried within the"]
+            #[doc = "call's budget; default none."]
+            attempt_timeout / attempt_timeout_seconds / attempt_timeout_ms: ::std::time::Duration = Duration, env None, "limit for one attempt";
+            #[doc = "Limit for connecting; default 10 s."]
+            connect_timeout / connect_timeout_seconds / connect_timeout_ms: ::std::time::Duration = Duration, env None, "limit for connecting";
+            #[doc = "Retries after the first attempt (at most 10); default"]
+            #[doc = "`PARTNER_API_MAX_RETRIES`, else 2."]
+            max_retries / max_retries / max_retries: u32 = Count, env Some($crate::config::ENV_MAX_RETRIES), "retries after the first attempt";
+            #[doc = "Requests on the wire at once, each on its own connection (1 to"]
+            #[doc = "10 000; default 100, like httpx and aiohttp). More calls wait for a"]
+            #[doc = "free connection within their timeout."]
+            max_connections / max_connections / max_connections: u32 = Count, env None, "requests on the wire at once";
+            #[doc = "Allow plain `http://` to non-loopback hosts (test rigs only); default false."]
+            allow_insecure_http / allow_insecure_http / allow_insecure_http: bool = Flag, env None, "plain http to non-loopback hosts (test rigs)";
+            #[doc = "A PEM file of CA certificates trusted besides the bundled roots and"]
+            #[doc = "the OS store (a TLS-inspecting proxy's CA); default `PARTNER_API_CA_BUNDLE`."]
+            ca_bundle / ca_bundle / ca_bundle: String = Path, env Some($crate::tls::ENV_CA_BUNDLE), "a PEM file of extra CA certificates to trust";
+            #[doc = "An `http://` or `https://` proxy for every request (credentials may be"]
+            #[doc = "in the URL); default `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`, with"]
+            #[doc = "`NO_PROXY` honoured either way."]
+            proxy / proxy / proxy: String = Url, env None, "an http(s) proxy for every request (else HTTPS_PROXY)";
+        }
+    };
 }
+
+/// Makes [`ClientSettings`], its `Debug`, [`CLIENT_SETTINGS`] and the
+/// builder's setters from [`for_each_client_setting!`].
+macro_rules! declare_client_settings {
+    ($( $(#[$attr:meta])* $name:ident / $secs:ident / $ms:ident : $ty:ty = $kind:ident, env $env:expr, $summary:literal; )*) => {
+        /// Every client option; `None` means "the environment variable, else
+        /// the default". The language bindings fill one and hand it to the core,
+        /// which applies the environment, the defaults and every check once.
+        ///
+        /// `Debug` never shows a credential.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use partner_webhooks::ClientSettings;
+        /// let config = ClientSettings {
+        ///     api_key: Some("my-partner-key".into()),
+        ///     timeout: Some(Duration::from_secs(10)),
+        ///     ..ClientSettings::default()
+        /// }
+        /// .resolve()
+        /// .unwrap();
+        /// assert_eq!(config.timeout(), Duration::from_secs(10));
+        /// ```
+        #[derive(Clone, Default)]
+        pub struct ClientSettings {
+            $( $(#[$attr])* pub $name: Option<$ty>, )*
+        }
+
+        impl fmt::Debug for ClientSettings {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut d = f.debug_struct("ClientSettings");
+                $( d.field(
+                    stringify!($name),
+                    &self.$name.as_ref().map(|v| Shown(v.shown(SettingKind::$kind))),
+                ); )*
+                d.finish()
+            }
+        }
+
+        /// Every field of [`ClientSettings`], in declaration order.
+        pub const CLIENT_SETTINGS: &[SettingSpec] = &[
+            $( setting(stringify!($name), SettingKind::$kind, $env, $summary), )*
+        ];
+
+        impl ClientConfigBuilder {
+            $( $(#[$attr])* pub fn $name(mut self, value: impl SettingValue<$ty>) -> Self {
+                self.settings.$name = Some(value.into_setting());
+                self
+            } )*
+        }
+    };
+}
+
+crate::for_each_client_setting!(declare_client_settings);
 
 impl ClientSettings {
     /// The configuration: these settings, then the `PARTNER_API_*`
@@ -77,28 +140,72 @@ impl ClientSettings {
     }
 }
 
-impl fmt::Debug for ClientSettings {
+/// What a builder setter takes for a setting of type `T`: anything that
+/// becomes a `String` for text, and exactly the type otherwise (so that
+/// `.max_retries(0)` needs no suffix).
+pub trait SettingValue<T> {
+    /// The value as the setting holds it.
+    fn into_setting(self) -> T;
+}
+
+impl<S: Into<String>> SettingValue<String> for S {
+    fn into_setting(self) -> String {
+        self.into()
+    }
+}
+
+macro_rules! setting_value_as_is {
+    ($($t:ty),*) => { $(impl SettingValue<$t> for $t {
+        fn into_setting(self) -> $t {
+            self
+        }
+    })* };
+}
+setting_value_as_is!(Duration, u32, bool, Arc<dyn TokenProvider>);
+
+impl<P: TokenProvider + 'static> SettingValue<Arc<dyn TokenProvider>> for Arc<P> {
+    fn into_setting(self) -> Arc<dyn TokenProvider> {
+        self
+    }
+}
+
+/// How a setting's value shows in `Debug`: secrets as `[redacted]`, URLs
+/// without their credentials, a token provider as `provided`.
+trait Show {
+    fn shown(&self, kind: SettingKind) -> String;
+}
+
+impl Show for String {
+    fn shown(&self, kind: SettingKind) -> String {
+        match kind {
+            SettingKind::Secret => crate::REDACTED.to_string(),
+            SettingKind::Url => format!("{:?}", crate::config::redact_userinfo(self)),
+            _ => format!("{self:?}"),
+        }
+    }
+}
+
+impl Show for Arc<dyn TokenProvider> {
+    fn shown(&self, _: SettingKind) -> String {
+        "provided".to_string()
+    }
+}
+
+macro_rules! show_as_debug {
+    ($($t:ty),*) => { $(impl Show for $t {
+        fn shown(&self, _: SettingKind) -> String {
+            format!("{self:?}")
+        }
+    })* };
+}
+show_as_debug!(Duration, u32, bool);
+
+/// Text shown as it is.
+struct Shown(String);
+
+impl fmt::Debug for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secret = |s: &Option<String>| s.as_ref().map(|_| crate::REDACTED);
-        f.debug_struct("ClientSettings")
-            .field("api_key", &secret(&self.api_key))
-            .field("bearer_token", &secret(&self.bearer_token))
-            .field("username", &self.username)
-            .field("password", &secret(&self.password))
-            .field("token_provider", &self.token_provider.is_some())
-            .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("max_retries", &self.max_retries)
-            .field("max_connections", &self.max_connections)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("ca_bundle", &self.ca_bundle)
-            .field(
-                "proxy",
-                &self.proxy.as_deref().map(crate::config::redact_userinfo),
-            )
-            .finish()
+        f.write_str(&self.0)
     }
 }
 
@@ -220,89 +327,6 @@ const fn setting(
     }
 }
 
-/// Every field of [`ClientSettings`], in declaration order.
-pub const CLIENT_SETTINGS: &[SettingSpec] = &[
-    setting(
-        "api_key",
-        SettingKind::Secret,
-        Some(crate::config::ENV_API_KEY),
-        "X-API-Key (preferred)",
-    ),
-    setting(
-        "bearer_token",
-        SettingKind::Secret,
-        None,
-        "a fixed Authorization: Bearer token",
-    ),
-    setting(
-        "username",
-        SettingKind::Text,
-        None,
-        "a Partner Hub user (with password)",
-    ),
-    setting("password", SettingKind::Secret, None, "the user's password"),
-    setting(
-        "token_provider",
-        SettingKind::Callback,
-        None,
-        "tokens from your own code",
-    ),
-    setting(
-        "base_url",
-        SettingKind::Url,
-        Some(crate::config::ENV_BASE_URL),
-        "the API's base URL",
-    ),
-    setting(
-        "timeout",
-        SettingKind::Duration,
-        Some(crate::config::ENV_TIMEOUT),
-        "budget for a whole call, retries included",
-    ),
-    setting(
-        "attempt_timeout",
-        SettingKind::Duration,
-        None,
-        "limit for one attempt",
-    ),
-    setting(
-        "connect_timeout",
-        SettingKind::Duration,
-        None,
-        "limit for connecting",
-    ),
-    setting(
-        "max_retries",
-        SettingKind::Count,
-        Some(crate::config::ENV_MAX_RETRIES),
-        "retries after the first attempt",
-    ),
-    setting(
-        "max_connections",
-        SettingKind::Count,
-        None,
-        "requests on the wire at once",
-    ),
-    setting(
-        "allow_insecure_http",
-        SettingKind::Flag,
-        None,
-        "plain http to non-loopback hosts (test rigs)",
-    ),
-    setting(
-        "ca_bundle",
-        SettingKind::Path,
-        Some(crate::tls::ENV_CA_BUNDLE),
-        "a PEM file of extra CA certificates to trust",
-    ),
-    setting(
-        "proxy",
-        SettingKind::Url,
-        None,
-        "an http(s) proxy for every request (else HTTPS_PROXY)",
-    ),
-];
-
 /// Every field of [`RequestOptions`](crate::RequestOptions): the per-call overrides.
 pub const CALL_OPTIONS: &[SettingSpec] = &[
     setting(
@@ -329,45 +353,10 @@ pub const CALL_OPTIONS: &[SettingSpec] = &[
 mod tests {
     use super::*;
 
-    /// The tables list exactly the struct fields: destructuring without `..`
-    /// stops compiling when a field is added, and the names are compared.
+    /// The call options' table lists exactly the fields of `RequestOptions`:
+    /// destructuring without `..` stops compiling when a field is added.
     #[test]
-    fn tables_match_the_structs() {
-        let ClientSettings {
-            api_key: _,
-            bearer_token: _,
-            username: _,
-            password: _,
-            token_provider: _,
-            base_url: _,
-            timeout: _,
-            attempt_timeout: _,
-            connect_timeout: _,
-            max_retries: _,
-            max_connections: _,
-            allow_insecure_http: _,
-            ca_bundle: _,
-            proxy: _,
-        } = ClientSettings::default();
-        let fields = [
-            "api_key",
-            "bearer_token",
-            "username",
-            "password",
-            "token_provider",
-            "base_url",
-            "timeout",
-            "attempt_timeout",
-            "connect_timeout",
-            "max_retries",
-            "max_connections",
-            "allow_insecure_http",
-            "ca_bundle",
-            "proxy",
-        ];
-        let names: Vec<_> = CLIENT_SETTINGS.iter().map(|s| s.name).collect();
-        assert_eq!(names, fields);
-
+    fn call_options_table_matches_the_struct() {
         let crate::RequestOptions {
             timeout: _,
             max_retries: _,
