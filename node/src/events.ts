@@ -120,23 +120,11 @@ export interface TemplateStatusData extends Extra {
   rejected_reason?: string
 }
 
-/** Each known event's canonical name and the type of its `data`. */
-export interface KnownEvents {
-  client_created: ClientData
-  channel_created: ChannelData
-  channel_submitted: ChannelData
-  channel_ready: ChannelData
-  channel_running: ChannelData
-  channel_live: ChannelData
-  account_violation: AccountData
-  account_restriction: AccountData
-  template_messaging_enabled: TemplateMessagingData
-  template_messaging_disabled: TemplateMessagingData
-  waba_template_status_changed: TemplateStatusData
-  cancellation_request: ChannelData
-  cancellation_revoke: ChannelData
-  cancellation_processed: ChannelData
-}
+/**
+ * Each known event's canonical name and the type of its `data` (from the one
+ * table of events below, which a test holds to the core's list).
+ */
+export type KnownEvents = { [T in keyof typeof SHAPES]: (typeof SHAPES)[T] extends Shape<infer D> ? D : never }
 
 /** The canonical name of a known event. */
 export type KnownEventType = keyof KnownEvents
@@ -194,6 +182,8 @@ export type PartnerEvent = KnownEvent | UnknownEvent
 
 /** Whether a value fits a modelled field; an object check also clears its own misfits. */
 type Check = (value: unknown) => boolean
+/** The check of a payload, carrying the payload's type. */
+type Shape<D> = Check & { readonly __data?: D }
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
 const S: Check = (v) => typeof v === 'string'
 const B: Check = (v) => typeof v === 'boolean'
@@ -218,7 +208,7 @@ const list = (item: Check): Check => (v) => {
   return true
 }
 const CLIENT_REF = obj({ id: S, name: S, partner_payload: ANY, contact_info: ANY })
-const CHANNEL = obj({
+const CHANNEL: Shape<ChannelData> = obj({
   id: S, client_id: S, client: CLIENT_REF, status: S, account_mode: S, created_at: S,
   modified_at: S, billing_started_at: S, terminated_at: S,
   setup_info: obj({ phone_number: S, phone_name: S }),
@@ -226,19 +216,20 @@ const CHANNEL = obj({
   integration: obj({ enabled: B, app_id: S, state: S }),
   phone_number: S, phone_name: S,
 })
-const CLIENT = obj({
+const CLIENT: Shape<ClientData> = obj({
   id: S, name: S, status: S, partner_id: S, partner_payload: ANY, created_at: S, modified_at: S,
 })
-const ACCOUNT = obj({
+const ACCOUNT: Shape<AccountData> = obj({
   phone_number: S, violation_type: S, restrictions: list(obj({ restriction_type: S, expiration: S })),
   waba_account_id: S, channel_id: S,
 })
-const TEMPLATE_MESSAGING = obj({ channel_id: S, waba_account_id: S, phone_number: S })
-const TEMPLATE_STATUS = obj({
+const TEMPLATE_MESSAGING: Shape<TemplateMessagingData> = obj({ channel_id: S, waba_account_id: S, phone_number: S })
+const TEMPLATE_STATUS: Shape<TemplateStatusData> = obj({
   id: S, external_id: S, waba_account_id: S, partner_id: S, name: S, language: S,
   category: S, namespace: S, status: S, rejected_reason: S,
 })
-const SHAPES: { [T in KnownEventType]: Check } = {
+/** Every known event, once: its canonical name (in the core's order) and its payload. */
+const SHAPES = {
   client_created: CLIENT,
   channel_created: CHANNEL,
   channel_submitted: CHANNEL,
@@ -253,18 +244,18 @@ const SHAPES: { [T in KnownEventType]: Check } = {
   cancellation_request: CHANNEL,
   cancellation_revoke: CHANNEL,
   cancellation_processed: CHANNEL,
-}
+} as const
 /** The canonical names, in the core's order. */
 export const knownEventTypes = Object.keys(SHAPES) as KnownEventType[]
-const ALIASES: Record<string, KnownEventType> = {
+/** Other names 360dialog sends for a known event (the core's aliases). */
+export const eventAliases: Readonly<Record<string, KnownEventType>> = {
   template_status_changed: 'waba_template_status_changed',
   message_template_status_changed: 'waba_template_status_changed',
   message_template_status_update: 'waba_template_status_changed',
 }
-const CHANNEL_EVENTS = new Set<string>([
-  'channel_created', 'channel_submitted', 'channel_ready', 'channel_running', 'channel_live',
-  'cancellation_request', 'cancellation_revoke', 'cancellation_processed',
-])
+/** Events whose `data.id` is a channel id, and the one whose `data.id` is a client id (by payload, as the core reads them). */
+const CHANNEL_EVENTS = new Set<string>(knownEventTypes.filter((t) => SHAPES[t] === CHANNEL))
+const CLIENT_EVENTS = new Set<string>(knownEventTypes.filter((t) => SHAPES[t] === CLIENT))
 
 type Json = Record<string, unknown>
 
@@ -283,7 +274,7 @@ function normalize(event: string): string {
 
 function exact(event: string): KnownEventType | null {
   if (Object.prototype.hasOwnProperty.call(SHAPES, event)) return event as KnownEventType
-  return ALIASES[event] ?? null
+  return eventAliases[event] ?? null
 }
 
 /** The canonical name an `event` value selects, or `null`. */
@@ -334,7 +325,7 @@ export function eventFromText(text: string, signatureVerified: boolean): Partner
     id,
     channelId: str(data, 'channel_id') ?? (known && CHANNEL_EVENTS.has(known) ? str(data, 'id') : null),
     clientId:
-      str(data, 'client_id') ?? nested(data, 'client', 'id') ?? (known === 'client_created' ? str(data, 'id') : null),
+      str(data, 'client_id') ?? nested(data, 'client', 'id') ?? (known && CLIENT_EVENTS.has(known) ? str(data, 'id') : null),
     phoneNumber,
     phoneName: str(data, 'phone_name') ?? nested(data, 'setup_info', 'phone_name'),
     status,

@@ -108,3 +108,20 @@ test('the error classes are the core\'s list', () => {
     if (parent) assert.equal(Object.getPrototypeOf(pw[name]), pw[parent], `${name} should extend ${parent}`)
   }
 })
+
+test("the event table is the core's: names in its order, aliases, and each parsed to its type", () => {
+  const events = core.events
+  assert.ok(events.length >= 14)
+  assert.deepEqual(pw.knownEventTypes, events.map((e) => e.name))
+  const aliases = Object.fromEntries(events.flatMap((e) => e.aliases.map((a) => [a, e.name])))
+  const { eventAliases } = createRequire(import.meta.url)('../dist/events.js')
+  assert.deepEqual(eventAliases, aliases)
+  for (const e of events) {
+    for (const spelling of [e.name, ...e.aliases]) {
+      const got = pw.parseEvent(JSON.stringify({ event: spelling, data: { id: 'x1' } }))
+      assert.equal(got.type, e.name, spelling)
+      assert.equal(got.channelId, e.payload === 'ChannelData' ? 'x1' : null, `${spelling}: channelId`)
+      assert.equal(got.clientId, e.payload === 'ClientData' ? 'x1' : null, `${spelling}: clientId`)
+    }
+  }
+})

@@ -15,57 +15,19 @@ TypedDicts below, so both ``match event:`` and ``if event.type == ...:`` narrow:
 Every field is optional (360dialog documents few of them): read with ``.get``.
 Modelled fields of the wrong JSON type are left out of ``data``; ``raw`` keeps
 the body exactly as received, and unmodelled fields stay in ``data`` too.
+
+The events are the core's (``for_each_event!`` in the Rust crate); adding one
+there means a class in ``_native.pyi`` and, here, its line in ``PartnerEvent``,
+``__all__`` and ``KnownEventType`` (a test fails until then).
 """
 
 from typing import Any, Dict, List, Literal, TypedDict, Union
 
-from ._native import (
-    ClientCreatedEvent,
-    ChannelCreatedEvent,
-    ChannelSubmittedEvent,
-    ChannelReadyEvent,
-    ChannelRunningEvent,
-    ChannelLiveEvent,
-    AccountViolationEvent,
-    AccountRestrictionEvent,
-    TemplateMessagingEnabledEvent,
-    TemplateMessagingDisabledEvent,
-    TemplateStatusChangedEvent,
-    CancellationRequestEvent,
-    CancellationRevokeEvent,
-    CancellationProcessedEvent,
-    UnknownEvent,
-)
-
-__all__ = [
-    "PartnerEvent",
-    "ClientCreatedEvent",
-    "ChannelCreatedEvent",
-    "ChannelSubmittedEvent",
-    "ChannelReadyEvent",
-    "ChannelRunningEvent",
-    "ChannelLiveEvent",
-    "AccountViolationEvent",
-    "AccountRestrictionEvent",
-    "TemplateMessagingEnabledEvent",
-    "TemplateMessagingDisabledEvent",
-    "TemplateStatusChangedEvent",
-    "CancellationRequestEvent",
-    "CancellationRevokeEvent",
-    "CancellationProcessedEvent",
-    "UnknownEvent",
-    "KnownEventType",
-    "ClientRef",
-    "SetupInfo",
-    "WabaAccount",
-    "Integration",
-    "ChannelData",
-    "ClientData",
-    "Restriction",
-    "AccountData",
-    "TemplateMessagingData",
-    "TemplateStatusData",
-]
+# The event classes (one per known event, and UnknownEvent) live in the native
+# module, one per entry of the core's list; they are listed below in
+# ``PartnerEvent`` and ``__all__``.
+from ._native import *  # noqa: F401,F403
+from ._native import UnknownEvent
 
 #: The canonical name of every known event (``Event.type``; ``"unknown"`` otherwise).
 KnownEventType = Literal[
@@ -211,4 +173,36 @@ PartnerEvent = Union[
     CancellationRevokeEvent,
     CancellationProcessedEvent,
     UnknownEvent,
+]
+
+# The tests check PartnerEvent, KnownEventType and this list against the
+# core's list of events (``_native.surface()["events"]``).
+__all__ = [
+    "PartnerEvent",
+    "KnownEventType",
+    "ClientCreatedEvent",
+    "ChannelCreatedEvent",
+    "ChannelSubmittedEvent",
+    "ChannelReadyEvent",
+    "ChannelRunningEvent",
+    "ChannelLiveEvent",
+    "AccountViolationEvent",
+    "AccountRestrictionEvent",
+    "TemplateMessagingEnabledEvent",
+    "TemplateMessagingDisabledEvent",
+    "TemplateStatusChangedEvent",
+    "CancellationRequestEvent",
+    "CancellationRevokeEvent",
+    "CancellationProcessedEvent",
+    "UnknownEvent",
+    "ClientRef",
+    "SetupInfo",
+    "WabaAccount",
+    "Integration",
+    "ChannelData",
+    "ClientData",
+    "Restriction",
+    "AccountData",
+    "TemplateMessagingData",
+    "TemplateStatusData",
 ]

@@ -261,10 +261,10 @@ impl Event {
     }
 }
 
-/// Declares one `Event` subclass per known event and `typed`, which puts an
-/// event in its class.
+/// One `Event` subclass per known event and `typed`, which puts an event in
+/// its class, from the core's one list of events (`for_each_event!`).
 macro_rules! event_classes {
-    ($($class:ident => $name:literal),* $(,)?) => {
+    ($( $(#[$attr:meta])* $variant:ident ($class:ident): $data:ident = $name:literal $(| $alias:literal)*; )*) => {
         $(
             #[doc = concat!("The `", $name, "` event (narrow with `case ", stringify!($class), "():`).")]
             #[pyclass(module = "partner_webhooks._native", frozen, extends = Event)]
@@ -294,22 +294,7 @@ macro_rules! event_classes {
     };
 }
 
-event_classes! {
-    ClientCreatedEvent => "client_created",
-    ChannelCreatedEvent => "channel_created",
-    ChannelSubmittedEvent => "channel_submitted",
-    ChannelReadyEvent => "channel_ready",
-    ChannelRunningEvent => "channel_running",
-    ChannelLiveEvent => "channel_live",
-    AccountViolationEvent => "account_violation",
-    AccountRestrictionEvent => "account_restriction",
-    TemplateMessagingEnabledEvent => "template_messaging_enabled",
-    TemplateMessagingDisabledEvent => "template_messaging_disabled",
-    TemplateStatusChangedEvent => "waba_template_status_changed",
-    CancellationRequestEvent => "cancellation_request",
-    CancellationRevokeEvent => "cancellation_revoke",
-    CancellationProcessedEvent => "cancellation_processed",
-}
+partner_webhooks::for_each_event!(event_classes);
 
 /// Parses an event body without verifying it (tests, replays). Raises
 /// `WebhookVerificationError` (MalformedJson, NotAnObject, MissingEventField).

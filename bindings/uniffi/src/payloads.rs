@@ -119,16 +119,17 @@ pub struct TemplateStatusData {
     pub rejected_reason: Option<String>,
 }
 
-/// Declares `EventPayload` (one case per known event) and reads it from an event.
+/// Makes `EventPayload` (one case per known event, with the record of its
+/// payload type) from the core's one list of events (`for_each_event!`).
 macro_rules! payloads {
-    ($($variant:ident($data:ident) => $name:literal),* $(,)?) => {
+    ($( $(#[$attr:meta])* $variant:ident ($class:ident): $data:ident = $name:literal $(| $alias:literal)*; )*) => {
         /// What an event carries, by event (one case per known event, named
         /// after it): `when (val p = event.payload) { is
         /// EventPayload.ChannelLive -> p.data.setupInfo?.phoneNumber ... }` in
         /// Kotlin, `switch event.payload { case .channelLive(let data): ... }` in Swift.
         #[derive(Debug, Clone, uniffi::Enum)]
         pub enum EventPayload {
-            $($variant { data: $data },)*
+            $( $(#[$attr])* $variant { data: $data }, )*
             /// An event this SDK does not know: see `Event.eventType` and `Event.dataJson`.
             Unknown,
         }
@@ -148,22 +149,7 @@ macro_rules! payloads {
     };
 }
 
-payloads! {
-    ClientCreated(ClientData) => "client_created",
-    ChannelCreated(ChannelData) => "channel_created",
-    ChannelSubmitted(ChannelData) => "channel_submitted",
-    ChannelReady(ChannelData) => "channel_ready",
-    ChannelRunning(ChannelData) => "channel_running",
-    ChannelLive(ChannelData) => "channel_live",
-    AccountViolation(AccountData) => "account_violation",
-    AccountRestriction(AccountData) => "account_restriction",
-    TemplateMessagingEnabled(TemplateMessagingData) => "template_messaging_enabled",
-    TemplateMessagingDisabled(TemplateMessagingData) => "template_messaging_disabled",
-    TemplateStatusChanged(TemplateStatusData) => "waba_template_status_changed",
-    CancellationRequest(ChannelData) => "cancellation_request",
-    CancellationRevoke(ChannelData) => "cancellation_revoke",
-    CancellationProcessed(ChannelData) => "cancellation_processed",
-}
+partner_webhooks::for_each_event!(payloads);
 
 #[cfg(test)]
 mod tests {

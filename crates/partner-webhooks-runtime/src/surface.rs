@@ -1,6 +1,6 @@
 //! The SDK's surface as data, for the bindings' parity tests: the core's
-//! operations, client settings, per-call options, error classes and error
-//! kinds, with each name spelled as `lang` spells it. Every binding exposes
+//! operations, client settings, per-call options, error classes, error kinds
+//! and known events, with each name spelled as `lang` spells it. Every binding exposes
 //! this one value (Python `_native.surface()`, Node `native.surface()`,
 //! Kotlin/Swift `surfaceJson()`), and its tests check the installed package
 //! against it.
@@ -62,5 +62,6 @@ pub fn describe(lang: Language) -> Value {
         "call_options": options(CALL_OPTIONS),
         "error_classes": ERROR_CLASSES.iter().map(|c| json!({"name": c.name, "parent": c.parent})).collect::<Vec<_>>(),
         "error_kinds": error_kinds(),
+        "events": partner_webhooks::events::EVENTS,
     })
 }

@@ -25,6 +25,7 @@ pub const ENV_CA_BUNDLE: &str = "PARTNER_API_CA_BUNDLE";
 fn default_roots() -> &'static RootCertStore {
     static ROOTS: OnceLock<RootCertStore> = OnceLock::new();
     ROOTS.get_or_init(|| {
+        #[cfg_attr(not(feature = "os-trust-store"), allow(unused_mut))]
         let mut roots = RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };

@@ -8,55 +8,14 @@ use serde_json::{Map, Value};
 use super::model::*;
 use crate::fields::Fields;
 
-/// Applies `$f` to the `Event<_>` inside any known variant, or `$unknown`.
-macro_rules! with_event {
-    ($self:expr, |$e:ident| $f:expr, $unknown:pat => $u:expr) => {
-        match $self {
-            PartnerEvent::ClientCreated($e) => $f,
-            PartnerEvent::ChannelCreated($e)
-            | PartnerEvent::ChannelSubmitted($e)
-            | PartnerEvent::ChannelReady($e)
-            | PartnerEvent::ChannelRunning($e)
-            | PartnerEvent::ChannelLive($e)
-            | PartnerEvent::CancellationRequest($e)
-            | PartnerEvent::CancellationRevoke($e)
-            | PartnerEvent::CancellationProcessed($e) => $f,
-            PartnerEvent::AccountViolation($e) | PartnerEvent::AccountRestriction($e) => $f,
-            PartnerEvent::TemplateMessagingEnabled($e)
-            | PartnerEvent::TemplateMessagingDisabled($e) => $f,
-            PartnerEvent::TemplateStatusChanged($e) => $f,
-            $unknown => $u,
-        }
-    };
-}
-
 impl PartnerEvent {
     /// The `event` value exactly as sent.
     pub fn event_type(&self) -> &str {
-        with_event!(self, |e| &e.event, PartnerEvent::Unknown { event, .. } => event)
-    }
-
-    /// The canonical name of a known event (`"channel_created"`, ...), or
-    /// `None` for [`Unknown`](PartnerEvent::Unknown).
-    pub fn known_type(&self) -> Option<&'static str> {
-        let i = match self {
-            PartnerEvent::ClientCreated(_) => 0,
-            PartnerEvent::ChannelCreated(_) => 1,
-            PartnerEvent::ChannelSubmitted(_) => 2,
-            PartnerEvent::ChannelReady(_) => 3,
-            PartnerEvent::ChannelRunning(_) => 4,
-            PartnerEvent::ChannelLive(_) => 5,
-            PartnerEvent::AccountViolation(_) => 6,
-            PartnerEvent::AccountRestriction(_) => 7,
-            PartnerEvent::TemplateMessagingEnabled(_) => 8,
-            PartnerEvent::TemplateMessagingDisabled(_) => 9,
-            PartnerEvent::TemplateStatusChanged(_) => 10,
-            PartnerEvent::CancellationRequest(_) => 11,
-            PartnerEvent::CancellationRevoke(_) => 12,
-            PartnerEvent::CancellationProcessed(_) => 13,
-            PartnerEvent::Unknown { .. } => return None,
-        };
-        Some(KNOWN_EVENTS[i])
+        match (self.known(), self) {
+            (Some(e), _) => e.event(),
+            (None, PartnerEvent::Unknown { event, .. }) => event,
+            (None, _) => "",
+        }
     }
 
     /// Whether the SDK does not know this event.
@@ -66,7 +25,12 @@ impl PartnerEvent {
 
     /// The whole event body, exactly as received.
     pub fn raw(&self) -> &RawJson {
-        with_event!(self, |e| &e.raw, PartnerEvent::Unknown { raw, .. } => raw)
+        static EMPTY: OnceLock<RawJson> = OnceLock::new();
+        match (self.known(), self) {
+            (Some(e), _) => e.raw(),
+            (None, PartnerEvent::Unknown { raw, .. }) => raw,
+            (None, _) => EMPTY.get_or_init(RawJson::empty),
+        }
     }
 
     /// The raw `data` object (or the top level when there is no `data` object).
@@ -91,23 +55,26 @@ impl PartnerEvent {
     /// assert_eq!(e.typed_data(), serde_json::json!({"id": "c1", "x": 1}));
     /// ```
     pub fn typed_data(&self) -> Value {
-        let typed = with_event!(self, |e| serde_json::to_value(&e.data), PartnerEvent::Unknown { .. } => {
-            Ok(Value::Object(self.data().clone()))
-        });
-        typed.unwrap_or_else(|_| Value::Object(self.data().clone()))
+        self.known()
+            .and_then(|e| e.typed_data().ok())
+            .unwrap_or_else(|| Value::Object(self.data().clone()))
     }
 
     /// The top-level `id`, when sent.
     pub fn id(&self) -> Option<&str> {
-        with_event!(self, |e| e.id.as_deref(), PartnerEvent::Unknown { .. } => {
-            self.raw().value().get("id").and_then(Value::as_str)
-        })
+        match self.known() {
+            Some(e) => e.id(),
+            None => self.raw().value().get("id").and_then(Value::as_str),
+        }
     }
 
     /// The payload's fields: the typed payload of a known event (no JSON
     /// tree is built), the raw `data` object of an unknown one.
     fn fields(&self) -> &dyn Fields {
-        with_event!(self, |e| &e.data as &dyn Fields, PartnerEvent::Unknown { .. } => self.data())
+        match self.known() {
+            Some(e) => e.fields(),
+            None => self.data(),
+        }
     }
 
     fn data_str(&self, key: &str) -> Option<&str> {
@@ -134,34 +101,23 @@ impl PartnerEvent {
 
     /// The channel id: `data.channel_id`, or `data.id` for channel events.
     pub fn channel_id(&self) -> Option<&str> {
-        let channel_event = matches!(
-            self,
-            PartnerEvent::ChannelCreated(_)
-                | PartnerEvent::ChannelSubmitted(_)
-                | PartnerEvent::ChannelReady(_)
-                | PartnerEvent::ChannelRunning(_)
-                | PartnerEvent::ChannelLive(_)
-                | PartnerEvent::CancellationRequest(_)
-                | PartnerEvent::CancellationRevoke(_)
-                | PartnerEvent::CancellationProcessed(_)
-        );
-        self.data_str("channel_id").or_else(|| {
-            if channel_event {
-                self.data_str("id")
-            } else {
-                None
-            }
-        })
+        self.data_str("channel_id")
+            .or_else(|| self.id_of(IdOf::Channel))
     }
 
     /// The client id: `data.client_id`, `data.client.id`, or `data.id` for `client_created`.
     pub fn client_id(&self) -> Option<&str> {
         self.data_str("client_id")
             .or_else(|| self.nested_str("client", "id"))
-            .or_else(|| match self {
-                PartnerEvent::ClientCreated(_) => self.data_str("id"),
-                _ => None,
-            })
+            .or_else(|| self.id_of(IdOf::Client))
+    }
+
+    /// `data.id` when this event's payload says it names `what`.
+    fn id_of(&self, what: IdOf) -> Option<&str> {
+        match self.known() {
+            Some(e) if e.id_of() == what => self.data_str("id"),
+            _ => None,
+        }
     }
 
     /// `data.status` as sent (a channel, client or template status).

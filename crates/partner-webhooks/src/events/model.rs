@@ -472,67 +472,257 @@ pub struct Event<D> {
     pub raw: RawJson,
 }
 
-/// A partner webhook event, by its `event` value. Each known variant boxes
-/// its [`Event`], so the enum stays small to move around.
+/// Calls `$callback!` with every known event, each declared once, here: its
+/// doc comment, its variant of [`PartnerEvent`] (and the Python class that
+/// stands for it), its payload type, its canonical name and the other names
+/// 360dialog is seen to send for it. This crate makes [`PartnerEvent`],
+/// [`KNOWN_EVENTS`] and the parser's table of names from it; the Python and
+/// uniffi bindings make their event classes and payload cases from it too.
 ///
-/// Known values are matched ignoring case and `camelCase` vs `snake_case`
-/// (`channelCreated` is `channel_created`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PartnerEvent {
-    /// `client_created`: a client registered under the partner hub.
-    ClientCreated(Box<Event<ClientData>>),
-    /// `channel_created`: the first event after a client finishes signup.
-    ChannelCreated(Box<Event<ChannelData>>),
-    /// `channel_submitted`: the channel was submitted to Meta.
-    ChannelSubmitted(Box<Event<ChannelData>>),
-    /// `channel_ready`: the number is ready to be registered.
-    ChannelReady(Box<Event<ChannelData>>),
-    /// `channel_running`: the number is running.
-    ChannelRunning(Box<Event<ChannelData>>),
-    /// `channel_live`: the channel went live.
-    ChannelLive(Box<Event<ChannelData>>),
-    /// `account_violation`.
-    AccountViolation(Box<Event<AccountData>>),
-    /// `account_restriction`.
-    AccountRestriction(Box<Event<AccountData>>),
-    /// `template_messaging_enabled`.
-    TemplateMessagingEnabled(Box<Event<TemplateMessagingData>>),
-    /// `template_messaging_disabled`.
-    TemplateMessagingDisabled(Box<Event<TemplateMessagingData>>),
-    /// A message template's status changed (`waba_template_status_changed`,
-    /// `template_status_changed`, `message_template_status_changed` or
-    /// `message_template_status_update`).
-    TemplateStatusChanged(Box<Event<TemplateStatusData>>),
-    /// `cancellation_request`.
-    CancellationRequest(Box<Event<ChannelData>>),
-    /// `cancellation_revoke`.
-    CancellationRevoke(Box<Event<ChannelData>>),
-    /// `cancellation_processed`.
-    CancellationProcessed(Box<Event<ChannelData>>),
-    /// Any other `event` value, kept whole.
-    Unknown {
-        /// The `event` value as sent.
-        event: String,
-        /// The whole event body.
-        raw: RawJson,
-    },
+/// An entry: `Variant (PythonClass): PayloadType = "name" | "alias" ...;`, its
+/// doc comment written as `#[doc = "..."]`.
+#[macro_export]
+macro_rules! for_each_event {
+    ($callback:ident) => {
+        $callback! {
+            #[doc = "`client_created`: a client registered under the partner hub."]
+            ClientCreated (ClientCreatedEvent): ClientData = "client_created";
+            #[doc = "`channel_created`: the first event after a client finishes signup."]
+            ChannelCreated (ChannelCreatedEvent): ChannelData = "channel_created";
+            #[doc = "`channel_submitted`: the channel was submitted to Meta."]
+            ChannelSubmitted (ChannelSubmittedEvent): ChannelData = "channel_submitted";
+            #[doc = "`channel_ready`: the number is ready to be registered."]
+            ChannelReady (ChannelReadyEvent): ChannelData = "channel_ready";
+            #[doc = "`channel_running`: the number is running."]
+            ChannelRunning (ChannelRunningEvent): ChannelData = "channel_running";
+            #[doc = "`channel_live`: the channel went live."]
+            ChannelLive (ChannelLiveEvent): ChannelData = "channel_live";
+            #[doc = "`account_violation`."]
+            AccountViolation (AccountViolationEvent): AccountData = "account_violation";
+            #[doc = "`account_restriction`."]
+            AccountRestriction (AccountRestrictionEvent): AccountData = "account_restriction";
+            #[doc = "`template_messaging_enabled`."]
+            TemplateMessagingEnabled (TemplateMessagingEnabledEvent): TemplateMessagingData = "template_messaging_enabled";
+            #[doc = "`template_messaging_disabled`."]
+            TemplateMessagingDisabled (TemplateMessagingDisabledEvent): TemplateMessagingData = "template_messaging_disabled";
+            #[doc = "A message template's status changed (`waba_template_status_changed`,"]
+            #[doc = "`template_status_changed`, `message_template_status_changed` or"]
+            #[doc = "`message_template_status_update`)."]
+            TemplateStatusChanged (TemplateStatusChangedEvent): TemplateStatusData = "waba_template_status_changed"
+                | "template_status_changed" | "message_template_status_changed" | "message_template_status_update";
+            #[doc = "`cancellation_request`."]
+            CancellationRequest (CancellationRequestEvent): ChannelData = "cancellation_request";
+            #[doc = "`cancellation_revoke`."]
+            CancellationRevoke (CancellationRevokeEvent): ChannelData = "cancellation_revoke";
+            #[doc = "`cancellation_processed`."]
+            CancellationProcessed (CancellationProcessedEvent): ChannelData = "cancellation_processed";
+        }
+    };
 }
 
-/// The canonical names of the known events, in the order of [`PartnerEvent`].
-pub const KNOWN_EVENTS: &[&str] = &[
-    "client_created",
-    "channel_created",
-    "channel_submitted",
-    "channel_ready",
-    "channel_running",
-    "channel_live",
-    "account_violation",
-    "account_restriction",
-    "template_messaging_enabled",
-    "template_messaging_disabled",
-    "waba_template_status_changed",
-    "cancellation_request",
-    "cancellation_revoke",
-    "cancellation_processed",
-];
+/// Makes [`PartnerEvent`], [`KNOWN_EVENTS`], the payload dispatch and the
+/// parser's table of names from [`for_each_event!`].
+macro_rules! declare_events {
+    ($( $(#[$attr:meta])* $variant:ident ($class:ident): $data:ident = $name:literal $(| $alias:literal)*; )*) => {
+        /// A partner webhook event, by its `event` value. Each known variant boxes
+        /// its [`Event`], so the enum stays small to move around.
+        ///
+        /// Known values are matched ignoring case and `camelCase` vs `snake_case`
+        /// (`channelCreated` is `channel_created`).
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum PartnerEvent {
+            $( $(#[$attr])* $variant(Box<Event<$data>>), )*
+            /// Any other `event` value, kept whole.
+            Unknown {
+                /// The `event` value as sent.
+                event: String,
+                /// The whole event body.
+                raw: RawJson,
+            },
+        }
+
+        /// The canonical names of the known events, in the order of [`PartnerEvent`].
+        pub const KNOWN_EVENTS: &[&str] = &[$($name),*];
+
+        /// Every known event as data, in the order of [`PartnerEvent`]: what the
+        /// bindings' tests check their lists against.
+        pub const EVENTS: &[EventSpec] = &[$(EventSpec {
+            name: $name,
+            aliases: &[$($alias),*],
+            variant: stringify!($variant),
+            python_class: stringify!($class),
+            payload: stringify!($data),
+        }),*];
+
+        impl PartnerEvent {
+            /// The known event inside, whatever its payload type.
+            pub(crate) fn known(&self) -> Option<&dyn AnyEvent> {
+                match self {
+                    $( PartnerEvent::$variant(e) => Some(&**e), )*
+                    PartnerEvent::Unknown { .. } => None,
+                }
+            }
+
+            /// The known event inside, to fill its envelope.
+            pub(crate) fn known_mut(&mut self) -> Option<&mut dyn AnyEvent> {
+                match self {
+                    $( PartnerEvent::$variant(e) => Some(&mut **e), )*
+                    PartnerEvent::Unknown { .. } => None,
+                }
+            }
+
+            /// The canonical name of a known event (`"channel_created"`, ...), or
+            /// `None` for [`Unknown`](PartnerEvent::Unknown).
+            pub fn known_type(&self) -> Option<&'static str> {
+                match self {
+                    $( PartnerEvent::$variant(_) => Some($name), )*
+                    PartnerEvent::Unknown { .. } => None,
+                }
+            }
+        }
+
+        /// Which known event an `event` value names, spelled exactly as listed.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Kind {
+            $( $variant, )*
+            Unknown,
+        }
+
+        impl Kind {
+            pub(crate) fn exact(event: &str) -> Kind {
+                match event {
+                    $( $name $(| $alias)* => Kind::$variant, )*
+                    _ => Kind::Unknown,
+                }
+            }
+
+            /// Reads this kind's payload into a new boxed event (decoded in
+            /// place); `None` when the value is not an object (an unknown
+            /// kind's value is skipped).
+            pub(crate) fn payload<'de, D: Deserializer<'de>>(self, d: D) -> Result<Option<PartnerEvent>, D::Error> {
+                Ok(match self {
+                    $( Kind::$variant => boxed::<D, $data>(d)?.map(PartnerEvent::$variant), )*
+                    Kind::Unknown => {
+                        serde::de::IgnoredAny::deserialize(d)?;
+                        None
+                    }
+                })
+            }
+
+            /// A known kind's event with every field absent.
+            pub(crate) fn empty(self) -> Option<PartnerEvent> {
+                match self {
+                    $( Kind::$variant => Some(PartnerEvent::$variant(Event::empty())), )*
+                    Kind::Unknown => None,
+                }
+            }
+        }
+    };
+}
+
+crate::for_each_event!(declare_events);
+
+/// One known event, described as data (see [`EVENTS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EventSpec {
+    /// The canonical name (`channel_live`).
+    pub name: &'static str,
+    /// Other names 360dialog sends for it.
+    pub aliases: &'static [&'static str],
+    /// Its variant of [`PartnerEvent`] (`ChannelLive`).
+    pub variant: &'static str,
+    /// Its class in Python (`ChannelLiveEvent`).
+    pub python_class: &'static str,
+    /// Its payload type (`ChannelData`).
+    pub payload: &'static str,
+}
+
+fn boxed<'de, D: Deserializer<'de>, T: FromMap + Default>(
+    d: D,
+) -> Result<Option<Box<Event<T>>>, D::Error> {
+    let mut event = Event::empty();
+    Ok(fill(d, &mut event.data)?.then_some(event))
+}
+
+impl<D: Default> Event<D> {
+    /// An event with an empty envelope and a default payload, on the heap,
+    /// for the decoder to fill in place.
+    pub(crate) fn empty() -> Box<Self> {
+        Box::new(Event {
+            id: None,
+            event: String::new(),
+            data: D::default(),
+            raw: RawJson::empty(),
+        })
+    }
+}
+
+/// What a payload's own `id` names (the accessors read `data.id` as a
+/// channel or client id from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdOf {
+    Channel,
+    Client,
+    Other,
+}
+
+/// What every payload type offers the accessors.
+pub(crate) trait Payload: Fields + Serialize {
+    /// What `data.id` names for this payload.
+    const ID_OF: IdOf;
+}
+
+impl Payload for ChannelData {
+    const ID_OF: IdOf = IdOf::Channel;
+}
+impl Payload for ClientData {
+    const ID_OF: IdOf = IdOf::Client;
+}
+impl Payload for AccountData {
+    const ID_OF: IdOf = IdOf::Other;
+}
+impl Payload for TemplateMessagingData {
+    const ID_OF: IdOf = IdOf::Other;
+}
+impl Payload for TemplateStatusData {
+    const ID_OF: IdOf = IdOf::Other;
+}
+
+/// A known event, whatever its payload type: what the accessors and the
+/// parser need of it.
+pub(crate) trait AnyEvent {
+    fn id(&self) -> Option<&str>;
+    fn event(&self) -> &str;
+    fn raw(&self) -> &RawJson;
+    fn fields(&self) -> &dyn Fields;
+    fn id_of(&self) -> IdOf;
+    fn typed_data(&self) -> serde_json::Result<Value>;
+    fn set_envelope(&mut self, id: Option<String>, event: String, raw: RawJson);
+}
+
+impl<D: Payload> AnyEvent for Event<D> {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn event(&self) -> &str {
+        &self.event
+    }
+    fn raw(&self) -> &RawJson {
+        &self.raw
+    }
+    fn fields(&self) -> &dyn Fields {
+        &self.data
+    }
+    fn id_of(&self) -> IdOf {
+        D::ID_OF
+    }
+    fn typed_data(&self) -> serde_json::Result<Value> {
+        serde_json::to_value(&self.data)
+    }
+    fn set_envelope(&mut self, id: Option<String>, event: String, raw: RawJson) {
+        self.id = id;
+        self.event = event;
+        self.raw = raw;
+    }
+}
