@@ -28,7 +28,8 @@ pub fn describe(lang: Language) -> Value {
         Language::Python => name.to_string(),
         Language::Node | Language::Kotlin => camel_case(name),
     };
-    let operations: Vec<Value> = Operation::public()
+    let operations: Vec<Value> = Operation::ALL
+        .iter()
         .map(|op| {
             let spec = op.spec();
             json!({
@@ -36,7 +37,7 @@ pub fn describe(lang: Language) -> Value {
                 "method_name": spell(spec.name),
                 "http_method": spec.method,
                 "path": spec.path,
-                "params": spec.params().map(|p| json!({"name": p.name, "kind": p.kind, "location": p.location})).collect::<Vec<_>>(),
+                "params": spec.params().map(|p| json!({"name": p.name, "kind": p.kind})).collect::<Vec<_>>(),
                 "idempotent": spec.idempotent,
                 "response": spec.response,
             })
@@ -57,7 +58,7 @@ pub fn describe(lang: Language) -> Value {
     };
     json!({
         "operations": operations,
-        "routes": Operation::ALL.iter().map(|o| o.name()).collect::<Vec<_>>(),
+        "routes": Operation::ALL.iter().map(|o| o.name()).chain([partner_webhooks::auth::TOKEN_ROUTE]).collect::<Vec<_>>(),
         "settings": options(CLIENT_SETTINGS),
         "call_options": options(CALL_OPTIONS),
         "error_classes": ERROR_CLASSES.iter().map(|c| json!({"name": c.name, "parent": c.parent})).collect::<Vec<_>>(),

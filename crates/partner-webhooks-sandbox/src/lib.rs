@@ -43,13 +43,14 @@ pub use state::{EmitError, Stats};
 pub const TRACE_ID_HEADER: &str = "x-360dialog-trace-id";
 
 /// Route names usable in faults and stats: the names of the operations of the
-/// core's table (`partner_webhooks::operations`), which are also its routes.
+/// core's table (`partner_webhooks::operations`), which are also its routes,
+/// and `token`, the token exchange.
 pub const ROUTES: &[&str] = &ROUTE_NAMES;
 
-const ROUTE_NAMES: [&str; Operation::ALL.len()] = {
-    let mut names = [""; Operation::ALL.len()];
+const ROUTE_NAMES: [&str; Operation::ALL.len() + 1] = {
+    let mut names = [partner_webhooks::auth::TOKEN_ROUTE; Operation::ALL.len() + 1];
     let mut i = 0;
-    while i < names.len() {
+    while i < Operation::ALL.len() {
         names[i] = Operation::ALL[i].spec().name;
         i += 1;
     }

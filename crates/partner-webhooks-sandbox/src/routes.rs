@@ -13,6 +13,7 @@ use axum::routing::{MethodFilter, delete, get, on, post};
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
 
+use partner_webhooks::auth::TOKEN_ROUTE;
 use partner_webhooks::operations::{Auth, HttpMethod, Operation};
 
 use crate::TRACE_ID_HEADER;
@@ -30,7 +31,6 @@ fn behaviour(op: Operation) -> Behaviour {
         Operation::SetWebhookUrl => set_url,
         Operation::GetWebhookHeaders => get_headers,
         Operation::SetWebhookHeaders => set_headers,
-        Operation::Token => token,
     }
 }
 
@@ -38,27 +38,55 @@ fn method_filter(method: HttpMethod) -> MethodFilter {
     match method {
         HttpMethod::Get => MethodFilter::GET,
         HttpMethod::Post => MethodFilter::POST,
-        HttpMethod::Put => MethodFilter::PUT,
-        HttpMethod::Patch => MethodFilter::PATCH,
-        HttpMethod::Delete => MethodFilter::DELETE,
     }
 }
 
+/// A route of the sandbox's API: its name (for faults and counters), whether
+/// it takes the client's credentials, and what it does.
+#[derive(Clone, Copy)]
+struct Route {
+    name: &'static str,
+    authenticated: bool,
+    behaviour: Behaviour,
+}
+
 pub(crate) fn router(state: Shared) -> Router {
-    // One route per operation of the table, at its method and path template.
+    // One route per operation of the table, at its method and path template,
+    // and the token exchange (which the client runs itself).
     let mut router = Router::new();
     for &op in Operation::ALL {
         let spec = op.spec();
+        let route = Route {
+            name: spec.name,
+            authenticated: spec.auth == Auth::Client,
+            behaviour: behaviour(op),
+        };
         router = router.route(
             spec.path,
             on(
                 method_filter(spec.method),
-                move |state: Extract<Shared>, headers: HeaderMap, path, body: Bytes| {
-                    operation(op, state, headers, path, body)
+                move |state: Extract<Shared>,
+                      headers: HeaderMap,
+                      path: Result<Path<String>, PathRejection>,
+                      body: Bytes| {
+                    serve(route, state, headers, path.ok().map(|Path(id)| id), body)
                 },
             ),
         );
     }
+    let token_route = Route {
+        name: TOKEN_ROUTE,
+        authenticated: false,
+        behaviour: token,
+    };
+    let router = router.route(
+        "/api/v2/token",
+        post(
+            move |state: Extract<Shared>, headers: HeaderMap, body: Bytes| {
+                serve(token_route, state, headers, None, body)
+            },
+        ),
+    );
     router
         .route(
             "/_sandbox/faults",
@@ -258,22 +286,21 @@ type Behaviour = fn(&State, &str, &Bytes, &str) -> Response;
 
 /// Runs the steps every operation shares (fault, then path and access when it
 /// authenticates as the client), then its behaviour.
-async fn operation(
-    op: Operation,
+async fn serve(
+    route: Route,
     Extract(state): Extract<Shared>,
     headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
+    partner_id: Option<String>,
     body: Bytes,
 ) -> Response {
-    let spec = op.spec();
     let trace_id = new_trace_id();
-    if let Some(r) = apply_fault(&state, spec.name, &trace_id).await {
+    if let Some(r) = apply_fault(&state, route.name, &trace_id).await {
         return r;
     }
-    if spec.auth == Auth::Unauthenticated {
-        return behaviour(op)(&state, "", &body, &trace_id);
+    if !route.authenticated {
+        return (route.behaviour)(&state, "", &body, &trace_id);
     }
-    let Ok(Path(partner_id)) = path else {
+    let Some(partner_id) = partner_id else {
         return meta_error(StatusCode::NOT_FOUND, "Not found", &trace_id, None);
     };
     let (api_key, bearer) = credentials(&headers);
@@ -293,7 +320,7 @@ async fn operation(
         Access::NoSuchPartner => {
             meta_error(StatusCode::NOT_FOUND, "Partner not found", &trace_id, None)
         }
-        Access::Allowed => behaviour(op)(&state, &partner_id, &body, &trace_id),
+        Access::Allowed => (route.behaviour)(&state, &partner_id, &body, &trace_id),
     }
 }
 

@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+use crate::operations::{Auth, HttpMethod, OperationSpec};
 use crate::{Error, ErrorKind};
 
 /// How a client proves who it is. `Debug` never shows a secret.
@@ -305,6 +306,27 @@ impl Authenticator {
     }
 }
 
+/// The name of the token exchange's route (the sandbox's request counters
+/// and faults use it).
+pub const TOKEN_ROUTE: &str = "token";
+
+/// `POST /api/v2/token`: a username and password for a bearer token. Not an
+/// operation of the table (no language calls it): the client runs it itself,
+/// through the same transport as every other call. Repeating it only issues
+/// another token, so it is retried like the others.
+pub(crate) static TOKEN: OperationSpec = OperationSpec {
+    name: TOKEN_ROUTE,
+    summary: "Exchanges a Partner Hub username and password for a bearer token.",
+    method: HttpMethod::Post,
+    path: "/api/v2/token",
+    path_params: &[],
+    body_params: <crate::models::TokenIn as crate::requests::RequestBody>::PARAMS,
+    request: Some("TokenIn"),
+    response: "TokenOut",
+    idempotent: true,
+    auth: Auth::Unauthenticated,
+};
+
 /// The token exchange: `POST /api/v2/token` through the same transport as
 /// every other call (so it gets the client's timeouts and retries), without
 /// an auth header, checked before the token is cached.
@@ -316,7 +338,7 @@ impl PasswordExchange for crate::transport::Transport {
         password: &SecretString,
     ) -> Result<AccessToken, Error> {
         use crate::requests::RequestBody;
-        let spec = crate::operations::Operation::Token.spec();
+        let spec = &TOKEN;
         let url = self.url(spec, &[])?;
         let body = crate::models::TokenIn {
             username: username.to_string(),

@@ -2,7 +2,7 @@
 //!
 //! Every entry of the table below gives an operation's name, HTTP method, path
 //! template, request body and response types, whether repeating it is safe
-//! (idempotent), how it authenticates, and whether the SDK exposes it. The rest
+//! (idempotent) and how it authenticates. The rest
 //! of the SDK reads the table: the transport builds URLs and log fields from it
 //! and asks it before retrying, [`PartnerClient::invoke`] (the one dispatch the
 //! language bindings call) matches on it, the sandbox registers one route per
@@ -30,7 +30,7 @@ use crate::Error;
 use crate::client::PartnerClient;
 use crate::models::{
     PartnerGetWebhookHeadersOut, PartnerGetWebhookUrlOut, PartnerOut, PartnerSetWebhookHeadersOut,
-    SetPartnerWebhookHeadersIn, SetPartnerWebhookUrlIn, TokenIn, TokenOut,
+    SetPartnerWebhookHeadersIn, SetPartnerWebhookUrlIn,
 };
 use crate::requests::{NoBody, RequestBody};
 use crate::response::{JsonBody, Response};
@@ -43,12 +43,6 @@ pub enum HttpMethod {
     Get,
     /// `POST`
     Post,
-    /// `PUT`
-    Put,
-    /// `PATCH`
-    Patch,
-    /// `DELETE`
-    Delete,
 }
 
 impl HttpMethod {
@@ -61,9 +55,6 @@ impl HttpMethod {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Post => "POST",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Delete => "DELETE",
         }
     }
 
@@ -71,9 +62,6 @@ impl HttpMethod {
         match self {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
-            HttpMethod::Put => reqwest::Method::PUT,
-            HttpMethod::Patch => reqwest::Method::PATCH,
-            HttpMethod::Delete => reqwest::Method::DELETE,
         }
     }
 }
@@ -92,7 +80,7 @@ pub enum Auth {
     /// with a fixed, exchanged or provided token (re-fetched once after a 401).
     Client,
     /// Without an auth header: the request body itself carries credentials
-    /// (the username/password exchange).
+    /// (the username/password exchange, private to `auth.rs`).
     Unauthenticated,
 }
 
@@ -110,32 +98,19 @@ pub enum ParamKind {
     HeaderMap,
 }
 
-/// Where a parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ParamLocation {
-    /// A `{name}` segment of the path template.
-    Path,
-    /// A field of the JSON body.
-    Body,
-}
-
 /// One argument of an operation, in the order methods take them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Param {
     /// The name, as the API spells it (`partner_id`, `webhook_url`).
     pub name: &'static str,
-    /// What it takes.
+    /// What it takes (path parameters are `String`s; the rest are body fields).
     pub kind: ParamKind,
-    /// Where it goes.
-    pub location: ParamLocation,
 }
 
 /// The partner id: the path parameter of every partner operation.
 pub const PARTNER_ID: Param = Param {
     name: "partner_id",
     kind: ParamKind::String,
-    location: ParamLocation::Path,
 };
 
 /// Everything the SDK knows about one operation.
@@ -164,9 +139,6 @@ pub struct OperationSpec {
     pub idempotent: bool,
     /// How it authenticates.
     pub auth: Auth,
-    /// Whether the client exposes it as a method (the token exchange is used
-    /// internally only).
-    pub public: bool,
 }
 
 impl OperationSpec {
@@ -202,8 +174,7 @@ macro_rules! operations {
             body: $body:ty,
             output: $output:ident,
             idempotent: $idempotent:literal,
-            auth: $auth:ident,
-            public: $public:literal $(,)?
+            auth: $auth:ident $(,)?
         }
     )*) => {
         /// One Partner API operation. The list is the table of this module;
@@ -231,7 +202,6 @@ macro_rules! operations {
                         response: stringify!($output),
                         idempotent: $idempotent,
                         auth: Auth::$auth,
-                        public: $public,
                     },)*
                 }
             }
@@ -296,7 +266,6 @@ operations! {
         output: PartnerGetWebhookUrlOut,
         idempotent: true,
         auth: Client,
-        public: true,
     }
     /// `POST /api/v2/partners/{partner_id}/webhook_url`
     SetWebhookUrl {
@@ -309,7 +278,6 @@ operations! {
         output: PartnerOut,
         idempotent: true,
         auth: Client,
-        public: true,
     }
     /// `GET /api/v2/partners/{partner_id}/webhook_headers`
     GetWebhookHeaders {
@@ -322,7 +290,6 @@ operations! {
         output: PartnerGetWebhookHeadersOut,
         idempotent: true,
         auth: Client,
-        public: true,
     }
     /// `POST /api/v2/partners/{partner_id}/webhook_headers`
     SetWebhookHeaders {
@@ -335,21 +302,6 @@ operations! {
         output: PartnerSetWebhookHeadersOut,
         idempotent: true,
         auth: Client,
-        public: true,
-    }
-    /// `POST /api/v2/token`: username and password for a bearer token. Repeating
-    /// it only issues another token, so it is retried like the others.
-    Token {
-        name: "token",
-        summary: "Exchanges a Partner Hub username and password for a bearer token.",
-        method: Post,
-        path: "/api/v2/token",
-        path_params: [],
-        body: TokenIn,
-        output: TokenOut,
-        idempotent: true,
-        auth: Unauthenticated,
-        public: false,
     }
 }
 
@@ -365,11 +317,6 @@ impl Operation {
     /// Snake-case name (see [`OperationSpec::name`]).
     pub fn name(self) -> &'static str {
         self.spec().name
-    }
-
-    /// The operations the client exposes as methods, in table order.
-    pub fn public() -> impl Iterator<Item = Operation> {
-        Operation::ALL.iter().copied().filter(|op| op.spec().public)
     }
 }
 
@@ -408,16 +355,6 @@ mod tests {
             let declared: Vec<&str> = spec.path_params.iter().map(|p| p.name).collect();
             assert_eq!(placeholders, declared, "{}", spec.name);
             assert!(spec.path.starts_with("/api/v2/"), "{}", spec.name);
-            assert!(
-                spec.path_params
-                    .iter()
-                    .all(|p| p.location == ParamLocation::Path)
-            );
-            assert!(
-                spec.body_params
-                    .iter()
-                    .all(|p| p.location == ParamLocation::Body)
-            );
         }
     }
 
@@ -445,8 +382,11 @@ mod tests {
             spec(Operation::SetWebhookHeaders).response,
             "PartnerSetWebhookHeadersOut"
         );
-        assert_eq!(spec(Operation::Token).auth, Auth::Unauthenticated);
-        assert!(!spec(Operation::Token).public);
-        assert_eq!(Operation::public().count(), 4);
+        assert!(
+            Operation::ALL
+                .iter()
+                .all(|op| op.spec().auth == Auth::Client)
+        );
+        assert_eq!(Operation::ALL.len(), 4);
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::config::ClientConfig;
 use crate::models::{SetPartnerWebhookHeadersIn, SetPartnerWebhookUrlIn, TokenIn, WebhookHeaders};
-use crate::operations::{Param, ParamKind, ParamLocation};
+use crate::operations::{Param, ParamKind};
 use crate::{Error, validate};
 
 /// A request body of one operation of the table.
@@ -50,11 +50,7 @@ impl RequestBody for NoBody {
 }
 
 const fn body(name: &'static str, kind: ParamKind) -> Param {
-    Param {
-        name,
-        kind,
-        location: ParamLocation::Body,
-    }
+    Param { name, kind }
 }
 
 fn json<T: serde::Serialize>(body: &T) -> Result<Option<Bytes>, Error> {

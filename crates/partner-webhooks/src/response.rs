@@ -1,11 +1,12 @@
 //! [`Response`]: a decoded answer with its HTTP metadata.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use bytes::Bytes;
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer};
 use serde_json::Value;
-
-use crate::{Error, ErrorKind};
 
 /// A successful answer: the decoded body (via `Deref`), plus the HTTP status,
 /// the trace id when the server sent one, and how many attempts it took.
@@ -117,24 +118,35 @@ impl<T> Response<T> {
         self.data
     }
 
-    /// The same answer with the body as the API sent it, as a JSON tree (what
-    /// the language bindings hand their callers: nothing the typed model does
-    /// not know is lost).
-    pub fn into_json(self) -> Result<Response<JsonBody>, Error> {
-        let data = serde_json::from_slice(&self.raw)
-            .map(JsonBody)
-            .map_err(|e| {
-                Error::other(ErrorKind::Decode, format!("the response is not JSON ({e})"))
-                    .with_status(self.status)
-            })?;
-        Ok(Response {
-            data,
+    /// The same answer with its body mapped by `f`.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            data: f(self.data),
             status: self.status,
             headers: self.headers,
             trace_id: self.trace_id,
             attempts: self.attempts,
             raw: self.raw,
-        })
+        }
+    }
+}
+
+/// A body decoded once, into a JSON tree (what the language bindings hand
+/// their callers: nothing the typed model does not know is lost), and checked
+/// against the shape of `T` by reading that tree.
+pub(crate) struct Checked<T>(Value, PhantomData<T>);
+
+impl<T> Checked<T> {
+    pub(crate) fn into_json(self) -> JsonBody {
+        JsonBody(self.0)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Checked<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let tree = Value::deserialize(d)?;
+        T::deserialize(&tree).map_err(serde::de::Error::custom)?;
+        Ok(Checked(tree, PhantomData))
     }
 }
 
