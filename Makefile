@@ -19,7 +19,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_parse verifier error_body header_validation partner_id
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin cli-docs dist test-dist test-arm64 test-windows test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows demo bench bench-quick bench-setup bench-build soak fuzz clean
+.PHONY: help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin cli-docs dist test-dist test-arm64 test-windows test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows lint-docs demo bench bench-quick bench-setup bench-build soak fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -135,7 +135,10 @@ swift-package: setup-rust ## Generate the Swift package under target/swift/Partn
 test-swift: setup-rust ## Swift 6.0.3 in a Debian 13 root under target/ (debootstrap, root needed): the XCTests and an app made with swift package init
 	bindings/uniffi/scripts/bindings.sh test-swift
 
-lint: lint-rust lint-python lint-node lint-workflows ## All linters
+lint: lint-rust lint-python lint-node lint-workflows lint-docs ## All linters
+
+lint-docs: ## docs/extending.md against the code: every named site still there, the counts right
+	$(PYTHON) scripts/check-extending.py
 
 lint-rust: setup-rust $(CARGO_DENY) ## Formatting, clippy with warnings as errors, licenses and banned crates (cargo-deny, offline)
 	$(CARGO) fmt --all --check

@@ -1,7 +1,7 @@
 // The event model: typed events as a discriminated union on `type`, and the
 // parser that makes them from a body's text. Pure TypeScript (no Node API):
 // the Node entry and the edge entry both use it, and `tests/vectors` holds it
-// to the same rules as the Rust core's `events` module (see docs/architecture.md,
+// to the same rules as the Rust core's `events` module (see docs/decisions.md,
 // "Receiving in JavaScript").
 import { WebhookVerificationError } from './errors.js'
 

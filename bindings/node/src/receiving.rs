@@ -2,7 +2,7 @@
 //! headers, signature, UTF-8) and the signature helpers. The package parses the
 //! verified body itself (`node/src/events.ts`, V8's `JSON.parse`): building the
 //! event in JavaScript is what makes verify+parse faster than a hand-written
-//! `createHmac` + `JSON.parse` receiver (see docs/architecture.md).
+//! `createHmac` + `JSON.parse` receiver (see docs/decisions.md).
 
 use std::collections::HashMap;
 

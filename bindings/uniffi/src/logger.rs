@@ -1,6 +1,6 @@
 //! `setLogger`: the SDK's records handed to a Kotlin/Swift callback (an
-//! SLF4J, `java.util.logging`, `os.Logger` or Timber adapter is a few lines).
-//! One logger per process, as those frameworks have.
+//! SLF4J, `java.util.logging`, `os.Logger` or Timber adapter is a few lines),
+//! one logger per process, as those frameworks have.
 //!
 //! ```kotlin
 //! setLogger(object : PartnerLogger {
@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use partner_webhooks_runtime::logs;
+use partner_webhooks_runtime::logs::{self, Level};
 
 /// A record's severity, most severe first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -25,29 +25,14 @@ pub enum LogLevel {
     Trace,
 }
 
-impl From<LogLevel> for logs::LogLevel {
-    fn from(l: LogLevel) -> Self {
-        match l {
-            LogLevel::Error => logs::LogLevel::Error,
-            LogLevel::Warn => logs::LogLevel::Warn,
-            LogLevel::Info => logs::LogLevel::Info,
-            LogLevel::Debug => logs::LogLevel::Debug,
-            LogLevel::Trace => logs::LogLevel::Trace,
-        }
-    }
-}
-
-impl From<logs::LogLevel> for LogLevel {
-    fn from(l: logs::LogLevel) -> Self {
-        match l {
-            logs::LogLevel::Error => LogLevel::Error,
-            logs::LogLevel::Warn => LogLevel::Warn,
-            logs::LogLevel::Info => LogLevel::Info,
-            logs::LogLevel::Debug => LogLevel::Debug,
-            logs::LogLevel::Trace => LogLevel::Trace,
-        }
-    }
-}
+/// Both ways between the two level types, from one list.
+const LEVELS: [(LogLevel, Level); 5] = [
+    (LogLevel::Error, Level::ERROR),
+    (LogLevel::Warn, Level::WARN),
+    (LogLevel::Info, Level::INFO),
+    (LogLevel::Debug, Level::DEBUG),
+    (LogLevel::Trace, Level::TRACE),
+];
 
 /// One event of the SDK: `message` ("retrying", "request", "response"), the
 /// Rust module it came from, and its structured fields (`operation`,
@@ -85,16 +70,19 @@ struct Foreign(Arc<dyn PartnerLogger>);
 
 impl logs::LogSink for Foreign {
     fn log(&self, record: &logs::LogRecord) {
-        let fields = record
-            .fields
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), v.to_string()))
-            .collect();
+        let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
         let _ = self.0.log(LogRecord {
-            level: record.level.into(),
+            level: LEVELS
+                .iter()
+                .find(|(_, l)| *l == record.level)
+                .map_or(LogLevel::Trace, |(ours, _)| *ours),
             target: record.target.to_string(),
             message: record.message.clone(),
-            fields,
+            fields: record
+                .fields
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), text(v)))
+                .collect(),
         });
     }
 }
@@ -103,7 +91,9 @@ impl logs::LogSink for Foreign {
 /// stops them). Replaces the previous logger.
 #[uniffi::export]
 pub fn set_logger(logger: Option<Arc<dyn PartnerLogger>>, level: LogLevel) {
-    logs::set_default_sink(
-        logger.map(|l| (Arc::new(Foreign(l)) as Arc<dyn logs::LogSink>, level.into())),
-    );
+    let level = LEVELS
+        .iter()
+        .find(|(ours, _)| *ours == level)
+        .map_or(Level::WARN, |(_, l)| *l);
+    logs::set_default_sink(logger.map(|l| (Arc::new(Foreign(l)) as Arc<dyn logs::LogSink>, level)));
 }

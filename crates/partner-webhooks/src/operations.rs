@@ -20,7 +20,7 @@
 //! assert_eq!(Operation::from_name("get_webhook_headers"), Some(Operation::GetWebhookHeaders));
 //! ```
 //!
-//! How to add an operation: `docs/architecture.md`, "Adding an operation".
+//! How to add an operation: `docs/extending.md`, "Adding an operation".
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -82,6 +82,7 @@ impl Transport {
             // one would send the API key to wherever it points.
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!config.allow_insecure_http() && config.base_url().scheme() == "https")
+            .connect_timeout(config.connect_timeout())
             .pool_max_idle_per_host(config.max_connections());
         if let Some(proxy) = &config.proxy {
             // An explicit proxy replaces the `*_PROXY` variables; `NO_PROXY` still applies.

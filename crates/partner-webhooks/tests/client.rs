@@ -385,3 +385,57 @@ async fn max_connections_bounds_requests_in_flight() {
             .is_err()
     );
 }
+
+/// `connect_timeout` bounds a connection that never completes: a listener
+/// that never accepts, its backlog full, so the kernel drops the next SYN.
+#[tokio::test]
+async fn connect_timeout_bounds_a_connection_that_never_completes() {
+    use socket2::{Domain, Socket, Type};
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    // Fill the accept queue: connections that complete until one does not.
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            Ok(Ok(s)) => held.push(s),
+            _ => break,
+        }
+    }
+    let client = PartnerClient::new(
+        ClientConfig::builder()
+            .api_key("k")
+            .base_url(format!("http://{addr}"))
+            .connect_timeout(Duration::from_millis(300))
+            .timeout(Duration::from_secs(20))
+            .max_retries(0)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let e = client.get_webhook_url("abcPA").await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?} (the connect timeout was not applied): {e}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(e.kind(), ErrorKind::Connection | ErrorKind::Timeout),
+        "{e}"
+    );
+    drop(held);
+}

@@ -38,6 +38,8 @@ final class Listener: @unchecked Sendable {
             }
             return status
         }
+        // Answering a peer that hung up must not end the app.
+        signal(SIGPIPE, SIG_IGN)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
