@@ -40,6 +40,7 @@ use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
+use tokio::task::futures::TaskLocalFuture;
 pub use tracing::Level;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
@@ -129,6 +130,8 @@ tokio::task_local! {
     /// The sink of the call this task runs (see [`scoped`]).
     static SCOPE: u64;
 }
+/// [`SCOPE`] for "the default sink" (sink ids start at 1).
+const DEFAULT: u64 = 0;
 
 fn update(f: impl FnOnce(&mut Sinks)) {
     crate::install_subscriber();
@@ -174,12 +177,12 @@ pub fn unregister_sink(id: SinkId) {
     update(|s| drop(s.scoped.remove(&id.0)));
 }
 
-/// `fut`, with its records going to the sink `id` (unchanged when `None`).
-pub async fn scoped<F: Future>(id: Option<SinkId>, fut: F) -> F::Output {
-    match id {
-        Some(SinkId(id)) => SCOPE.scope(id, fut).await,
-        None => fut.await,
-    }
+/// `fut`, with its records going to the sink `id` (the default sink when
+/// `None`). A plain wrapper, not an `async fn`: that would hold `fut` twice
+/// in its state, and a Node call waiting in the runtime would cost twice the
+/// memory (10 000 pending calls: 142 MB became 177 MB).
+pub fn scoped<F: Future>(id: Option<SinkId>, fut: F) -> TaskLocalFuture<u64, F> {
+    SCOPE.scope(id.map_or(DEFAULT, |SinkId(id)| id), fut)
 }
 
 /// The layer that feeds the sinks (installed by the runtime): the SDK's own
@@ -235,8 +238,8 @@ impl<S: Subscriber> Layer<S> for HostLayer {
         let guard = SINKS.read().unwrap_or_else(|e| e.into_inner());
         let Some(sinks) = guard.as_ref() else { return };
         let sink = match SCOPE.try_with(|id| *id) {
-            Ok(id) => sinks.scoped.get(&id),
-            Err(_) => sinks.default.as_ref(),
+            Ok(id) if id != DEFAULT => sinks.scoped.get(&id),
+            _ => sinks.default.as_ref(),
         };
         let (meta, mut c) = (event.metadata(), Collect::default());
         let Some((sink, _)) = sink.filter(|s| rank(Some(*meta.level())) <= s.1) else {
