@@ -15,11 +15,16 @@ PY_TOOLS := maturin==1.16.0 pytest==9.2.0 pytest-asyncio==1.3.0 mypy==2.4.1
 TOOLS := $(CARGO_TARGET_DIR)/tools
 CARGO_FUZZ := $(TOOLS)/bin/cargo-fuzz
 CARGO_DENY := $(TOOLS)/bin/cargo-deny
+CARGO_HTTP_REGISTRY := $(TOOLS)/bin/cargo-http-registry
+# The crates published to the Rust registry; the others say publish = false.
+PUBLISHED_CRATES := -p partner-webhooks -p partner-webhooks-sandbox -p partner-webhooks-cli
+# The promised minimum Rust (rust-version in Cargo.toml), tested as its first release: 1.85 -> 1.85.0.
+MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml | head -n1).0
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_parse verifier error_body header_validation partner_id
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin cli-docs dist test-dist test-arm64 test-windows test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows lint-docs demo bench bench-quick bench-setup bench-build soak fuzz clean
+.PHONY: test-msrv help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin cli-docs dist test-dist test-arm64 test-windows test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows lint-docs demo bench bench-quick bench-setup bench-build soak fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,7 +63,7 @@ build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 demo: setup-rust ## The whole loop against the embedded sandbox (no network, no credentials)
 	$(CARGO) run --locked --quiet -p partner-webhooks-cli -- demo
 
-test: test-rust test-python test-node test-kotlin kotlin-jar test-dist test-swift test-windows test-versions ## Every test of every language
+test: test-rust test-msrv test-python test-node test-kotlin kotlin-jar test-dist test-swift test-windows test-versions ## Every test of every language
 
 test-rust: setup-rust ## Rust unit, integration, scenario and doc tests; the CLI's completions and man page
 	$(CARGO) test --locked
@@ -114,13 +119,20 @@ test-windows: setup-rust ## x86_64-pc-windows-gnu cross-built with zig, run unde
 test-arm64: ## After `make dist`: the linux-arm64 builds under qemu-user (Node and Python smokes, the CLI demo); installs qemu and the arm64 C runtime with apt
 	scripts/run-arm64.sh
 
-test-dist: setup-dist ## This machine's packages through local registries: publish, install by name, smoke from the installed packages
+test-dist: setup-dist $(CARGO_HTTP_REGISTRY) ## This machine's packages through local registries (npm, PyPI, cargo): publish, install by name, smoke from the installed packages
 	rm -rf $(CARGO_TARGET_DIR)/dist
 	scripts/dist.sh host
 	scripts/test-dist.sh
+	CARGO_HTTP_REGISTRY=$(CARGO_HTTP_REGISTRY) scripts/test-cargo-registry.sh
 
 test-versions: ## One version everywhere: Cargo workspace, pyproject, package.json, native.js, the platform packages, the POM, the CLI
 	$(PYTHON) scripts/check-versions.py
+
+test-msrv: ## The published crates built and tested with exactly the promised minimum Rust (rustup installs it; its own target dir)
+	@command -v rustup >/dev/null || { echo "make test-msrv needs rustup (to install Rust $(MSRV))" >&2; exit 1; }
+	rustup toolchain install $(MSRV) --profile minimal --no-self-update >/dev/null
+	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/msrv $(CARGO) +$(MSRV) test --locked $(PUBLISHED_CRATES)
+	@echo "test-msrv: $(PUBLISHED_CRATES) pass with Rust $(MSRV)"
 
 test-kotlin: setup-rust setup-kotlin ## uniffi: Rust tests as a foreign caller; generate Kotlin+Swift; compile and run the Kotlin tests
 	$(CARGO) test --locked -p partner-webhooks-uniffi
@@ -140,9 +152,11 @@ lint: lint-rust lint-python lint-node lint-workflows lint-docs ## All linters
 lint-docs: ## docs/extending.md against the code: every named site still there, the counts right
 	$(PYTHON) scripts/check-extending.py
 
-lint-rust: setup-rust $(CARGO_DENY) ## Formatting, clippy with warnings as errors, licenses and banned crates (cargo-deny, offline)
+lint-rust: setup-rust $(CARGO_DENY) ## Formatting, clippy and the published crates' docs with warnings as errors, licenses and banned crates (cargo-deny, offline)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --locked $(PUBLISHED_CRATES)
+	$(PYTHON) scripts/check-crates.py
 	$(CARGO_DENY) --offline check licenses bans
 
 lint-python: test-python ## The .pyi stubs checked against the built module (mypy stubtest)
@@ -177,6 +191,9 @@ $(CARGO_FUZZ):
 	$(CARGO) install --locked --quiet --root $(TOOLS) cargo-fuzz --version 0.13.2
 $(CARGO_DENY):
 	$(CARGO) install --locked --quiet --root $(TOOLS) cargo-deny --version 0.20.2
+# A cargo registry server for make test-dist (dev profile: it serves a few requests, and builds in half the time).
+$(CARGO_HTTP_REGISTRY):
+	$(CARGO) install --locked --quiet --debug --root $(TOOLS) cargo-http-registry --version 0.1.8
 
 fuzz: $(CARGO_FUZZ) ## cargo-fuzz every target for FUZZ_SECONDS each (default 60; nightly toolchain)
 	@command -v rustup >/dev/null && rustup toolchain list | grep -q nightly || { echo "make fuzz needs a nightly toolchain: rustup toolchain install nightly" >&2; exit 1; }

@@ -1,6 +1,7 @@
 """One version source: the workspace version in Cargo.toml. Checks that every
 other place a version lives follows it (exit 1 and a line per mismatch):
-every crate's manifest (`version.workspace = true`), python/pyproject.toml
+every crate's manifest (`version.workspace = true`), the version the crates
+require of each other, python/pyproject.toml
 (version taken from Cargo by maturin), node/package.json, the version check
 napi wrote into node/native.js, and, when `make dist` or `make test-dist` ran,
 every artifact in target/dist (wheels, sdist, npm tarballs with their
@@ -25,6 +26,13 @@ for manifest in sorted(root.glob("crates/*/Cargo.toml")) + sorted(root.glob("bin
     text = manifest.read_text()
     if "version.workspace = true" not in text:
         problems.append(f"{manifest.relative_to(root)}: its version is not the workspace's")
+
+# The crates depend on each other at exactly the workspace version (they are published together).
+for name, want in re.findall(r'^(partner-webhooks[a-z-]*) = \{ path = "[^"]+", version = "=([^"]+)"', workspace, re.M):
+    if want != version:
+        problems.append(f"Cargo.toml: workspace dependency {name} = {want} (workspace: {version})")
+if len(re.findall(r'^partner-webhooks[a-z-]* = \{ path = "[^"]+", version = "=', workspace, re.M)) != 3:
+    problems.append("Cargo.toml: each partner-webhooks* workspace dependency needs version = \"=<workspace version>\"")
 
 pyproject = (root / "python/pyproject.toml").read_text()
 if not re.search(r'^dynamic = \[.*"version".*\]', pyproject, re.M):

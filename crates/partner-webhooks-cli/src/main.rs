@@ -1,5 +1,4 @@
-//! `partner-webhooks`: configure 360dialog partner webhooks from the shell, and
-//! run the local sandbox. See `partner-webhooks --help`.
+#![doc = include_str!("../README.md")]
 
 #[macro_use]
 mod output;

@@ -1,23 +1,5 @@
-//! A local stand-in for the 360dialog Partner API's webhook settings.
-//!
-//! [`Sandbox::start`] serves, on 127.0.0.1, the four webhook-settings
-//! operations and `POST /api/v2/token` as the OpenAPI file describes them:
-//! per-partner state, `X-API-Key`/Bearer authentication, the `meta` error
-//! shape with a `360dialog_trace_id`, and fault injection over HTTP
-//! (`POST /_sandbox/faults`) so that retries and timeouts can be tested from
-//! any language. Like 360dialog it delivers signed events to the partner's
-//! webhook URL (`POST /_sandbox/partners/{partner_id}/events`). See the
-//! crate's README for the HTTP API.
-//!
-//! ```
-//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
-//! use partner_webhooks_sandbox::{Sandbox, SandboxConfig};
-//! let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-//! assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
-//! sandbox.shutdown().await;
-//! # });
-//! ```
-#![warn(missing_docs)]
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
 
 use partner_webhooks::operations::Operation;
 

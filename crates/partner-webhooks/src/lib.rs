@@ -1,31 +1,5 @@
-//! # partner-webhooks
-//!
-//! Everything a 360dialog partner needs around the **partner webhook**:
-//!
-//! * **configure** it through the Partner API: [`PartnerClient`] gets and sets
-//!   the webhook URL and the custom webhook headers, with API-key, bearer-token,
-//!   password or token-provider authentication, timeouts, retries with
-//!   back-off, client-side validation and typed [`Error`]s;
-//! * test all of it without the internet against the embedded sandbox
-//!   (crate `partner-webhooks-sandbox`).
-//!
-//! ```no_run
-//! use partner_webhooks::{ClientConfig, PartnerClient, models::WebhookHeaders};
-//!
-//! # async fn demo() -> Result<(), partner_webhooks::Error> {
-//! let client = PartnerClient::new(ClientConfig::builder().api_key("your-partner-api-key").build()?)?;
-//! client.set_webhook_url("abcPA", "https://example.com/360dialog/events").await?;
-//! client
-//!     .set_webhook_headers("abcPA", WebhookHeaders::from_pairs([("X-Partner-Auth", "shared-secret")]))
-//!     .await?;
-//! let headers = client.get_webhook_headers("abcPA").await?;
-//! println!("{} header(s) configured", headers.webhook_headers.as_ref().map_or(0, |h| h.len()));
-//! # Ok(()) }
-//! ```
-//!
-//! Secrets (API keys, tokens, passwords, header values) never appear in
-//! `Debug`, `Display` or `tracing` output.
-#![warn(missing_docs)]
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
 
 pub mod auth;
 pub mod client;

@@ -168,7 +168,7 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
     }
 }
 
-/// A response body as a JSON tree ([`Response::into_json`]). `Debug` shows
+/// A response body as a JSON tree (what [`PartnerClient::invoke`](crate::PartnerClient::invoke) answers). `Debug` shows
 /// its top-level keys only: values may be webhook header secrets.
 ///
 /// ```

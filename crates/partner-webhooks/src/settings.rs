@@ -3,7 +3,7 @@
 //! the core, which applies the environment, the defaults and every check once
 //! ([`ClientSettings::resolve`], or [`ClientConfigBuilder::settings`]).
 //!
-//! Each setting is declared once, in [`for_each_client_setting!`]; the struct,
+//! Each setting is declared once, in [`for_each_client_setting!`](crate::for_each_client_setting); the struct,
 //! its redacted `Debug`, the builder's setters, the [`CLIENT_SETTINGS`] table
 //! and the uniffi and Node bindings' records come from that list.
 //! [`CLIENT_SETTINGS`] and [`CALL_OPTIONS`] describe the options as data: the
