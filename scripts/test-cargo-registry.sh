@@ -26,11 +26,12 @@ started=$(date +%s)
 rm -rf "$WORK" && mkdir -p "$WORK"
 # The crates.io cache is shared with the user's (only downloads); everything
 # about the local registry lives under $WORK.
+USER_CARGO_HOME=${CARGO_HOME:-${HOME:-/root}/.cargo}
 export CARGO_HOME=$WORK/cargo-home
 mkdir -p "$CARGO_HOME"
 for kind in index cache src; do
   mkdir -p "$CARGO_HOME/registry/$kind"
-  for d in "${CARGO_USER_HOME:-$HOME/.cargo}/registry/$kind"/index.crates.io-*; do
+  for d in "$USER_CARGO_HOME/registry/$kind"/index.crates.io-*; do
     [ -d "$d" ] && ln -s "$d" "$CARGO_HOME/registry/$kind/"
   done
 done

@@ -211,6 +211,18 @@ impl std::ops::Deref for VerifiedEvent {
 }
 
 /// Verifies incoming partner webhook requests. Build one at start-up and share it.
+///
+/// ```
+/// use partner_webhooks::{WebhookVerifier, sign};
+///
+/// let verifier = WebhookVerifier::builder().secret("platform-secret").build()?;
+/// let body = br#"{"event":"channel_live","data":{"id":"c1"}}"#;
+/// let signature = sign(body, "platform-secret");
+/// let event = verifier.verify([("x-360dialog-signature", signature.as_str())], body)?;
+/// assert_eq!((event.event_type(), event.channel_id()), ("channel_live", Some("c1")));
+/// assert_eq!(verifier.verify([("x-360dialog-signature", "00")], body).unwrap_err().http_status(), 401);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct WebhookVerifier {
     keys: SigningKeys,

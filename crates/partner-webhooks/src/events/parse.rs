@@ -118,6 +118,18 @@ impl<'de> Deserialize<'de> for Head<'de> {
 
 /// Parses an event body (the raw bytes, never re-serialized) without verifying it.
 /// Use [`WebhookVerifier`](crate::verifier::WebhookVerifier) for requests from the network.
+///
+/// ```
+/// use partner_webhooks::{PartnerEvent, parse_event};
+///
+/// let event = parse_event(br#"{"event":"channel_live","data":{"id":"c1","status":"live"}}"#)?;
+/// assert!(matches!(event, PartnerEvent::ChannelLive(_)));
+/// // Unknown kinds are kept whole, never an error.
+/// let other = parse_event(br#"{"event":"partner_renamed","data":{}}"#)?;
+/// assert_eq!((other.event_type(), other.known_type()), ("partner_renamed", None));
+/// assert!(parse_event(b"not json").is_err());
+/// # Ok::<(), partner_webhooks::events::ParseError>(())
+/// ```
 pub fn parse_event(body: &[u8]) -> Result<PartnerEvent, ParseError> {
     let text = std::str::from_utf8(body).map_err(|e| ParseError::MalformedJson(e.to_string()))?;
     if !text.trim_start().starts_with('{') {
