@@ -82,6 +82,7 @@ def render(meta: Dict[str, Any], results: List[Dict[str, Any]]) -> str:
         spread = f"{fmt(r['min'])}–{fmt(r['max'])}" + ("" if r["spread_of"] == "ratio" else " (ours)")
         out.append(f"| {r['name']} | {r['baseline']} | {r['metric']} | {fmt(r['ours'])} | {fmt(r['theirs'])} | "
                    f"{fmt(r['ratio'])} | {spread} | {r['runs']} | {r['goal']} | {verdict(r)} |")
+    out += instructions_section()
     out.append("\n## Reading each figure\n")
     for r in results:
         out.append(f"- **{r['name']}** — {reading(r)}")
@@ -91,8 +92,35 @@ def render(meta: Dict[str, Any], results: List[Dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
-if __name__ == "__main__":
+def instructions_section() -> List[str]:
+    """The callgrind counts of bench/instructions.json (`make bench-instructions`), if measured."""
+    path = ROOT / "bench" / "instructions.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    meta = data["meta"]
+    out = ["\n## Instructions per operation (callgrind)\n",
+           f"Counted by `{meta['command']}` on {meta['date']} ({meta['seconds']} s; {meta['valgrind']}) from "
+           "`bench/instructions.json`. Each loop runs under callgrind with two operation counts and the "
+           "difference is divided by the difference, so start-up cancels out; every thread of the client "
+           "process counts, the sandbox does not. These counts repeat for the same binaries and inputs "
+           "whatever the machine is doing, so `make bench-check` compares a change against them and prints "
+           "each path that grew by more than 3 %.\n",
+           "| path | baseline | ours (instructions/op) | baseline (instructions/op) | ratio | goal | |",
+           "|---|---|---|---|---|---|---|"]
+    for r in data["results"]:
+        out.append(f"| {r['name']} | {r['baseline']} | {r['ours']:,} | {r['theirs']:,} | {r['ratio']:.2f} | "
+                   f"{r['goal']} | {verdict(r)} |")
+    return out
+
+
+def rerender() -> None:
+    """docs/benchmarks.md again from bench/results.json (and bench/instructions.json)."""
     data = json.loads((ROOT / "bench" / "results.json").read_text())
     path = ROOT / "docs" / "benchmarks.md"
     path.write_text(render(data["meta"], data["results"]))
     print(f"wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    rerender()

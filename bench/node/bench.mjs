@@ -6,6 +6,10 @@
 //   node bench.mjs client --base-url URL --api-key K --partner-id P [--concurrency 1 64 512]
 //   node bench.mjs verify --event ../fixtures/event-1k.json --secret S
 //   node bench.mjs memory --base-url URL --api-key K --partner-id P --calls 10000
+//   node bench.mjs count client --side ours|undici --n N --base-url URL --api-key K --partner-id P
+//   node bench.mjs count verify --side ours|edge|hmac --n N --event ../fixtures/event-1k.json --secret S
+// `count` runs exactly N operations of one side, one at a time, and prints
+// nothing: the loops bench/instructions.py runs under callgrind.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -175,6 +179,41 @@ async function verify(a) {
   }
 }
 
+/** Exactly `a.n` operations of one side (after a fixed warm-up), printing nothing. */
+async function count(a) {
+  const [, path] = positionals
+  const n = Number(a.n)
+  if (path === 'client') {
+    const sides = {
+      ours: () => ours(new PartnerClient({ apiKey: a['api-key'], baseUrl: a['base-url'] }), a['partner-id']),
+      undici: () => viaUndici(a['base-url'], a['api-key'], a['partner-id'], new Agent()),
+    }
+    if (!sides[a.side]) throw new Error(`--side must be ${Object.keys(sides).join(' or ')}`)
+    const one = sides[a.side]()
+    for (let i = 0; i < 16; i++) await one(i)
+    for (let i = 0; i < n; i++) await one(i)
+    return
+  }
+  const body = readFileSync(a.event)
+  const signature = sign(body, a.secret)
+  const headers = { 'content-type': 'application/json', 'x-360dialog-signature': signature }
+  if (a.side === 'ours') {
+    const verifier = new WebhookVerifier({ secrets: [a.secret] })
+    for (let i = 0; i < n; i++) verifier.verify(headers, body)
+  } else if (a.side === 'edge') {
+    const verifier = new edge.WebhookVerifier({ secrets: [a.secret] })
+    for (let i = 0; i < n; i++) await verifier.verify(headers, body)
+  } else if (a.side === 'hmac') {
+    const given = Buffer.from(signature, 'hex')
+    for (let i = 0; i < n; i++) {
+      const expected = createHmac('sha256', a.secret).update(body).digest()
+      if (!timingSafeEqual(given, expected)) throw new Error('bad signature')
+    }
+  } else {
+    throw new Error('--side must be ours, edge or hmac')
+  }
+}
+
 function procStatus() {
   const out = {}
   for (const line of readFileSync('/proc/self/status', 'utf8').split('\n')) {
@@ -214,6 +253,7 @@ const { values, positionals } = parseArgs({
     event: { type: 'string' }, secret: { type: 'string' },
     runs: { type: 'string', default: '5' }, calls: { type: 'string' }, seconds: { type: 'string', default: '1' },
     concurrency: { type: 'string', multiple: true },
+    side: { type: 'string' }, n: { type: 'string' },
   },
 })
 const a = {
@@ -223,7 +263,7 @@ const a = {
   calls: Number(values.calls ?? (positionals[0] === 'memory' ? 10000 : 2000)),
   concurrency: (values.concurrency ?? ['1', '64', '512']).map(Number),
 }
-const commands = { client, verify, memory }
+const commands = { client, verify, memory, count }
 const cmd = commands[positionals[0]]
 if (!cmd) {
   console.error(`usage: node bench.mjs ${Object.keys(commands).join('|')} [options]`)

@@ -8,6 +8,11 @@ in the same run, in the same process. CPU time is the whole process's
     python bench.py async  --base-url URL --api-key K --partner-id P --concurrency 1 64 512
     python bench.py verify --event bench/fixtures/event-1k.json --secret S
     python bench.py memory --base-url URL --api-key K --partner-id P --calls 10000
+    python bench.py count sync --side ours|requests --n N --base-url URL --api-key K --partner-id P
+    python bench.py count verify --side ours|hmac --n N --event bench/fixtures/event-1k.json --secret S
+
+`count` runs exactly N operations of one side and prints nothing: the loops
+bench/instructions.py runs under callgrind.
 """
 
 from __future__ import annotations
@@ -242,6 +247,35 @@ def cmd_verify(a: argparse.Namespace) -> None:
         emit("Python verify+parse, 1 KiB event", "hmac + json.loads", "events/s (throughput)", ">= 1.0", o, t)
 
 
+# ---- exact counts, for callgrind ---------------------------------------------------
+
+def cmd_count(a: argparse.Namespace) -> None:
+    if a.path == "sync":
+        if a.side == "ours":
+            rounds = sync_ours(pw.Client(api_key=a.api_key, base_url=a.base_url), a.partner_id)
+        elif a.side == "requests":
+            rounds = sync_theirs(requests.Session(), a.base_url, a.api_key, a.partner_id)
+        else:
+            raise SystemExit(f"--side must be ours or requests, not {a.side}")
+        rounds(4)  # warm-up: the connection, first-call caches
+        rounds(a.n // 4)
+        return
+    body = open(a.event, "rb").read()
+    signature = pw.sign(body, a.secret)
+    if a.side == "ours":
+        verifier = pw.WebhookVerifier([a.secret])
+        headers = {"content-type": "application/json", "x-360dialog-signature": signature}
+        for _ in range(a.n):
+            verifier.verify(headers, body)
+    elif a.side == "hmac":
+        secret = a.secret.encode()
+        for _ in range(a.n):
+            if not hmac.compare_digest(hmac.new(secret, body, hashlib.sha256).hexdigest(), signature):
+                raise ValueError("bad signature")
+    else:
+        raise SystemExit(f"--side must be ours or hmac, not {a.side}")
+
+
 # ---- memory and threads ----------------------------------------------------------
 
 def proc_status() -> Dict[str, int]:
@@ -301,8 +335,16 @@ def main() -> None:
     v.add_argument("--secret", required=True)
     v.add_argument("--runs", type=int, default=5)
     v.add_argument("--seconds", type=float, default=1.0)
+    c = sub.add_parser("count")
+    c.add_argument("path", choices=["sync", "verify"])
+    c.add_argument("--side", required=True)
+    c.add_argument("--n", type=int, required=True)
+    for flag in ("--base-url", "--api-key", "--partner-id", "--event", "--secret"):
+        c.add_argument(flag)
     a = p.parse_args()
-    if a.cmd == "sync":
+    if a.cmd == "count":
+        cmd_count(a)
+    elif a.cmd == "sync":
         cmd_sync(a)
     elif a.cmd == "async":
         asyncio.run(async_main(a))

@@ -35,7 +35,7 @@ fn headers() -> WebhookHeaders {
     WebhookHeaders::from_pairs([("X-Bench", "1")])
 }
 
-async fn ours(client: &PartnerClient, partner: &str, rounds: u32) -> Result<(), BoxError> {
+pub async fn ours(client: &PartnerClient, partner: &str, rounds: u32) -> Result<(), BoxError> {
     for _ in 0..rounds {
         client.get_webhook_url(partner).await?;
         client.set_webhook_url(partner, HOOK).await?;
@@ -47,7 +47,7 @@ async fn ours(client: &PartnerClient, partner: &str, rounds: u32) -> Result<(), 
 
 /// What a hand-written reqwest client does: the key header, a JSON body,
 /// a status check, and decoding into the model type.
-struct Raw {
+pub struct Raw {
     http: reqwest::Client,
     url_path: String,
     headers_path: String,
@@ -55,6 +55,17 @@ struct Raw {
 }
 
 impl Raw {
+    /// The hand-written client for one sandbox.
+    pub fn new(target: &Target) -> Raw {
+        let base = target.base_url.trim_end_matches('/');
+        Raw {
+            http: reqwest::Client::new(),
+            url_path: format!("{base}/api/v2/partners/{}/webhook_url", target.partner_id),
+            headers_path: format!("{base}/api/v2/partners/{}/webhook_headers", target.partner_id),
+            api_key: target.api_key.clone(),
+        }
+    }
+
     async fn call<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -76,7 +87,7 @@ impl Raw {
         Ok(serde_json::from_slice(&response.bytes().await?)?)
     }
 
-    async fn rounds(&self, rounds: u32) -> Result<(), BoxError> {
+    pub async fn rounds(&self, rounds: u32) -> Result<(), BoxError> {
         for _ in 0..rounds {
             let _: PartnerGetWebhookUrlOut = self.call(&self.url_path, None).await?;
             let body = serde_json::to_vec(&SetPartnerWebhookUrlIn {
@@ -112,19 +123,7 @@ pub fn run(args: ClientArgs) -> Result<(), BoxError> {
             .base_url(args.target.base_url.clone())
             .build()?;
         let client = PartnerClient::new(config)?;
-        let base = args.target.base_url.trim_end_matches('/');
-        let raw = Raw {
-            http: reqwest::Client::new(),
-            url_path: format!(
-                "{base}/api/v2/partners/{}/webhook_url",
-                args.target.partner_id
-            ),
-            headers_path: format!(
-                "{base}/api/v2/partners/{}/webhook_headers",
-                args.target.partner_id
-            ),
-            api_key: args.target.api_key.clone(),
-        };
+        let raw = Raw::new(&args.target);
         let rounds = (args.calls / 4).max(1);
         let calls = f64::from(rounds * 4);
         // Warm-up: connections, allocator, caches.

@@ -5,10 +5,12 @@
 //! ```text
 //! partner-webhooks-bench client --base-url http://127.0.0.1:PORT --api-key K --partner-id P
 //! partner-webhooks-bench verify --event bench/fixtures/event-1k.json --secret S
+//! partner-webhooks-bench count client|verify --side S --n N ...   (bench/instructions.py)
 //! partner-webhooks-bench soak --base-url URL --api-key K --partner-id P [--calls 10000 --concurrency 500]
 //! ```
 
 mod client;
+mod count;
 mod cpu;
 mod sample;
 mod soak;
@@ -31,6 +33,9 @@ enum Command {
     Client(client::ClientArgs),
     /// `WebhookVerifier::verify` vs HMAC + `serde_json::Value`, on this thread.
     Verify(verify::VerifyArgs),
+    /// Exactly N operations of one side, printing nothing (for callgrind: `bench/instructions.py`).
+    #[command(subcommand)]
+    Count(count::Count),
     /// Load with injected faults (`make soak`); prints one JSON summary.
     Soak(soak::SoakArgs),
 }
@@ -41,6 +46,7 @@ fn main() {
         Command::Client(a) => client::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Soak(a) => soak::run(a),
+        Command::Count(c) => count::run(c),
     };
     if let Err(e) = result {
         eprintln!("partner-webhooks-bench: {e}");
