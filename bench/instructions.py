@@ -64,6 +64,9 @@ def paths(sb: Sandbox, py: str) -> List[Dict[str, Any]]:
     node_dir = ROOT / "bench" / "node"
     verify_args = ["--event", EVENT, "--secret", SECRET]
     rust_client = [rust, "count", "client", *sb.args(), "--side"]
+    # --predictable: V8 on one thread, no concurrent JIT or GC. Without it the JavaScript
+    # baselines' counts moved by up to 13 % between runs (tiering raced the loop); with it, 0.1 %.
+    node = ["node", "--predictable", "bench.mjs", "count"]
     return [
         {"name": "Rust PartnerClient, per call", "baseline": "reqwest::Client", "goal": "<= 1.05",
          "ours": (rust_client + ["ours"], 40, 200, ROOT), "theirs": (rust_client + ["reqwest"], 40, 200, ROOT)},
@@ -71,8 +74,8 @@ def paths(sb: Sandbox, py: str) -> List[Dict[str, Any]]:
          "ours": ([py, bench_py, "count", "sync", *sb.args(), "--side", "ours"], 40, 200, ROOT),
          "theirs": (rust_client + ["ours"], 40, 200, ROOT)},
         {"name": "Node PartnerClient, per call (one at a time)", "baseline": "undici.request", "goal": "<= 0.6",
-         "ours": (["node", "bench.mjs", "count", "client", *sb.args(), "--side", "ours"], 40, 200, node_dir),
-         "theirs": (["node", "bench.mjs", "count", "client", *sb.args(), "--side", "undici"], 40, 200, node_dir)},
+         "ours": ([*node, "client", *sb.args(), "--side", "ours"], 40, 200, node_dir),
+         "theirs": ([*node, "client", *sb.args(), "--side", "undici"], 40, 200, node_dir)},
         {"name": "Rust verify+parse, 1 KiB event", "baseline": "bare HMAC-SHA256 (hmac crate)", "goal": "report",
          "ours": ([rust, "count", "verify", *verify_args, "--side", "ours"], 200, 2000, ROOT),
          "theirs": ([rust, "count", "verify", *verify_args, "--side", "hmac"], 200, 2000, ROOT)},
@@ -80,12 +83,12 @@ def paths(sb: Sandbox, py: str) -> List[Dict[str, Any]]:
          "ours": ([py, bench_py, "count", "verify", *verify_args, "--side", "ours"], 200, 2000, ROOT),
          "theirs": ([py, bench_py, "count", "verify", *verify_args, "--side", "hmac"], 200, 2000, ROOT)},
         {"name": "Node verify+parse, 1 KiB event", "baseline": "bare HMAC-SHA256 (crypto.createHmac)", "goal": "report",
-         "ours": (["node", "bench.mjs", "count", "verify", *verify_args, "--side", "ours"], 200, 2000, node_dir),
-         "theirs": (["node", "bench.mjs", "count", "verify", *verify_args, "--side", "hmac"], 200, 2000, node_dir)},
+         "ours": ([*node, "verify", *verify_args, "--side", "ours"], 200, 2000, node_dir),
+         "theirs": ([*node, "verify", *verify_args, "--side", "hmac"], 200, 2000, node_dir)},
         {"name": "Node verify+parse, 1 KiB event, edge build (WebCrypto)", "baseline": "bare HMAC-SHA256 (crypto.createHmac)",
          "goal": "report",
-         "ours": (["node", "bench.mjs", "count", "verify", *verify_args, "--side", "edge"], 200, 2000, node_dir),
-         "theirs": (["node", "bench.mjs", "count", "verify", *verify_args, "--side", "hmac"], 200, 2000, node_dir)},
+         "ours": ([*node, "verify", *verify_args, "--side", "edge"], 200, 2000, node_dir),
+         "theirs": ([*node, "verify", *verify_args, "--side", "hmac"], 200, 2000, node_dir)},
     ]
 
 
