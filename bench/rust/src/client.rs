@@ -61,7 +61,10 @@ impl Raw {
         Raw {
             http: reqwest::Client::new(),
             url_path: format!("{base}/api/v2/partners/{}/webhook_url", target.partner_id),
-            headers_path: format!("{base}/api/v2/partners/{}/webhook_headers", target.partner_id),
+            headers_path: format!(
+                "{base}/api/v2/partners/{}/webhook_headers",
+                target.partner_id
+            ),
             api_key: target.api_key.clone(),
         }
     }
