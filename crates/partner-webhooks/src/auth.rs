@@ -133,6 +133,7 @@ fn refresh_margin(lifetime: Duration) -> Duration {
 }
 
 /// One authorization header, and which cached token it came from.
+#[derive(Clone)]
 pub(crate) struct AuthHeader {
     pub(crate) name: HeaderName,
     pub(crate) value: HeaderValue,
@@ -141,18 +142,20 @@ pub(crate) struct AuthHeader {
 }
 
 fn header(name: HeaderName, value: &str, generation: u64) -> Result<AuthHeader, Error> {
-    let mut value = HeaderValue::from_str(value).map_err(|_| {
-        Error::other(
-            ErrorKind::Authentication,
-            "credential contains characters not allowed in an HTTP header",
-        )
-    })?;
+    let mut value = HeaderValue::from_str(value).map_err(|_| not_a_header())?;
     value.set_sensitive(true);
     Ok(AuthHeader {
         name,
         value,
         generation,
     })
+}
+
+fn not_a_header() -> Error {
+    Error::other(
+        ErrorKind::Authentication,
+        "credential contains characters not allowed in an HTTP header",
+    )
 }
 
 fn bearer(token: &SecretString, generation: u64) -> Result<AuthHeader, Error> {
@@ -164,7 +167,8 @@ fn bearer(token: &SecretString, generation: u64) -> Result<AuthHeader, Error> {
 }
 
 pub(crate) struct Cached {
-    token: SecretString,
+    /// The token's `Authorization` header, made once per token.
+    header: AuthHeader,
     refresh_at: Option<Instant>,
     generation: u64,
 }
@@ -180,17 +184,14 @@ pub(crate) enum TokenSource {
 
 /// The per-client authentication state.
 pub(crate) enum Authenticator {
-    Static(AuthHeaderSource),
+    /// A key or a fixed token: its header, made once (per call only cloned).
+    /// `None`: the credential cannot be a header value (each call says so).
+    Static(Option<AuthHeader>),
     Refreshable {
         source: TokenSource,
         cache: Mutex<Option<Cached>>,
         next_generation: std::sync::atomic::AtomicU64,
     },
-}
-
-pub(crate) enum AuthHeaderSource {
-    ApiKey(SecretString),
-    Bearer(SecretString),
 }
 
 /// Fetches a token with a username and password (`POST /api/v2/token`); the
@@ -204,10 +205,10 @@ pub(crate) trait PasswordExchange: Send + Sync {
 impl Authenticator {
     pub(crate) fn new(credentials: &Credentials) -> Self {
         match credentials {
-            Credentials::ApiKey(k) => Authenticator::Static(AuthHeaderSource::ApiKey(k.clone())),
-            Credentials::BearerToken(t) => {
-                Authenticator::Static(AuthHeaderSource::Bearer(t.clone()))
-            }
+            Credentials::ApiKey(k) => Authenticator::Static(
+                header(HeaderName::from_static("x-api-key"), k.expose_secret(), 0).ok(),
+            ),
+            Credentials::BearerToken(t) => Authenticator::Static(bearer(t, 0).ok()),
             Credentials::Password { username, password } => {
                 Authenticator::refreshable(TokenSource::Password {
                     username: username.clone(),
@@ -242,10 +243,7 @@ impl Authenticator {
         refresh: bool,
     ) -> Result<AuthHeader, Error> {
         match self {
-            Authenticator::Static(AuthHeaderSource::ApiKey(k)) => {
-                header(HeaderName::from_static("x-api-key"), k.expose_secret(), 0)
-            }
-            Authenticator::Static(AuthHeaderSource::Bearer(t)) => bearer(t, 0),
+            Authenticator::Static(h) => h.clone().ok_or_else(not_a_header),
             Authenticator::Refreshable {
                 source,
                 cache,
@@ -255,7 +253,7 @@ impl Authenticator {
                 if let Some(c) = guard.as_ref() {
                     let fresh = c.refresh_at.is_none_or(|at| Instant::now() < at);
                     if fresh {
-                        return bearer(&c.token, c.generation);
+                        return Ok(c.header.clone());
                     }
                 }
                 let token = match source {
@@ -285,7 +283,7 @@ impl Authenticator {
                 tracing::debug!(generation, expires_in = ?token.expires_in, "obtained a new bearer token");
                 let h = bearer(&token.token, generation)?;
                 *guard = Some(Cached {
-                    token: token.token,
+                    header: h.clone(),
                     refresh_at,
                     generation,
                 });

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -27,11 +27,12 @@ const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// Response headers that may carry a trace id on success. 360dialog documents
 /// the trace id only inside error bodies, so these are looked for tolerantly.
-const TRACE_ID_HEADERS: &[&str] = &[
-    "x-360dialog-trace-id",
-    "360dialog-trace-id",
-    "x-trace-id",
-    "x-request-id",
+/// Names made once: a lookup by `HeaderName` skips parsing the name.
+const TRACE_ID_HEADERS: [HeaderName; 4] = [
+    HeaderName::from_static("x-360dialog-trace-id"),
+    HeaderName::from_static("360dialog-trace-id"),
+    HeaderName::from_static("x-trace-id"),
+    HeaderName::from_static("x-request-id"),
 ];
 
 /// What one client shares between its clones: configuration, connection pool,
@@ -223,7 +224,12 @@ impl Transport {
         let mut reauthenticated = false;
         loop {
             attempts += 1;
-            let left = deadline.saturating_duration_since(Instant::now());
+            // The first attempt has the whole timeout: no second clock read.
+            let left = if attempts == 1 {
+                opts.timeout
+            } else {
+                deadline.saturating_duration_since(Instant::now())
+            };
             let budget = opts.attempt_timeout.map_or(left, |t| t.min(left));
             let attempt_span = tracing::debug_span!(
                 "attempt",
@@ -340,8 +346,9 @@ impl Transport {
             path = url.path(),
             "request"
         );
-        let started = Instant::now();
-        let response = request.send().await.map_err(|e| {
+        // The clock is read for the debug event only when someone listens.
+        let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
+        let mut response = request.send().await.map_err(|e| {
             let outcome = if e.is_connect() {
                 Outcome::NotProcessed
             } else {
@@ -350,7 +357,8 @@ impl Transport {
             AttemptError::Retryable(transport_error(e), outcome)
         })?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        // Taken, not cloned: reading the body does not need them.
+        let headers = std::mem::take(response.headers_mut());
         let ok = response.status().is_success();
         let body = read_body(
             response,
@@ -372,7 +380,7 @@ impl Transport {
             status,
             trace_id = trace_id.as_deref(),
             bytes = body.len() as u64,
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms = started.map_or(0, |t| t.elapsed().as_millis() as u64),
             "response"
         );
         Ok(Answer {
@@ -392,7 +400,7 @@ impl Transport {
 fn trace_id(headers: &HeaderMap) -> Option<String> {
     TRACE_ID_HEADERS
         .iter()
-        .find_map(|name| headers.get(*name))
+        .find_map(|name| headers.get(name))
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
 }
@@ -413,12 +421,27 @@ async fn read_body(
     if strict && response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(too_big());
     }
-    let mut buf = BytesMut::new();
+    // A body that arrives in one chunk (the usual small JSON answer) is
+    // returned as it came, without a copy.
+    let first = match next_chunk(&mut response).await? {
+        Some(c) if c.len() <= limit => c,
+        Some(_) if strict => return Err(too_big()),
+        Some(c) => return Ok(c.slice(..limit)),
+        None => return Ok(Bytes::new()),
+    };
+    let Some(second) = next_chunk(&mut response).await? else {
+        return Ok(first);
+    };
+    let mut buf = BytesMut::with_capacity(first.len() + second.len());
+    buf.extend_from_slice(&first);
+    let mut pending = Some(second);
     loop {
-        let chunk = match response.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => return Err(transport_error(e)),
+        let chunk = match pending.take() {
+            Some(c) => c,
+            None => match next_chunk(&mut response).await? {
+                Some(c) => c,
+                None => break,
+            },
         };
         if buf.len() + chunk.len() > limit {
             if strict {
@@ -431,6 +454,10 @@ async fn read_body(
         buf.extend_from_slice(&chunk);
     }
     Ok(buf.freeze())
+}
+
+async fn next_chunk(response: &mut reqwest::Response) -> Result<Option<Bytes>, Error> {
+    response.chunk().await.map_err(transport_error)
 }
 
 /// Classifies a transport failure. The message names what failed and the
@@ -466,4 +493,66 @@ fn transport_error(e: reqwest::Error) -> Error {
     }
     let message = format!("{what} ({root})");
     Error::other(kind, message).with_source(e.without_url())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A response whose body arrives as `chunks` (chunked encoding, each
+    /// chunk written and flushed on its own, 20 ms apart).
+    async fn chunked(chunks: &'static [&'static str]) -> reqwest::Response {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).await.unwrap();
+            s.write_all(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+                .await
+                .unwrap();
+            for c in chunks {
+                s.write_all(format!("{:x}\r\n{c}\r\n", c.len()).as_bytes())
+                    .await
+                    .unwrap();
+                s.flush().await.unwrap();
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            s.write_all(b"0\r\n\r\n").await.unwrap();
+        });
+        reqwest::get(format!("http://{addr}/")).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn bodies_in_several_chunks_are_joined() {
+        let body = read_body(chunked(&["{\"a\":", "1", "}"]).await, 64, true)
+            .await
+            .unwrap();
+        assert_eq!(&body[..], b"{\"a\":1}");
+        let one = read_body(chunked(&["{}"]).await, 64, true).await.unwrap();
+        assert_eq!(&one[..], b"{}");
+        let none = read_body(chunked(&[]).await, 64, true).await.unwrap();
+        assert!(none.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_limit_without_a_length_is_refused_or_cut() {
+        // Strict (a success answer): a Decode error, in the first chunk or a later one.
+        let cases: [&'static [&'static str]; 2] = [&["0123456789"], &["0123", "456789"]];
+        for chunks in cases {
+            let e = read_body(chunked(chunks).await, 8, true).await.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Decode);
+            assert!(e.message().contains("8-byte limit"), "{e}");
+        }
+        // Not strict (an error answer): its first `limit` bytes.
+        let cut = read_body(chunked(&["0123456789"]).await, 8, false)
+            .await
+            .unwrap();
+        assert_eq!(&cut[..], b"01234567");
+        let cut = read_body(chunked(&["0123", "45", "6789"]).await, 8, false)
+            .await
+            .unwrap();
+        assert_eq!(&cut[..], b"01234567");
+    }
 }
