@@ -30,7 +30,7 @@ export declare class NativeClient {
    * Runs the operation `op` (its name in the core's table, e.g.
    * `set_webhook_url`) with `args` in parameter order, on the shared runtime.
    */
-  call(op: string, args: Array<any>, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<{ status: number; headers: string; traceId: string | null; attempts: number; body: any }>
+  call(op: string, args: Array<any>, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<{ status: number; headers: string; traceId: string | null; attempts: number; body: string }>
 
 }
 

@@ -228,7 +228,9 @@ export class PartnerClient {
     for (let i = 0; i < args.length; i++) if (args[i] === undefined) args[i] = null
     try {
       const reply = await this.#native.call(op, args, callOptions, token)
-      const body = reply.body && typeof reply.body === 'object' ? reply.body : {}
+      // The core checked the text's shape; JSON.parse builds the object.
+      const parsed: unknown = JSON.parse(reply.body)
+      const body = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, any>
       // The HTTP metadata rides along without showing up in JSON.stringify or spreads.
       const response: ResponseInfo = {
         status: reply.status,

@@ -131,29 +131,32 @@ class Client(_Base):
     >>> client.set_webhook_url("yourPA", "https://example.com/events")  # doctest: +SKIP
     """
 
+    def _call(self, op: str, args: Tuple[Any, ...], timeout: Optional[float], max_retries: Optional[int],
+              attempt_timeout: Optional[float]) -> Any:
+        # Without options, no keywords: the native call then skips reading them.
+        if timeout is None and max_retries is None and attempt_timeout is None:
+            return self._native.call(op, args)
+        return self._native.call(op, args, timeout=timeout, max_retries=max_retries, attempt_timeout=attempt_timeout)
+
     def get_webhook_url(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None,
                         attempt_timeout: Optional[float] = None) -> WebhookUrl:
         """The partner webhook URL (``webhook_url`` is None when none is set)."""
-        return WebhookUrl(self._native.call("get_webhook_url", (partner_id,), timeout=timeout, max_retries=max_retries,
-                                            attempt_timeout=attempt_timeout))
+        return WebhookUrl(self._call("get_webhook_url", (partner_id,), timeout, max_retries, attempt_timeout))
 
     def set_webhook_url(self, partner_id: str, webhook_url: str, *, timeout: Optional[float] = None,
                         max_retries: Optional[int] = None, attempt_timeout: Optional[float] = None) -> Partner:
         """Sets the webhook URL (https, or http on loopback); returns the partner."""
-        return Partner(self._native.call("set_webhook_url", (partner_id, webhook_url), timeout=timeout,
-                                         max_retries=max_retries, attempt_timeout=attempt_timeout))
+        return Partner(self._call("set_webhook_url", (partner_id, webhook_url), timeout, max_retries, attempt_timeout))
 
     def get_webhook_headers(self, partner_id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None,
                             attempt_timeout: Optional[float] = None) -> WebhookHeaders:
         """The custom headers sent with every webhook."""
-        return WebhookHeaders(self._native.call("get_webhook_headers", (partner_id,), timeout=timeout,
-                                                max_retries=max_retries, attempt_timeout=attempt_timeout))
+        return WebhookHeaders(self._call("get_webhook_headers", (partner_id,), timeout, max_retries, attempt_timeout))
 
     def set_webhook_headers(self, partner_id: str, headers: Mapping[str, str], *, timeout: Optional[float] = None,
                             max_retries: Optional[int] = None, attempt_timeout: Optional[float] = None) -> Partner:
         """Replaces the custom headers as a whole (``{}`` clears them); returns the partner."""
-        return Partner(self._native.call("set_webhook_headers", (partner_id, headers), timeout=timeout,
-                                         max_retries=max_retries, attempt_timeout=attempt_timeout))
+        return Partner(self._call("set_webhook_headers", (partner_id, headers), timeout, max_retries, attempt_timeout))
 
     @property
     def with_raw_response(self) -> "_RawResponses":

@@ -20,16 +20,23 @@ class _Result:
     http_status: int
     trace_id: Optional[str]
     attempts: int
-    #: The response headers, names lower-case (a repeated header's values joined by ", ").
-    headers: Dict[str, str]
 
-    def __init__(self, reply: Tuple[int, Optional[str], int, Dict[str, Any], Dict[str, str]]) -> None:
-        status, trace_id, attempts, data, headers = reply
+    def __init__(self, reply: Tuple[int, Optional[str], int, Dict[str, Any], str]) -> None:
+        status, trace_id, attempts, data, header_lines = reply
         self.http_status = status
         self.trace_id = trace_id
         self.attempts = attempts
-        self.headers = headers
+        # `name: value` lines, made into a dict when first read (most callers never do).
+        self._header_lines = header_lines
+        self._headers: Optional[Dict[str, str]] = None
         self._data: Dict[str, Any] = data if isinstance(data, dict) else {}
+
+    @property
+    def headers(self) -> Dict[str, str]:
+        """The response headers, names lower-case (a repeated header's values joined by ", ")."""
+        if self._headers is None:
+            self._headers = dict(line.split(": ", 1) for line in self._header_lines.splitlines())
+        return self._headers
 
     def __getattr__(self, name: str) -> Any:
         if name in type(self)._fields:

@@ -173,13 +173,14 @@ async fn cancelled(state: Arc<(AtomicBool, Notify)>) {
     }
 }
 
-/// `{status, headers, traceId, attempts, body}` with the body exactly as the API sent it.
+/// `{status, headers, traceId, attempts, body}` with the body the JSON text
+/// exactly as the API sent it (the package parses it with `JSON.parse`).
 fn reply(r: Response<JsonBody>) -> Value {
     let (status, trace_id, attempts) = (r.status(), r.trace_id().map(str::to_string), r.attempts());
     // One string per queued reply (the package splits it): a map per call
     // cost ~1 KB each while thousands of finished calls wait for the JS thread.
     let headers = r.header_lines();
-    json!({"status": status, "headers": headers, "traceId": trace_id, "attempts": attempts, "body": r.into_inner().into_value()})
+    json!({"status": status, "headers": headers, "traceId": trace_id, "attempts": attempts, "body": r.data().as_str()})
 }
 
 /// The native client. Use `PartnerClient` from the package instead.
@@ -262,7 +263,7 @@ impl NativeClient {
     /// Runs the operation `op` (its name in the core's table, e.g.
     /// `set_webhook_url`) with `args` in parameter order, on the shared runtime.
     #[napi(
-        ts_return_type = "Promise<{ status: number; headers: string; traceId: string | null; attempts: number; body: any }>"
+        ts_return_type = "Promise<{ status: number; headers: string; traceId: string | null; attempts: number; body: string }>"
     )]
     pub fn call<'env>(
         &self,

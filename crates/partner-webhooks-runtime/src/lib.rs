@@ -98,16 +98,28 @@ pub fn install_subscriber() {
             use tracing_subscriber::layer::SubscriberExt;
             use tracing_subscriber::util::SubscriberInitExt;
             let registry = tracing_subscriber::registry();
+            // With PARTNER_WEBHOOKS_LOG, each layer has its own filter. Without
+            // it the host layer is alone and its filter is the subscriber's:
+            // then a span or event that no sink wants is never built (tracing
+            // builds every span some per-layer filter might want).
             #[cfg(feature = "stderr-log")]
-            let registry = registry.with(stderr_layer());
+            if let Some(stderr) = stderr_layer() {
+                let registry = registry.with(stderr);
+                #[cfg(feature = "host-log")]
+                let registry = registry.with(logs::filtered_layer());
+                let _ = registry.try_init();
+                return;
+            }
             #[cfg(feature = "host-log")]
-            let registry = registry.with(logs::layer());
-            let _ = registry.try_init();
+            let _ = registry.with(logs::layer()).try_init();
+            #[cfg(not(feature = "host-log"))]
+            let _ = registry;
         });
     }
 }
 
-/// The `PARTNER_WEBHOOKS_LOG` lines on stderr, filtered by its value.
+/// The `PARTNER_WEBHOOKS_LOG` lines on stderr, filtered by its value; `None`
+/// when it is unset or unusable.
 #[cfg(feature = "stderr-log")]
 fn stderr_layer<S>() -> Option<impl tracing_subscriber::Layer<S>>
 where

@@ -43,8 +43,10 @@ use serde_json::Value;
 use tokio::task::futures::TaskLocalFuture;
 pub use tracing::Level;
 use tracing::field::{Field, Visit};
+use tracing::subscriber::Interest;
 use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
+#[cfg(feature = "stderr-log")]
 use tracing_subscriber::registry::LookupSpan;
 
 /// `"off"` or a level's name in lower case (`"warn"`), as Node's `logLevel`
@@ -188,16 +190,30 @@ pub fn scoped<F: Future>(id: Option<SinkId>, fut: F) -> TaskLocalFuture<u64, F> 
 /// The layer that feeds the sinks (installed by the runtime): the SDK's own
 /// records only, so the HTTP stack's stay out of the application's logs
 /// (`PARTNER_WEBHOOKS_LOG` can still show them).
-pub(crate) fn layer<S: Subscriber + for<'a> LookupSpan<'a>>() -> impl Layer<S> {
-    // Dynamic: the sinks' levels change while callsites stay (a static
-    // filter would cache its first answer per callsite).
+/// Whether some sink wants `meta`: an event of the SDK's own targets at a
+/// level a sink takes. Dynamic: the sinks' levels change while callsites stay.
+/// Events only: the sinks take no spans, so none is built for them.
+fn wants(meta: &tracing::Metadata<'_>) -> bool {
+    meta.is_event()
+        && meta.target().starts_with("partner_webhooks")
+        && rank(Some(*meta.level())) <= MAX_RANK.load(Ordering::Acquire)
+}
+
+/// The layer alone: its own `enabled` filters for the whole subscriber.
+pub(crate) fn layer() -> HostLayer {
+    HostLayer
+}
+
+/// The layer beside another (the stderr lines): a per-layer filter.
+#[cfg(feature = "stderr-log")]
+pub(crate) fn filtered_layer<S: Subscriber + for<'a> LookupSpan<'a>>() -> impl Layer<S> {
     HostLayer.with_filter(tracing_subscriber::filter::dynamic_filter_fn(|meta, _| {
-        meta.target().starts_with("partner_webhooks")
-            && rank(Some(*meta.level())) <= MAX_RANK.load(Ordering::Acquire)
+        wants(meta)
     }))
 }
 
-struct HostLayer;
+/// Hands the SDK's events to the sinks.
+pub(crate) struct HostLayer;
 
 /// An event's message and fields.
 #[derive(Default)]
@@ -234,6 +250,18 @@ impl Collect {
 }
 
 impl<S: Subscriber> Layer<S> for HostLayer {
+    fn register_callsite(&self, meta: &'static tracing::Metadata<'static>) -> Interest {
+        if meta.is_event() && meta.target().starts_with("partner_webhooks") {
+            Interest::sometimes()
+        } else {
+            Interest::never()
+        }
+    }
+
+    fn enabled(&self, meta: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+        wants(meta)
+    }
+
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         let guard = SINKS.read().unwrap_or_else(|e| e.into_inner());
         let Some(sinks) = guard.as_ref() else { return };
@@ -304,5 +332,16 @@ mod tests {
             (b.len(), b[0].level, b[0].fields[0].1.clone()),
             (1, Level::ERROR, Value::from("Server"))
         );
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    #[test]
+    fn no_span_is_built_when_no_sink_listens() {
+        crate::install_subscriber();
+        let span =
+            tracing::info_span!(target: "partner_webhooks::transport", "partner_webhooks.request");
+        assert!(span.is_disabled());
     }
 }

@@ -83,11 +83,16 @@ impl<T> Response<T> {
     /// ```
     pub fn header_lines(&self) -> String {
         let mut out = String::with_capacity(256);
-        for (name, value) in crate::error::header_pairs(&self.headers) {
-            out.push_str(&name);
+        for name in self.headers.keys() {
+            out.push_str(name.as_str());
             out.push_str(": ");
             // A value never holds CR or LF (hyper refuses them).
-            out.push_str(&value);
+            for (i, value) in self.headers.get_all(name).iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&String::from_utf8_lossy(value.as_bytes()));
+            }
             out.push('\n');
         }
         out
@@ -131,22 +136,34 @@ impl<T> Response<T> {
     }
 }
 
-/// A body decoded once, into a JSON tree (what the language bindings hand
-/// their callers: nothing the typed model does not know is lost), and checked
-/// against the shape of `T` by reading that tree.
-pub(crate) struct Checked<T>(Value, PhantomData<T>);
-
-impl<T> Checked<T> {
-    pub(crate) fn into_json(self) -> JsonBody {
-        JsonBody(self.0)
-    }
-}
+/// A body checked against the shape of `T` by decoding it as `T`, which is
+/// then dropped: the bindings hand their callers the text, parsed by their
+/// language's own JSON parser (one parse on each side, no tree in between).
+pub(crate) struct Checked<T>(PhantomData<T>);
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Checked<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let tree = Value::deserialize(d)?;
-        T::deserialize(&tree).map_err(serde::de::Error::custom)?;
-        Ok(Checked(tree, PhantomData))
+        T::deserialize(d)?;
+        Ok(Checked(PhantomData))
+    }
+}
+
+impl<T> Response<Checked<T>> {
+    /// The checked body as text (a body that is not UTF-8 is a Decode error).
+    pub(crate) fn into_json(self) -> Result<Response<JsonBody>, crate::Error> {
+        let text = match std::str::from_utf8(&self.raw) {
+            Ok(_) => self.raw.clone(),
+            Err(_) => {
+                return Err(crate::Error::other(
+                    crate::ErrorKind::Decode,
+                    "the response body is not UTF-8",
+                )
+                .with_status(self.status)
+                .with_trace_id(self.trace_id)
+                .with_attempts(self.attempts));
+            }
+        };
+        Ok(self.map(|_| JsonBody(text)))
     }
 }
 
@@ -168,36 +185,40 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
     }
 }
 
-/// A response body as a JSON tree (what [`PartnerClient::invoke`](crate::PartnerClient::invoke) answers). `Debug` shows
+/// A response body as the JSON text the API sent (what
+/// [`PartnerClient::invoke`](crate::PartnerClient::invoke) answers), already
+/// checked to have the shape of the operation's response type. `Debug` shows
 /// its top-level keys only: values may be webhook header secrets.
 ///
 /// ```
-/// use partner_webhooks::response::JsonBody;
-/// let b = JsonBody(serde_json::json!({"webhook_headers": {"X-A": "s3cret"}}));
-/// assert_eq!(b["webhook_headers"]["X-A"], "s3cret");
-/// assert_eq!(format!("{b:?}"), "JsonBody { keys: [\"webhook_headers\"] }");
+/// # async fn demo(client: partner_webhooks::PartnerClient) -> Result<(), partner_webhooks::Error> {
+/// use partner_webhooks::operations::Operation;
+/// let r = client.invoke(Operation::GetWebhookUrl, vec!["abcPA".into()]).await?;
+/// let text: &str = r.data().as_str(); // for the host language's JSON parser
+/// let tree = r.data().value();        // or a serde_json tree
+/// println!("{:?}", r.data());         // JsonBody { keys: ["webhook_url"] }
+/// # Ok(()) }
 /// ```
 #[derive(Clone, PartialEq)]
-pub struct JsonBody(pub Value);
+pub struct JsonBody(Bytes);
 
 impl JsonBody {
-    /// The tree.
-    pub fn into_value(self) -> Value {
-        self.0
+    /// The text, as received.
+    pub fn as_str(&self) -> &str {
+        // Checked to be UTF-8 when made (`into_json`).
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
-}
 
-impl std::ops::Deref for JsonBody {
-    type Target = Value;
-    fn deref(&self) -> &Value {
-        &self.0
+    /// The text parsed into a tree (it was checked to be JSON when it arrived).
+    pub fn value(&self) -> Value {
+        serde_json::from_slice(&self.0).unwrap_or(Value::Null)
     }
 }
 
 impl fmt::Debug for JsonBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let keys: Vec<&str> = self
-            .0
+        let value = self.value();
+        let keys: Vec<&str> = value
             .as_object()
             .map(|o| o.keys().map(String::as_str).collect())
             .unwrap_or_default();

@@ -43,7 +43,20 @@ pub(crate) struct Transport {
     auth: Authenticator,
     /// One permit per request on the wire (`max_connections`).
     slots: tokio::sync::Semaphore,
+    /// The URLs made last, by path template and arguments: a client mostly
+    /// calls with one partner id, so the same URL is not encoded again.
+    recent_urls: std::sync::Mutex<Vec<RecentUrl>>,
 }
+
+/// One entry of [`Transport::recent_urls`].
+struct RecentUrl {
+    path: &'static str,
+    args: Vec<String>,
+    url: Url,
+}
+
+/// Entries kept: one per operation and the token exchange, with room to spare.
+const RECENT_URLS: usize = 8;
 
 /// The outcome of one HTTP attempt that got an answer.
 struct Answer {
@@ -98,6 +111,7 @@ impl Transport {
         Ok(Transport {
             auth: Authenticator::new(config.credentials()),
             slots: tokio::sync::Semaphore::new(config.max_connections()),
+            recent_urls: std::sync::Mutex::new(Vec::with_capacity(RECENT_URLS)),
             config,
             http,
         })
@@ -106,6 +120,28 @@ impl Transport {
     /// The URL of `spec` with its path parameters filled in, each checked and
     /// percent-encoded as exactly one path segment.
     pub(crate) fn url(&self, spec: &OperationSpec, path_args: &[&str]) -> Result<Url, Error> {
+        let same = |r: &RecentUrl| r.path == spec.path && r.args.iter().eq(path_args.iter());
+        // A poisoned lock only loses the cache: the URL is made afresh.
+        if let Ok(recent) = self.recent_urls.lock() {
+            if let Some(r) = recent.iter().find(|r| same(r)) {
+                return Ok(r.url.clone());
+            }
+        }
+        let url = self.make_url(spec, path_args)?;
+        if let Ok(mut recent) = self.recent_urls.lock() {
+            if recent.len() == RECENT_URLS {
+                recent.remove(0);
+            }
+            recent.push(RecentUrl {
+                path: spec.path,
+                args: path_args.iter().map(|a| a.to_string()).collect(),
+                url: url.clone(),
+            });
+        }
+        Ok(url)
+    }
+
+    fn make_url(&self, spec: &OperationSpec, path_args: &[&str]) -> Result<Url, Error> {
         if path_args.len() != spec.path_params.len() {
             return Err(Error::invalid_input(
                 "args",

@@ -98,7 +98,7 @@ async fn call(client: &PartnerClient, step: &Value, ctx: &Ctx) -> Outcome {
     client
         .invoke(op, args)
         .await
-        .map(|r| (r.data().0.clone(), r.attempts()))
+        .map(|r| (r.data().value(), r.attempts()))
 }
 
 /// `expected` is a subset of `actual`.
