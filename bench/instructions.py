@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import goals  # noqa: E402
 from run import EVENT, ROOT, SECRET, TARGET, Sandbox, log  # noqa: E402
 
 OUT = ROOT / "bench" / "instructions.json"
@@ -58,7 +59,7 @@ def per_op(cmd: List[Any], n1: int, n2: int, cwd: Path = ROOT) -> float:
 
 
 def paths(sb: Sandbox, py: str) -> List[Dict[str, Any]]:
-    """Each path: ours and its baseline, the loop that counts each, and the goal on ours / baseline."""
+    """Each path: ours and its baseline, and the loop that counts each (goals: bench/goals.py)."""
     rust = TARGET / "release" / "partner-webhooks-bench"
     bench_py = ROOT / "bench" / "python" / "bench.py"
     node_dir = ROOT / "bench" / "node"
@@ -68,25 +69,25 @@ def paths(sb: Sandbox, py: str) -> List[Dict[str, Any]]:
     # baselines' counts moved by up to 13 % between runs (tiering raced the loop); with it, 0.1 %.
     node = ["node", "--predictable", "bench.mjs", "count"]
     return [
-        {"name": "Rust PartnerClient, per call", "baseline": "reqwest::Client", "goal": "<= 1.05",
+        {"name": "Rust PartnerClient, per call", "baseline": "reqwest::Client",
          "ours": (rust_client + ["ours"], 40, 200, ROOT), "theirs": (rust_client + ["reqwest"], 40, 200, ROOT)},
-        {"name": "Python Client (sync), per call", "baseline": "Rust PartnerClient", "goal": "<= 1.5",
+        {"name": "Python Client (sync), per call", "baseline": "Rust PartnerClient",
          "ours": ([py, bench_py, "count", "sync", *sb.args(), "--side", "ours"], 40, 200, ROOT),
          "theirs": (rust_client + ["ours"], 40, 200, ROOT)},
-        {"name": "Node PartnerClient, per call (one at a time)", "baseline": "undici.request", "goal": "<= 0.6",
+        {"name": "Node PartnerClient, per call (one at a time)", "baseline": "undici.request",
          "ours": ([*node, "client", *sb.args(), "--side", "ours"], 40, 200, node_dir),
          "theirs": ([*node, "client", *sb.args(), "--side", "undici"], 40, 200, node_dir)},
-        {"name": "Rust verify+parse, 1 KiB event", "baseline": "bare HMAC-SHA256 (hmac crate)", "goal": "report",
+        {"name": "Rust verify+parse, 1 KiB event", "baseline": "bare HMAC-SHA256 (hmac crate)",
          "ours": ([rust, "count", "verify", *verify_args, "--side", "ours"], 200, 2000, ROOT),
          "theirs": ([rust, "count", "verify", *verify_args, "--side", "hmac"], 200, 2000, ROOT)},
-        {"name": "Python verify+parse, 1 KiB event", "baseline": "bare HMAC-SHA256 (hmac module)", "goal": "report",
+        {"name": "Python verify+parse, 1 KiB event", "baseline": "bare HMAC-SHA256 (hmac module)",
          "ours": ([py, bench_py, "count", "verify", *verify_args, "--side", "ours"], 200, 2000, ROOT),
          "theirs": ([py, bench_py, "count", "verify", *verify_args, "--side", "hmac"], 200, 2000, ROOT)},
-        {"name": "Node verify+parse, 1 KiB event", "baseline": "bare HMAC-SHA256 (crypto.createHmac)", "goal": "report",
+        {"name": "Node verify+parse, 1 KiB event", "baseline": "bare HMAC-SHA256 (crypto.createHmac)",
          "ours": ([*node, "verify", *verify_args, "--side", "ours"], 200, 2000, node_dir),
          "theirs": ([*node, "verify", *verify_args, "--side", "hmac"], 200, 2000, node_dir)},
-        {"name": "Node verify+parse, 1 KiB event, edge build (WebCrypto)", "baseline": "bare HMAC-SHA256 (crypto.createHmac)",
-         "goal": "report",
+        {"name": "Node verify+parse, 1 KiB event, edge build (WebCrypto)",
+         "baseline": "bare HMAC-SHA256 (crypto.createHmac)",
          "ours": ([*node, "verify", *verify_args, "--side", "edge"], 200, 2000, node_dir),
          "theirs": ([*node, "verify", *verify_args, "--side", "hmac"], 200, 2000, node_dir)},
     ]
@@ -116,9 +117,10 @@ def measure(py: str) -> Dict[str, Any]:
                     cache[key] = per_op(cmd, n1, n2, cwd)
                 counted[side] = cache[key]
             ratio = counted["ours"] / counted["theirs"]
+            target = goals.goal(goals.INSTRUCTIONS, p["name"], p["baseline"])
             results.append({"name": p["name"], "baseline": p["baseline"], "ours": round(counted["ours"]),
-                            "theirs": round(counted["theirs"]), "ratio": round(ratio, 3), "goal": p["goal"],
-                            "met": met(ratio, p["goal"])})
+                            "theirs": round(counted["theirs"]), "ratio": round(ratio, 3), "goal": target,
+                            "met": met(ratio, target)})
     return {"meta": {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                      "command": "make bench-instructions", "seconds": round(time.time() - started),
                      "valgrind": subprocess.run(["valgrind", "--version"], stdout=subprocess.PIPE,

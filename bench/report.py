@@ -24,6 +24,8 @@ How to read it:
   (user + system, all threads: the Rust runtime's workers count), not wall time: the sandbox shares
   the machine. Throughput (calls/s, wall) is given beside it.
 - Machine: {machine}; {pinning}. These are shared, noisy virtual machines: read the spread.
+- **Goals** come from one table, `bench/goals.py` (the drivers only measure); each row says met or
+  missed against its goal, in time here and in instruction counts below.
 - Each client does the same 4 calls in turn (get URL, set URL, get headers, set headers) with the
   API key header, a JSON body, a status check and JSON decoding of the answer.
 

@@ -83,7 +83,7 @@ fun main(args: Array<String>) {
             }
             val name = if (conc == 1) "Kotlin PartnerClient, sequential" else "Kotlin PartnerClient, $conc coroutines"
             println(
-                """{"name":"$name","baseline":"java.net.http.HttpClient","metric":"client CPU µs/call","goal":"report",""" +
+                """{"name":"$name","baseline":"java.net.http.HttpClient","metric":"client CPU µs/call",""" +
                     """"ours":${o.first * 1e6 / calls},"theirs":${t.first * 1e6 / calls},""" +
                     """"extra":{"ours_calls_per_s":${calls / o.second},"theirs_calls_per_s":${calls / t.second}}}""",
             )

@@ -22,3 +22,28 @@ for (const [name, pkg, runtime] of [['native', native, 'native'], ['edge', edge,
     assert.ok(checks >= total * 8, `${checks} checks`)
   })
 }
+
+// In Node (and Bun, Deno) the edge build checks signatures with node:crypto;
+// in workerd and browsers it has WebCrypto alone. Both paths pass every vector.
+test('every vector: edge build on WebCrypto alone (no process.getBuiltinModule)', async () => {
+  const calls = { webcrypto: 0 }
+  const verify = SubtleCrypto.prototype.verify
+  SubtleCrypto.prototype.verify = function (...args) {
+    calls.webcrypto++
+    return verify.apply(this, args)
+  }
+  const builtin = process.getBuiltinModule
+  try {
+    const { failures: withNode } = await runVectors(edge, vectors)
+    assert.deepEqual(withNode, [])
+    const before = calls.webcrypto
+    process.getBuiltinModule = undefined
+    const { total, failures } = await runVectors(edge, vectors)
+    assert.deepEqual(failures, [])
+    assert.equal(total, vectors.length)
+    assert.ok(calls.webcrypto - before > before, `WebCrypto verified ${calls.webcrypto - before} times alone, ${before} with node:crypto`)
+  } finally {
+    process.getBuiltinModule = builtin
+    SubtleCrypto.prototype.verify = verify
+  }
+})

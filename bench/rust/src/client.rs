@@ -152,7 +152,6 @@ pub fn run(args: ClientArgs) -> Result<(), BoxError> {
                 name: "Rust PartnerClient, sequential",
                 baseline: "reqwest::Client",
                 metric: "client CPU µs/call",
-                goal: "<= 1.2",
                 ours: us(a.0),
                 theirs: Some(us(b.0)),
                 extra,

@@ -1,4 +1,5 @@
-//! The sample line every driver prints (the same fields in every language).
+//! The sample line every driver prints (the same fields in every language;
+//! the goals live in `bench/goals.py`).
 
 use serde::Serialize;
 
@@ -8,7 +9,6 @@ pub struct Sample<'a> {
     pub name: &'a str,
     pub baseline: &'a str,
     pub metric: &'a str,
-    pub goal: &'a str,
     pub ours: f64,
     pub theirs: Option<f64>,
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]

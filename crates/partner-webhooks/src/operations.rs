@@ -242,7 +242,7 @@ macro_rules! operations {
             /// let r = client
             ///     .invoke(Operation::SetWebhookUrl, vec!["abcPA".into(), "https://example.com/hook".into()])
             ///     .await?;
-            /// assert_eq!(r["webhook_url"], "https://example.com/hook");
+            /// assert_eq!(r.data().value()["webhook_url"], "https://example.com/hook");
             /// # Ok(()) }
             /// ```
             pub async fn invoke(&self, op: Operation, args: Vec<Value>) -> Result<Response<JsonBody>, Error> {

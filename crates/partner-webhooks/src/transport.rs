@@ -359,6 +359,21 @@ impl Transport {
                 "the client was shut down",
             ))
         })?;
+        // The exchange is the large part of a call's state: boxed, it takes
+        // memory only once a slot is held, and a call waiting for a slot (of
+        // thousands started at once) stays small.
+        Box::pin(self.exchange(spec, url, body, use_auth, refresh_token)).await
+    }
+
+    /// One request and its answer, on a held connection slot.
+    async fn exchange(
+        &self,
+        spec: &'static OperationSpec,
+        url: &Url,
+        body: Option<Bytes>,
+        use_auth: bool,
+        refresh_token: bool,
+    ) -> Result<Answer, AttemptError> {
         let mut request = self
             .http
             .request(spec.method.to_reqwest(), url.clone())
