@@ -473,15 +473,17 @@ async fn read_body(
         return Err(too_big());
     }
     // A body that arrives in one chunk (the usual small JSON answer) is
-    // returned as it came, without a copy.
+    // copied once, at its size: the chunk itself is a view of the
+    // connection's read buffer, which a kept answer would pin (thousands of
+    // finished calls waiting for their caller held 8 KiB each).
     let first = match next_chunk(&mut response).await? {
         Some(c) if c.len() <= limit => c,
         Some(_) if strict => return Err(too_big()),
-        Some(c) => return Ok(c.slice(..limit)),
+        Some(c) => return Ok(Bytes::copy_from_slice(&c[..limit])),
         None => return Ok(Bytes::new()),
     };
     let Some(second) = next_chunk(&mut response).await? else {
-        return Ok(first);
+        return Ok(Bytes::copy_from_slice(&first));
     };
     let mut buf = BytesMut::with_capacity(first.len() + second.len());
     buf.extend_from_slice(&first);
