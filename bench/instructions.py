@@ -5,7 +5,8 @@ Each path's loop (`count` in each language's driver: exactly N operations of
 one side, after a fixed warm-up, printing nothing) runs under
 `valgrind --tool=callgrind` twice, with N1 and N2 operations; instructions per
 operation = (I(N2) - I(N1)) / (N2 - N1), so start-up, imports and warm-up cancel
-out. Every thread of the client process counts (the Rust runtime's workers
+out. Threads are scheduled fairly (`--fair-sched=yes`), which makes the counts of
+multi-threaded loops repeat. Every thread of the client process counts (the Rust runtime's workers
 too); the sandbox it talks to runs outside valgrind.
 
     python bench/instructions.py            # measure; write bench/instructions.json
@@ -42,7 +43,11 @@ def instructions(cmd: List[Any], cwd: Path) -> int:
     """Total instructions (`Ir`) callgrind counted for one run of cmd, all threads."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
-        subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--trace-children=no",
+        # --fair-sched=yes: valgrind runs one thread at a time; handing the CPU
+        # over in a fixed order keeps how often waiting threads wake (and so
+        # the Python sync client's count) the same from run to run.
+        subprocess.run(["valgrind", "--tool=callgrind", "--fair-sched=yes", f"--callgrind-out-file={out}",
+                        "--trace-children=no",
                         *[str(c) for c in cmd]], cwd=cwd, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         text = out.read_text(errors="replace")

@@ -17,7 +17,8 @@ from ._events import (
 
 __version__: str
 
-_Reply = Tuple[int, Optional[str], int, Dict[str, Any], Dict[str, str]]
+# (status, trace_id, attempts, body, header lines "name: value\n...")
+_Reply = Tuple[int, Optional[str], int, Dict[str, Any], str]
 _Headers = Union[Mapping[str, Union[str, bytes]], Iterable[Tuple[str, Union[str, bytes]]]]
 
 @final

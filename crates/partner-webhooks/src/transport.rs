@@ -68,6 +68,16 @@ struct Answer {
     auth_generation: u64,
 }
 
+/// What one attempt sends.
+struct Attempt<'a> {
+    spec: &'static OperationSpec,
+    url: &'a Url,
+    body: Option<Bytes>,
+    use_auth: bool,
+    /// Fetch a new token first (the last one was refused).
+    refresh_token: bool,
+}
+
 enum AttemptError {
     /// Worth judging for a retry; `Outcome` says whether the server can have acted.
     Retryable(Error, Outcome),
@@ -275,7 +285,13 @@ impl Transport {
             );
             let outcome = tokio::time::timeout(
                 budget,
-                self.attempt(spec, url, body.clone(), use_auth, refresh_token),
+                self.attempt(Attempt {
+                    spec,
+                    url,
+                    body: body.clone(),
+                    use_auth,
+                    refresh_token,
+                }),
             )
             .instrument(attempt_span.clone())
             .await;
@@ -343,14 +359,7 @@ impl Transport {
         }
     }
 
-    async fn attempt(
-        &self,
-        spec: &'static OperationSpec,
-        url: &Url,
-        body: Option<Bytes>,
-        use_auth: bool,
-        refresh_token: bool,
-    ) -> Result<Answer, AttemptError> {
+    async fn attempt(&self, attempt: Attempt<'_>) -> Result<Answer, AttemptError> {
         // Held until the body is read: the connection is busy until then.
         // The semaphore is never closed, so acquiring cannot fail.
         let _slot = self.slots.acquire().await.map_err(|_| {
@@ -362,18 +371,18 @@ impl Transport {
         // The exchange is the large part of a call's state: boxed, it takes
         // memory only once a slot is held, and a call waiting for a slot (of
         // thousands started at once) stays small.
-        Box::pin(self.exchange(spec, url, body, use_auth, refresh_token)).await
+        Box::pin(self.exchange(attempt)).await
     }
 
     /// One request and its answer, on a held connection slot.
-    async fn exchange(
-        &self,
-        spec: &'static OperationSpec,
-        url: &Url,
-        body: Option<Bytes>,
-        use_auth: bool,
-        refresh_token: bool,
-    ) -> Result<Answer, AttemptError> {
+    async fn exchange(&self, attempt: Attempt<'_>) -> Result<Answer, AttemptError> {
+        let Attempt {
+            spec,
+            url,
+            body,
+            use_auth,
+            refresh_token,
+        } = attempt;
         let mut request = self
             .http
             .request(spec.method.to_reqwest(), url.clone())
