@@ -187,9 +187,6 @@ pub fn scoped<F: Future>(id: Option<SinkId>, fut: F) -> TaskLocalFuture<u64, F> 
     SCOPE.scope(id.map_or(DEFAULT, |SinkId(id)| id), fut)
 }
 
-/// The layer that feeds the sinks (installed by the runtime): the SDK's own
-/// records only, so the HTTP stack's stay out of the application's logs
-/// (`PARTNER_WEBHOOKS_LOG` can still show them).
 /// Whether some sink wants `meta`: an event of the SDK's own targets at a
 /// level a sink takes. Dynamic: the sinks' levels change while callsites stay.
 /// Events only: the sinks take no spans, so none is built for them.
@@ -212,7 +209,9 @@ pub(crate) fn filtered_layer<S: Subscriber + for<'a> LookupSpan<'a>>() -> impl L
     }))
 }
 
-/// Hands the SDK's events to the sinks.
+/// The layer that feeds the sinks (installed by the runtime): the SDK's own
+/// records only, so the HTTP stack's stay out of the application's logs
+/// (`PARTNER_WEBHOOKS_LOG` can still show them).
 pub(crate) struct HostLayer;
 
 /// An event's message and fields.
@@ -333,10 +332,10 @@ mod tests {
             (1, Level::ERROR, Value::from("Server"))
         );
     }
-}
 
-#[cfg(test)]
-mod span_tests {
+    /// The runtime's own subscriber (no `PARTNER_WEBHOOKS_LOG` in the test
+    /// environment): no sink takes spans, so none is built. Failed while the
+    /// host layer sat behind a per-layer filter.
     #[test]
     fn no_span_is_built_when_no_sink_listens() {
         crate::install_subscriber();
