@@ -133,6 +133,42 @@ test('a script that makes calls exits promptly by itself', () => {
   assert.ok(elapsed < 5000, `took ${elapsed} ms to exit`)
 })
 
+test('a pending call keeps the process alive until it settles, and no longer', () => {
+  // Nothing but the call is left on the loop while the sandbox delays its answer.
+  const script = `
+    const pw = require('partner-webhooks')
+    pw.Sandbox.start().then((sb) => {
+      sb.injectFault({ route: 'get_webhook_url', delay_ms: 300, times: 1 })
+      const c = new pw.PartnerClient({ apiKey: sb.apiKey, baseUrl: sb.baseUrl })
+      c.getWebhookUrl(sb.partnerId).then((r) => console.log('settled', r.response.status))
+      c.getWebhookUrl('no-such-partner').catch((e) => console.log('rejected', e.constructor.name))
+    })`
+  const started = performance.now()
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: join(here, '..'), encoding: 'utf8', timeout: 20_000 })
+  const elapsed = performance.now() - started
+  assert.equal(r.status, 0, r.stderr)
+  assert.deepEqual(r.stdout.trim().split('\n').sort(), ['rejected NotFoundError', 'settled 200'])
+  assert.ok(elapsed < 5000, `took ${elapsed} ms to exit`)
+})
+
+test('a worker thread that ends with calls pending leaves the process well', async () => {
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads')
+    const pw = require('partner-webhooks')
+    const c = new pw.PartnerClient({ apiKey: workerData.apiKey, baseUrl: workerData.baseUrl })
+    for (let i = 0; i < 50; i++) c.getWebhookUrl(workerData.partnerId).catch(() => {})
+    parentPort.postMessage('sent')
+    process.exit(0)`
+  for (let round = 0; round < 3; round++) {
+    const w = new Worker(code, { eval: true, workerData: { apiKey: sb.apiKey, baseUrl: sb.baseUrl, partnerId: sb.partnerId } })
+    const exit = new Promise((resolve) => w.once('exit', resolve))
+    assert.equal(await exit, 0)
+  }
+  // The calls that finished after their threads ended went nowhere; this thread's still work.
+  const results = await Promise.all(Array.from({ length: 20 }, () => client.getWebhookUrl(sb.partnerId)))
+  assert.ok(results.every((r) => r.response.status === 200))
+})
+
 test('works inside worker_threads, sharing the one runtime', async () => {
   const code = `
     const { parentPort, workerData } = require('node:worker_threads')

@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod client;
+mod completions;
 mod error;
 #[cfg(feature = "test-hooks")]
 mod hooks;
