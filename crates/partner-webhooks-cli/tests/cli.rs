@@ -70,9 +70,9 @@ impl StandaloneSandbox {
             .get("base_url")
             .trim_start_matches("http://")
             .to_string();
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.write_all(b"GET /_sandbox/stats HTTP/1.0\r\nHost: sandbox\r\n\r\n")
-            .unwrap();
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        // The sandbox answers only to its own address (against DNS rebinding).
+        write!(s, "GET /_sandbox/stats HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
         let mut text = String::new();
         s.read_to_string(&mut text).unwrap();
         let body = text.split_once("\r\n\r\n").unwrap().1;
@@ -570,10 +570,10 @@ mod other_writer {
         use std::io::{Read, Write};
         let addr = sb.base_url().trim_start_matches("http://").to_string();
         let body = serde_json::json!({ "webhook_headers": headers }).to_string();
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
         write!(
             s,
-            "POST /api/v2/partners/{pid}/webhook_headers HTTP/1.0\r\nHost: sandbox\r\nX-API-Key: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "POST /api/v2/partners/{pid}/webhook_headers HTTP/1.0\r\nHost: {addr}\r\nX-API-Key: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             sb.api_key(),
             body.len()
         )
@@ -784,8 +784,9 @@ fn sandbox_with(args: &[&str]) -> (Child, Value) {
 
 fn http_get(base_url: &str, path: &str) -> String {
     use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(base_url.trim_start_matches("http://")).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: sandbox\r\n\r\n").unwrap();
+    let addr = base_url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
     let mut text = String::new();
     s.read_to_string(&mut text).unwrap();
     text

@@ -6,11 +6,13 @@ use partner_webhooks::operations::Operation;
 mod config;
 mod delivery;
 mod faults;
+mod live;
 mod routes;
 mod samples;
 pub mod serve;
 mod server;
 mod state;
+mod web;
 
 pub use config::{SandboxConfig, random_secret};
 pub use delivery::{Delivery, DeliveryAttempt, DeliveryPolicy, DeliveryStatus};
@@ -19,6 +21,7 @@ pub use samples::sample_data;
 pub use server::Sandbox;
 pub use state::PartnerSettings;
 pub use state::{EmitError, Stats};
+pub use web::TOKEN_HEADER;
 
 /// The header the sandbox sets on every answer with the request's trace id
 /// (the same value as `meta.360dialog_trace_id` in error bodies).

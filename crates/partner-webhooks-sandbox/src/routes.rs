@@ -94,6 +94,18 @@ pub(crate) fn router(state: Shared) -> Router {
         )
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/health", get(health))
+        .route("/", get(crate::web::page))
+        .route("/deliveries/{delivery_id}", get(crate::web::page))
+        .route("/_sandbox/assets/{name}", get(crate::web::asset))
+        .route("/_sandbox/overview", get(crate::web::overview))
+        .route("/_sandbox/reveal", get(crate::web::reveal))
+        .route("/_sandbox/stream", get(crate::web::stream))
+        .route("/_sandbox/samples/{event}", get(crate::web::sample))
+        .route("/_sandbox/deliveries", get(crate::web::all_deliveries))
+        .route(
+            "/_sandbox/deliveries/{delivery_id}",
+            get(crate::web::delivery_detail),
+        )
         .route("/_sandbox/tokens", delete(revoke_tokens))
         .route("/_sandbox/partners/{partner_id}/events", post(emit_event))
         .route(
@@ -105,14 +117,18 @@ pub(crate) fn router(state: Shared) -> Router {
             post(resend_delivery),
         )
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::guard,
+        ))
         .with_state(state)
 }
 
-fn new_trace_id() -> String {
+pub(crate) fn new_trace_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-fn json_response(status: StatusCode, body: &Value, trace_id: &str) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &Value, trace_id: &str) -> Response {
     let mut r = Response::new(Body::from(body.to_string()));
     *r.status_mut() = status;
     r.headers_mut().insert(
@@ -126,7 +142,7 @@ fn json_response(status: StatusCode, body: &Value, trace_id: &str) -> Response {
 }
 
 /// The API's error envelope (`DefaultValidationError` / `DefaultHttpError`).
-fn meta_error(
+pub(crate) fn meta_error(
     status: StatusCode,
     message: &str,
     trace_id: &str,
@@ -590,6 +606,6 @@ async fn health(Extract(state): Extract<Shared>) -> Response {
     )
 }
 
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     meta_error(StatusCode::NOT_FOUND, "Not found", &new_trace_id(), None)
 }

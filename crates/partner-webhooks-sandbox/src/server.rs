@@ -48,7 +48,7 @@ impl Sandbox {
     /// Binds `config.host`:`config.port` and serves on the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind((config.host, config.port)).await?;
-        let state = Arc::new(State::new(config));
+        let state = Arc::new(State::new(config, listener.local_addr()?));
         let server = Server::spawn(listener, crate::routes::router(state.clone()))?;
         let addr = server.addr();
         tracing::info!(%addr, "sandbox listening");
@@ -73,6 +73,12 @@ impl Sandbox {
     /// `http://127.0.0.1:PORT`: the client's base URL.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// `http://127.0.0.1:PORT/`: the sandbox's page (live deliveries, their
+    /// detail, trigger, resend, faults), served by this same server.
+    pub fn page_url(&self) -> String {
+        format!("{}/", self.base_url)
     }
 
     /// The bound address.

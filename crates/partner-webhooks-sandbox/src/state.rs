@@ -92,6 +92,12 @@ pub(crate) struct State {
     faults: Mutex<VecDeque<Fault>>,
     stats: Mutex<Stats>,
     deliveries: Mutex<Vec<Delivery>>,
+    /// The custom header names each delivery was sent with (values are not kept).
+    sent_headers: Mutex<HashMap<String, Vec<String>>>,
+    /// Every change to a delivery, for the page and `deliveries --follow`.
+    pub(crate) live: Arc<crate::live::Live>,
+    /// The page's per-run token and the address it answers on.
+    pub(crate) site: crate::web::Site,
     http: reqwest::Client,
     runtime: tokio::runtime::Handle,
 }
@@ -126,7 +132,7 @@ pub(crate) enum Access {
 }
 
 impl State {
-    pub(crate) fn new(config: SandboxConfig) -> Self {
+    pub(crate) fn new(config: SandboxConfig, addr: std::net::SocketAddr) -> Self {
         let mut partners = HashMap::new();
         partners.insert(
             config.partner_id.clone(),
@@ -145,6 +151,9 @@ impl State {
             faults: Mutex::new(VecDeque::new()),
             stats: Mutex::new(Stats::default()),
             deliveries: Mutex::new(Vec::new()),
+            sent_headers: Mutex::new(HashMap::new()),
+            live: Arc::new(crate::live::Live::new()),
+            site: crate::web::Site::new(addr),
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent("360dialog-partner-webhooks-sandbox")
@@ -213,7 +222,9 @@ impl State {
             attempts: Vec::new(),
             body: body.clone(),
         };
+        lock(&self.sent_headers).insert(id.clone(), headers.keys().cloned().collect());
         lock(&self.deliveries).push(queued.clone());
+        self.live.publish(&queued);
         let job = delivery::Job {
             id: id.clone(),
             url,
@@ -234,9 +245,20 @@ impl State {
     }
 
     fn update_delivery(&self, id: &str, f: impl FnOnce(&mut Delivery)) {
-        if let Some(d) = lock(&self.deliveries).iter_mut().find(|d| d.id == id) {
+        let mut deliveries = lock(&self.deliveries);
+        if let Some(d) = deliveries.iter_mut().find(|d| d.id == id) {
             f(d);
+            // Under the lock: the log's order is the order of the changes.
+            self.live.publish(d);
         }
+    }
+
+    /// The custom header names delivery `id` was sent with.
+    pub(crate) fn sent_header_names(&self, id: &str) -> Vec<String> {
+        lock(&self.sent_headers)
+            .get(id)
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub(crate) fn delivery(&self, id: &str) -> Option<Delivery> {
@@ -385,7 +407,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Compares secrets in constant time.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.ct_eq(b).into()
 }

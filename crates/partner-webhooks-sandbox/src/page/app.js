@@ -1,0 +1,231 @@
+// The sandbox page: plain JavaScript, no build step. It reads the JSON API
+// under /_sandbox/ and the live stream (/_sandbox/stream, server-sent events
+// with ids: the browser resumes after the last one it saw), and acts through
+// the same control routes as the CLI, sending the page's token.
+'use strict'
+
+const token = document.querySelector('meta[name="sandbox-token"]').content
+const partnerId = document.querySelector('meta[name="partner-id"]').content
+const $ = (id) => document.getElementById(id)
+const deliveries = new Map() // id -> delivery
+let selected = null
+
+async function api(method, path, body) {
+  const init = { method, headers: { 'x-sandbox-token': token } }
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json'
+    init.body = typeof body === 'string' ? body : JSON.stringify(body)
+  }
+  const r = await fetch(path, init)
+  const text = await r.text()
+  let json = null
+  try { json = text ? JSON.parse(text) : null } catch { json = null }
+  if (!r.ok) {
+    const meta = json && json.meta
+    const details = meta && meta.details ? ' ' + JSON.stringify(meta.details) : ''
+    throw new Error(`${r.status}: ${(meta && meta.developer_message) || text}${details}`)
+  }
+  return json
+}
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag)
+  if (text !== undefined) e.textContent = text
+  if (cls) e.className = cls
+  return e
+}
+
+function say(id, text, isError) {
+  const p = $(id)
+  p.textContent = text
+  p.classList.toggle('error', !!isError)
+}
+
+// Configuration (secrets masked until revealed).
+async function loadOverview() {
+  const o = await api('GET', '/_sandbox/overview')
+  $('webhook-url').textContent = o.webhook_url || '(none set: set one with the client, or `partner-webhooks dev`)'
+  const list = $('webhook-headers')
+  list.replaceChildren()
+  if (o.webhook_header_names.length === 0) list.append(el('li', '(none)'))
+  for (const name of o.webhook_header_names) {
+    const li = el('li')
+    const value = el('code', '••••••••')
+    const b = el('button', 'Reveal')
+    b.type = 'button'
+    b.setAttribute('aria-label', `Reveal the value of ${name}`)
+    b.addEventListener('click', async () => {
+      value.textContent = (await api('GET', `/_sandbox/reveal?what=header&name=${encodeURIComponent(name)}`)).value
+    })
+    li.append(el('code', name + ': '), value, ' ', b)
+    list.append(li)
+  }
+  renderFaults(o.faults)
+}
+
+function renderFaults(faults) {
+  const ul = $('faults')
+  ul.replaceChildren(...faults.map((f) => el('li', JSON.stringify(f))))
+  if (faults.length === 0) ul.append(el('li', 'No fault pending.'))
+}
+
+$('reveal-secret').addEventListener('click', async () => {
+  $('secret').textContent = (await api('GET', '/_sandbox/reveal?what=secret')).value
+})
+$('copy-secret').addEventListener('click', async () => {
+  const v = (await api('GET', '/_sandbox/reveal?what=secret')).value
+  await navigator.clipboard.writeText(v).catch(() => {})
+})
+
+// Trigger: the sample of the chosen kind, edited as JSON.
+async function loadSample() {
+  const kind = $('event-kind').value
+  const s = await api('GET', `/_sandbox/samples/${encodeURIComponent(kind)}`)
+  $('event-data').value = JSON.stringify(s.data, null, 2)
+}
+$('event-kind').addEventListener('change', loadSample)
+$('trigger').addEventListener('submit', async (ev) => {
+  ev.preventDefault()
+  let data
+  try {
+    data = JSON.parse($('event-data').value)
+  } catch (e) {
+    return say('trigger-status', `The data is not JSON: ${e.message}`, true)
+  }
+  try {
+    const r = await api('POST', `/_sandbox/partners/${encodeURIComponent(partnerId)}/events`, { event: $('event-kind').value, data })
+    say('trigger-status', `Queued delivery ${r.delivery_id}`)
+  } catch (e) {
+    say('trigger-status', e.message, true)
+  }
+})
+
+// Faults.
+$('fault').addEventListener('submit', async (ev) => {
+  ev.preventDefault()
+  const fault = { route: $('fault-route').value, status: Number($('fault-status').value), times: Number($('fault-times').value) }
+  try {
+    await api('POST', '/_sandbox/faults', fault)
+    say('fault-status-line', `Injected: ${JSON.stringify(fault)}`)
+    renderFaults((await api('GET', '/_sandbox/faults')).faults)
+  } catch (e) {
+    say('fault-status-line', e.message, true)
+  }
+})
+$('clear-faults').addEventListener('click', async () => {
+  const r = await api('DELETE', '/_sandbox/faults')
+  say('fault-status-line', `Cleared ${r.cleared}`)
+  renderFaults([])
+})
+
+// The live list.
+function latency(d) {
+  const last = d.attempts[d.attempts.length - 1]
+  return last ? `${last.duration_ms} ms` : '—'
+}
+
+function row(d) {
+  const tr = el('tr')
+  tr.id = `row-${d.id}`
+  tr.dataset.status = d.status
+  const link = el('a', d.id.slice(0, 8))
+  link.href = `/deliveries/${encodeURIComponent(d.id)}`
+  link.setAttribute('aria-label', `Open delivery ${d.id}`)
+  link.addEventListener('click', (ev) => {
+    ev.preventDefault()
+    history.pushState(null, '', link.href)
+    openDetail(d.id)
+  })
+  const cells = [
+    el('td', new Date(d.queued_at || Date.now()).toLocaleTimeString()),
+    el('td', d.event),
+    el('td', d.status, `status-${d.status}`),
+    el('td', String(d.attempts.length)),
+    el('td', latency(d)),
+    el('td'),
+  ]
+  cells[5].append(link)
+  tr.append(...cells)
+  return tr
+}
+
+function upsert(d) {
+  const known = deliveries.get(d.id)
+  if (known && known.queued_at) d.queued_at = known.queued_at
+  else d.queued_at = d.queued_at || Date.now()
+  deliveries.set(d.id, d)
+  const body = $('deliveries')
+  const fresh = row(d)
+  const old = document.getElementById(`row-${d.id}`)
+  if (old) old.replaceWith(fresh)
+  else body.prepend(fresh)
+  if (selected === d.id) renderDetail(d)
+}
+
+async function loadDeliveries() {
+  const r = await api('GET', '/_sandbox/deliveries')
+  $('deliveries').replaceChildren()
+  for (const d of r.deliveries) upsert(d)
+  return r.last_seq
+}
+
+function connect(after) {
+  const src = new EventSource(`/_sandbox/stream?after=${after}`)
+  src.addEventListener('open', () => { $('live').textContent = 'live' })
+  src.addEventListener('error', () => { $('live').textContent = 'reconnecting…' })
+  src.addEventListener('delivery', (ev) => upsert(JSON.parse(ev.data)))
+  src.addEventListener('reset', () => { loadDeliveries() })
+}
+
+// Detail.
+let detailRequest = null
+async function openDetail(id) {
+  selected = id
+  $('detail').hidden = false
+  $('detail-id').textContent = id
+  detailRequest = await api('GET', `/_sandbox/deliveries/${encodeURIComponent(id)}`)
+  renderDetail(detailRequest.delivery)
+  $('detail-h').scrollIntoView()
+}
+
+function renderDetail(d) {
+  if (!detailRequest || detailRequest.delivery.id !== d.id) return
+  const req = detailRequest.request
+  $('detail-url').textContent = `${req.method} ${req.url} (${req.body_bytes} bytes)`
+  $('detail-headers').replaceChildren(...req.headers.map((h) => {
+    const tr = el('tr')
+    tr.append(el('td', h.name), el('td'))
+    tr.lastChild.append(el('code', h.value))
+    return tr
+  }))
+  $('detail-body').textContent = d.body
+  $('detail-attempts').replaceChildren(...d.attempts.map((a) => {
+    const tr = el('tr')
+    tr.append(el('td', String(a.attempt)), el('td', a.status != null ? `HTTP ${a.status}` : a.error || '—'), el('td', `${a.duration_ms} ms`))
+    return tr
+  }))
+  if (d.attempts.length === 0) $('detail-attempts').append(el('tr', 'No attempt yet.'))
+}
+
+$('resend').addEventListener('click', async () => {
+  try {
+    const r = await api('POST', `/_sandbox/partners/${encodeURIComponent(partnerId)}/deliveries/${encodeURIComponent(selected)}/resend`)
+    say('resend-status', `Resent as delivery ${r.delivery_id}`)
+  } catch (e) {
+    say('resend-status', e.message, true)
+  }
+})
+
+window.addEventListener('popstate', () => route())
+function route() {
+  const m = location.pathname.match(/^\/deliveries\/(.+)$/)
+  if (m) openDetail(decodeURIComponent(m[1])).catch((e) => say('resend-status', e.message, true))
+  else $('detail').hidden = true
+}
+
+;(async () => {
+  await loadOverview()
+  await loadSample()
+  connect(await loadDeliveries())
+  route()
+})()

@@ -1,0 +1,464 @@
+//! The sandbox's page (`GET /`) and what guards it.
+//!
+//! The page is one server-rendered HTML document plus a small plain script
+//! and stylesheet, embedded in the binary (`page/`). It reads the JSON API
+//! under `/_sandbox/` and the live stream (`live.rs`), and acts through the
+//! same control routes as the CLI.
+//!
+//! Guards, for every request (`guard`):
+//! - **Host.** On a loopback address, a request whose `Host` is not the bound
+//!   address (`127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT`) is refused
+//!   with 421: a page on another name that resolves to 127.0.0.1 (DNS
+//!   rebinding) gets nothing. `--allow-remote` serves other names on purpose.
+//! - **Browsers changing state.** A request that a browser made (it carries
+//!   `Origin` or `Sec-Fetch-*`) to a `/_sandbox/` route with any method but
+//!   GET and HEAD, or to a route that shows a secret, needs the page's
+//!   per-run token in `x-sandbox-token` and an `Origin` that is this
+//!   sandbox's own. A browser always sends those headers with a cross-origin
+//!   write, and a custom header forces a CORS preflight the sandbox never
+//!   grants. Tools on this machine (curl, the CLI, the SDKs' tests) send
+//!   neither header and keep working without the token.
+
+use std::net::SocketAddr;
+
+use axum::extract::{Path, Query, Request, State as Extract};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::state::State;
+
+type Shared = std::sync::Arc<State>;
+
+/// The header that carries the page's per-run token.
+pub const TOKEN_HEADER: &str = "x-sandbox-token";
+
+const INDEX_HTML: &str = include_str!("page/index.html");
+const APP_JS: &str = include_str!("page/app.js");
+const APP_CSS: &str = include_str!("page/app.css");
+
+/// The address the page answers on and its per-run token.
+pub(crate) struct Site {
+    addr: SocketAddr,
+    token: String,
+}
+
+/// Why a request was refused by the guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    WrongHost,
+    WrongOrigin,
+    NoToken,
+}
+
+impl Site {
+    pub(crate) fn new(addr: SocketAddr) -> Self {
+        Site {
+            addr,
+            token: crate::config::random_secret("sbxpage_", 24),
+        }
+    }
+
+    /// The names this sandbox answers to (`host:port`), or `None` when any
+    /// name goes (bound to a non-loopback address: `--allow-remote`).
+    fn hosts(&self) -> Option<[String; 3]> {
+        if !self.addr.ip().is_loopback() {
+            return None;
+        }
+        let port = self.addr.port();
+        Some([
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ])
+    }
+
+    /// Checks one request's headers (see the module's documentation).
+    pub(crate) fn check(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Result<(), Refusal> {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        if let Some(hosts) = self.hosts() {
+            match host {
+                Some(h) if hosts.iter().any(|ok| ok.eq_ignore_ascii_case(h)) => {}
+                _ => return Err(Refusal::WrongHost),
+            }
+        }
+        let from_browser = headers.contains_key(header::ORIGIN)
+            || headers.keys().any(|n| n.as_str().starts_with("sec-fetch-"));
+        let writes = !matches!(*method, Method::GET | Method::HEAD);
+        let guarded =
+            path.starts_with("/_sandbox/") && writes || path.starts_with("/_sandbox/reveal");
+        if !(from_browser && guarded) {
+            return Ok(());
+        }
+        // The page's own origin: the scheme and the Host it was loaded from.
+        // A browser leaves `Origin` out of a same-origin GET; then its
+        // `Sec-Fetch-Site` (which no page can set) must say so.
+        let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+        let same_site = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"same-origin");
+        let own = match (origin, host) {
+            (Some(o), Some(h)) => o
+                .strip_prefix("http://")
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(h)),
+            (None, _) => same_site,
+            _ => false,
+        };
+        if !own {
+            return Err(Refusal::WrongOrigin);
+        }
+        let token = headers.get(TOKEN_HEADER).map(HeaderValue::as_bytes);
+        if !token.is_some_and(|t| crate::state::constant_time_eq(t, self.token.as_bytes())) {
+            return Err(Refusal::NoToken);
+        }
+        Ok(())
+    }
+}
+
+/// The middleware in front of every route.
+pub(crate) async fn guard(Extract(state): Extract<Shared>, req: Request, next: Next) -> Response {
+    match state
+        .site
+        .check(req.method(), req.uri().path(), req.headers())
+    {
+        Ok(()) => next.run(req).await,
+        Err(why) => {
+            let (status, message) = match why {
+                Refusal::WrongHost => (
+                    StatusCode::MISDIRECTED_REQUEST,
+                    "This sandbox answers only to its own address (Host); start it with --allow-remote to serve other names",
+                ),
+                Refusal::WrongOrigin => (
+                    StatusCode::FORBIDDEN,
+                    "A browser request from another origin",
+                ),
+                Refusal::NoToken => (
+                    StatusCode::FORBIDDEN,
+                    "A browser request without the page's token (x-sandbox-token); reload the page",
+                ),
+            };
+            crate::routes::meta_error(status, message, &crate::routes::new_trace_id(), None)
+        }
+    }
+}
+
+/// `GET /` and `GET /deliveries/{id}`: the page (the script opens the
+/// delivery named in the address). No secret is in it.
+pub(crate) async fn page(Extract(state): Extract<Shared>) -> Response {
+    let options: String = partner_webhooks::events::KNOWN_EVENTS
+        .iter()
+        .map(|e| format!("<option>{e}</option>"))
+        .collect();
+    let html = INDEX_HTML
+        .replace("{{token}}", &state.site.token)
+        .replace("{{partner_id}}", &escape(&state.config.partner_id))
+        .replace("{{event_options}}", &options);
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            ),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// The page's script and stylesheet.
+pub(crate) async fn asset(Path(name): Path<String>) -> Response {
+    let (body, kind) = match name.as_str() {
+        "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "app.css" => (APP_CSS, "text/css; charset=utf-8"),
+        _ => return crate::routes::not_found().await,
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /_sandbox/overview`: what the page's header shows, secrets masked.
+pub(crate) async fn overview(Extract(state): Extract<Shared>) -> Response {
+    let partner = state
+        .partner_settings()
+        .into_iter()
+        .find(|p| p.id == state.config.partner_id);
+    let (url, headers) = partner.map_or((None, Vec::new()), |p| {
+        (p.webhook_url, p.webhook_headers.keys().cloned().collect())
+    });
+    let body = json!({
+        "partner_id": state.config.partner_id,
+        "base_url": format!("http://{}", state.site.addr),
+        "webhook_url": url,
+        "webhook_header_names": headers,
+        "platform_secret": MASK,
+        "faults": state.faults(),
+        "events": partner_webhooks::events::KNOWN_EVENTS,
+        "last_seq": state.live.last(),
+    });
+    crate::routes::json_response(StatusCode::OK, &body, &crate::routes::new_trace_id())
+}
+
+/// `GET /_sandbox/reveal?what=secret` or `?what=header&name=N`: one secret,
+/// for the page's reveal and copy buttons (a browser needs the token).
+pub(crate) async fn reveal(
+    Extract(state): Extract<Shared>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let trace_id = crate::routes::new_trace_id();
+    let value = match q.get("what").map(String::as_str) {
+        Some("secret") => Some(Value::String(state.config.platform_secret.clone())),
+        Some("header") => q.get("name").and_then(|name| {
+            state
+                .partner_settings()
+                .into_iter()
+                .find(|p| p.id == state.config.partner_id)
+                .and_then(|p| p.webhook_headers.get(name).cloned())
+        }),
+        _ => {
+            return crate::routes::meta_error(
+                StatusCode::BAD_REQUEST,
+                "what must be secret or header (with name)",
+                &trace_id,
+                None,
+            );
+        }
+    };
+    match value {
+        Some(v) => crate::routes::json_response(StatusCode::OK, &json!({ "value": v }), &trace_id),
+        None => crate::routes::meta_error(StatusCode::NOT_FOUND, "No such header", &trace_id, None),
+    }
+}
+
+/// `GET /_sandbox/deliveries`: every delivery (newest last) and the number
+/// of the last change, to open the stream after it without a gap.
+pub(crate) async fn all_deliveries(Extract(state): Extract<Shared>) -> Response {
+    // The number first: a change made between the two reads comes again on the stream.
+    let last_seq = state.live.last();
+    let body = json!({ "deliveries": state.deliveries(None), "last_seq": last_seq });
+    crate::routes::json_response(StatusCode::OK, &body, &crate::routes::new_trace_id())
+}
+
+/// `GET /_sandbox/deliveries/{id}`: one delivery with the request as sent
+/// (header values of the partner's custom headers masked).
+pub(crate) async fn delivery_detail(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<String>,
+) -> Response {
+    let trace_id = crate::routes::new_trace_id();
+    let Some(d) = state.delivery(&id) else {
+        return crate::routes::meta_error(
+            StatusCode::NOT_FOUND,
+            "Delivery not found",
+            &trace_id,
+            None,
+        );
+    };
+    let signature = crate::delivery::signature(d.body.as_bytes(), &state.config.platform_secret);
+    let mut headers = vec![
+        json!({"name": "content-type", "value": "application/json"}),
+        json!({"name": "x-360dialog-signature", "value": signature}),
+    ];
+    for name in state.sent_header_names(&id) {
+        headers.push(json!({"name": name, "value": MASK, "masked": true}));
+    }
+    let body = json!({
+        "delivery": d,
+        "request": { "method": "POST", "url": d.url, "headers": headers, "body_bytes": d.body.len() },
+    });
+    crate::routes::json_response(StatusCode::OK, &body, &trace_id)
+}
+
+/// `GET /_sandbox/samples/{event}`: the sample `data` the sandbox sends
+/// for that kind (the page's trigger form starts from it).
+pub(crate) async fn sample(Extract(state): Extract<Shared>, Path(event): Path<String>) -> Response {
+    let data = crate::samples::sample_data(&event, &state.config.partner_id);
+    crate::routes::json_response(
+        StatusCode::OK,
+        &json!({ "event": event, "data": data }),
+        &crate::routes::new_trace_id(),
+    )
+}
+
+/// `GET /_sandbox/stream`: the live stream, from after `Last-Event-ID` (or
+/// `?after=N`; from the start when neither is given).
+pub(crate) async fn stream(
+    Extract(state): Extract<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .or(q.get("after").map(String::as_str))
+        .map(|s| s.trim().parse::<u64>());
+    match after {
+        Some(Err(_)) => crate::routes::meta_error(
+            StatusCode::BAD_REQUEST,
+            "Last-Event-ID (or after) must be a whole number",
+            &crate::routes::new_trace_id(),
+            None,
+        ),
+        Some(Ok(n)) => state.live.stream(n).into_response(),
+        None => state.live.stream(0).into_response(),
+    }
+}
+
+/// A secret as the page shows it before it is revealed.
+const MASK: &str = "••••••••";
+
+/// Text for HTML.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Site {
+        Site::new("127.0.0.1:4010".parse().unwrap())
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (n, v) in pairs {
+            h.insert(*n, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn host_must_be_the_bound_address_on_loopback() {
+        let s = site();
+        for ok in [
+            "127.0.0.1:4010",
+            "localhost:4010",
+            "[::1]:4010",
+            "LOCALHOST:4010",
+        ] {
+            assert_eq!(
+                s.check(&Method::GET, "/", &headers(&[("host", ok)])),
+                Ok(()),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "evil.example:4010",
+            "127.0.0.1:4011",
+            "127.0.0.1",
+            "attacker.localhost:4010",
+        ] {
+            assert_eq!(
+                s.check(&Method::GET, "/", &headers(&[("host", bad)])),
+                Err(Refusal::WrongHost),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            s.check(&Method::GET, "/", &HeaderMap::new()),
+            Err(Refusal::WrongHost)
+        );
+        let open = Site::new("0.0.0.0:4010".parse().unwrap());
+        assert_eq!(
+            open.check(&Method::GET, "/", &headers(&[("host", "box.lan:4010")])),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn browser_writes_need_the_origin_and_the_token() {
+        let s = site();
+        let token = s.token.clone();
+        let host = ("host", "127.0.0.1:4010");
+        let path = "/_sandbox/faults";
+        // A tool (no Origin, no Sec-Fetch-*): as before.
+        assert_eq!(s.check(&Method::POST, path, &headers(&[host])), Ok(()));
+        // The page itself.
+        let page = [
+            host,
+            ("origin", "http://127.0.0.1:4010"),
+            ("x-sandbox-token", &token),
+        ];
+        assert_eq!(s.check(&Method::POST, path, &headers(&page)), Ok(()));
+        assert_eq!(s.check(&Method::DELETE, path, &headers(&page)), Ok(()));
+        // Another origin, even with the token.
+        let other = [
+            host,
+            ("origin", "http://evil.example"),
+            ("x-sandbox-token", &token),
+        ];
+        assert_eq!(
+            s.check(&Method::POST, path, &headers(&other)),
+            Err(Refusal::WrongOrigin)
+        );
+        // The right origin without the token, or with a wrong one.
+        assert_eq!(
+            s.check(
+                &Method::POST,
+                path,
+                &headers(&[host, ("origin", "http://127.0.0.1:4010")])
+            ),
+            Err(Refusal::NoToken)
+        );
+        let wrong = [
+            host,
+            ("origin", "http://127.0.0.1:4010"),
+            ("x-sandbox-token", "sbxpage_guess"),
+        ];
+        assert_eq!(
+            s.check(&Method::POST, path, &headers(&wrong)),
+            Err(Refusal::NoToken)
+        );
+        // A form post (Sec-Fetch-* but an opaque origin).
+        let form = [host, ("sec-fetch-site", "cross-site"), ("origin", "null")];
+        assert_eq!(
+            s.check(&Method::POST, path, &headers(&form)),
+            Err(Refusal::WrongOrigin)
+        );
+        // Reading is free, except a secret.
+        let read = [host, ("sec-fetch-site", "cross-site")];
+        assert_eq!(
+            s.check(&Method::GET, "/_sandbox/deliveries", &headers(&read)),
+            Ok(())
+        );
+        assert_eq!(
+            s.check(&Method::GET, "/_sandbox/reveal", &headers(&read)),
+            Err(Refusal::WrongOrigin)
+        );
+        // The page's own GET (no Origin, same-origin fetch metadata) still needs the token.
+        let own = [host, ("sec-fetch-site", "same-origin")];
+        assert_eq!(
+            s.check(&Method::GET, "/_sandbox/reveal", &headers(&own)),
+            Err(Refusal::NoToken)
+        );
+        let own = [
+            host,
+            ("sec-fetch-site", "same-origin"),
+            ("x-sandbox-token", &token),
+        ];
+        assert_eq!(
+            s.check(&Method::GET, "/_sandbox/reveal", &headers(&own)),
+            Ok(())
+        );
+    }
+}

@@ -1,0 +1,391 @@
+//! The sandbox's page over real HTTP: the HTML (no secret in it), the JSON
+//! API it reads, the live stream and its resumption by event id, and the
+//! Host, Origin and token guards.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use partner_webhooks_sandbox::{DeliveryPolicy, Sandbox, SandboxConfig, TOKEN_HEADER};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        delivery: DeliveryPolicy {
+            max_attempts: 1,
+            timeout: Duration::from_millis(500),
+            initial_backoff: Duration::from_millis(10),
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// A receiver that answers 200 to every delivery.
+async fn receiver() -> String {
+    let app = axum::Router::new().route("/hook", axum::routing::post(|| async { StatusCode::OK }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
+
+async fn configure(sb: &Sandbox, url: &str) {
+    let http = reqwest::Client::new();
+    let pid = sb.partner_id();
+    for (path, body) in [
+        ("webhook_url", json!({"webhook_url": url})),
+        (
+            "webhook_headers",
+            json!({"webhook_headers": {"X-Partner-Auth": "hdr-secret-value"}}),
+        ),
+    ] {
+        let r = http
+            .post(format!("{}/api/v2/partners/{pid}/{path}", sb.base_url()))
+            .header("x-api-key", sb.api_key())
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+}
+
+async fn get_json(sb: &Sandbox, path: &str) -> Value {
+    let r = reqwest::get(format!("{}{path}", sb.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
+}
+
+async fn emit(sb: &Sandbox, event: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/_sandbox/partners/{}/events",
+            sb.base_url(),
+            sb.partner_id()
+        ))
+        .body(json!({ "event": event }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    serde_json::from_slice::<Value>(&r.bytes().await.unwrap()).unwrap()["delivery_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The page's token, read from its HTML like the script does.
+async fn page(sb: &Sandbox) -> (String, String) {
+    let html = reqwest::get(format!("{}/", sb.base_url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = html
+        .split("name=\"sandbox-token\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    (html, token)
+}
+
+/// Reads server-sent events from `GET /_sandbox/stream` (with `Last-Event-ID`
+/// when given) until `n` `delivery` events came; returns (id, delivery id) of each.
+async fn read_stream(
+    sb: &Sandbox,
+    last_event_id: Option<u64>,
+    n: usize,
+) -> Vec<(u64, String, String)> {
+    let mut req = reqwest::Client::new().get(format!("{}/_sandbox/stream", sb.base_url()));
+    if let Some(id) = last_event_id {
+        req = req.header("last-event-id", id.to_string());
+    }
+    let mut r = req.send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut text = String::new();
+    let mut events = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while events.len() < n {
+        let chunk = tokio::time::timeout_at(deadline, r.chunk())
+            .await
+            .expect("stream too slow")
+            .unwrap()
+            .unwrap();
+        text.push_str(std::str::from_utf8(&chunk).unwrap());
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            let (mut id, mut kind, mut data) = (None, String::new(), String::new());
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = v.trim().parse().ok();
+                } else if let Some(v) = line.strip_prefix("event:") {
+                    kind = v.trim().to_string();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim());
+                }
+            }
+            if kind == "delivery" {
+                let d: Value = serde_json::from_str(&data).unwrap();
+                events.push((
+                    id.unwrap(),
+                    d["id"].as_str().unwrap().to_string(),
+                    d["status"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    events
+}
+
+#[tokio::test]
+async fn the_page_holds_no_secret_and_its_api_masks_them() {
+    let sb = sandbox().await;
+    configure(&sb, &receiver().await).await;
+    let (html, token) = page(&sb).await;
+    assert!(html.contains("<title>partner-webhooks sandbox</title>"));
+    assert!(token.starts_with("sbxpage_"));
+    for secret in [
+        sb.platform_secret(),
+        "hdr-secret-value",
+        sb.api_key(),
+        sb.password(),
+    ] {
+        assert!(!html.contains(secret), "the page shows a secret");
+    }
+    let o = get_json(&sb, "/_sandbox/overview").await;
+    assert_eq!(o["webhook_header_names"], json!(["X-Partner-Auth"]));
+    assert!(!o.to_string().contains(sb.platform_secret()));
+    assert!(
+        o["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e == "channel_live")
+    );
+    // The script and stylesheet are served from the binary.
+    for (asset, kind) in [("app.js", "text/javascript"), ("app.css", "text/css")] {
+        let r = reqwest::get(format!("{}/_sandbox/assets/{asset}", sb.base_url()))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(kind)
+        );
+    }
+    // A delivery's detail: the signature, the custom header masked; revealed on request.
+    let id = emit(&sb, "channel_live").await;
+    sb.wait_for_delivery(&id, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let detail = get_json(&sb, &format!("/_sandbox/deliveries/{id}")).await;
+    assert!(!detail.to_string().contains("hdr-secret-value"));
+    let headers = detail["request"]["headers"].as_array().unwrap();
+    let signature = headers
+        .iter()
+        .find(|h| h["name"] == "x-360dialog-signature")
+        .unwrap();
+    let body = detail["delivery"]["body"].as_str().unwrap();
+    assert_eq!(
+        signature["value"],
+        partner_webhooks::signature::sign(body.as_bytes(), sb.platform_secret())
+    );
+    assert_eq!(detail["delivery"]["attempts"][0]["status"], 200);
+    let revealed = get_json(&sb, "/_sandbox/reveal?what=header&name=X-Partner-Auth").await;
+    assert_eq!(revealed["value"], "hdr-secret-value");
+    assert_eq!(
+        get_json(&sb, "/_sandbox/reveal?what=secret").await["value"],
+        sb.platform_secret()
+    );
+    // The link to a delivery serves the page; an unknown delivery is a 404, bad input a 400.
+    let r = reqwest::get(format!("{}/deliveries/{id}", sb.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = reqwest::get(format!("{}/_sandbox/deliveries/nope", sb.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = reqwest::get(format!("{}/_sandbox/reveal?what=everything", sb.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = reqwest::get(format!("{}/_sandbox/stream?after=minus-one", sb.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // The sample the trigger form starts from.
+    let s = get_json(&sb, "/_sandbox/samples/channel_live").await;
+    assert_eq!(s["data"]["status"], "live");
+}
+
+#[tokio::test]
+async fn the_stream_sends_every_change_and_resumes_after_an_event_id() {
+    let sb = sandbox().await;
+    configure(&sb, &receiver().await).await;
+    let first = emit(&sb, "channel_created").await;
+    sb.wait_for_delivery(&first, Duration::from_secs(5))
+        .await
+        .unwrap();
+    // Queued, one attempt, delivered: three changes, numbered from 1.
+    let seen = read_stream(&sb, None, 3).await;
+    let ids: Vec<u64> = seen.iter().map(|e| e.0).collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert!(seen.iter().all(|e| e.1 == first));
+    assert_eq!(seen[0].2, "pending");
+    assert_eq!(seen[2].2, "delivered");
+    // The list says where the stream stands.
+    assert_eq!(get_json(&sb, "/_sandbox/deliveries").await["last_seq"], 3);
+    let second = emit(&sb, "channel_live").await;
+    sb.wait_for_delivery(&second, Duration::from_secs(5))
+        .await
+        .unwrap();
+    // Coming back after event 3 gives the second delivery's changes only.
+    let resumed = read_stream(&sb, Some(3), 3).await;
+    assert_eq!(resumed.iter().map(|e| e.0).collect::<Vec<_>>(), [4, 5, 6]);
+    assert!(resumed.iter().all(|e| e.1 == second));
+    // A stream that is open when a change happens gets it without asking.
+    let reader = {
+        let base = sb.base_url().to_string();
+        tokio::spawn(async move {
+            let sb2 = base;
+            let r = reqwest::Client::new()
+                .get(format!("{sb2}/_sandbox/stream"))
+                .header("last-event-id", "6")
+                .send()
+                .await
+                .unwrap();
+            let mut r = r;
+            let mut text = String::new();
+            while !text.contains("event: delivery") && !text.contains("event:delivery") {
+                text.push_str(std::str::from_utf8(&r.chunk().await.unwrap().unwrap()).unwrap());
+            }
+            text
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let third = emit(&sb, "client_created").await;
+    let text = tokio::time::timeout(Duration::from_secs(5), reader)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(text.contains("id: 7") || text.contains("id:7"), "{text}");
+    assert!(text.contains(&third));
+}
+
+/// A raw HTTP/1.1 request, so that the Host header can be anything.
+async fn raw(sb: &Sandbox, request: &str) -> u16 {
+    let mut s = tokio::net::TcpStream::connect(sb.local_addr())
+        .await
+        .unwrap();
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut buf = vec![0; 64];
+    let n = s.read(&mut buf).await.unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]);
+    head.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn another_host_name_is_refused_against_dns_rebinding() {
+    let sb = sandbox().await;
+    let port = sb.local_addr().port();
+    let get = |host: String| {
+        format!("GET /_sandbox/overview HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+    };
+    assert_eq!(raw(&sb, &get(format!("127.0.0.1:{port}"))).await, 200);
+    assert_eq!(raw(&sb, &get(format!("localhost:{port}"))).await, 200);
+    assert_eq!(
+        raw(&sb, &get(format!("rebind.attacker.example:{port}"))).await,
+        421
+    );
+    assert_eq!(raw(&sb, &get("127.0.0.1:1".into())).await, 421);
+    // The API too: a rebound page cannot read the partner's settings.
+    let api = format!(
+        "GET /api/v2/partners/{}/webhook_url HTTP/1.1\r\nHost: evil.example:{port}\r\nX-API-Key: {}\r\nConnection: close\r\n\r\n",
+        sb.partner_id(),
+        sb.api_key()
+    );
+    assert_eq!(raw(&sb, &api).await, 421);
+}
+
+#[tokio::test]
+async fn a_browser_changes_state_only_from_the_page_with_its_token() {
+    let sb = sandbox().await;
+    let (_, token) = page(&sb).await;
+    let origin = sb.base_url().to_string();
+    let fault = json!({"route": "get_webhook_url", "status": 503});
+    let http = reqwest::Client::new();
+    let post = |headers: Vec<(&'static str, String)>| {
+        let mut r = http
+            .post(format!("{}/_sandbox/faults", sb.base_url()))
+            .body(fault.to_string());
+        for (n, v) in headers {
+            r = r.header(n, v);
+        }
+        r.send()
+    };
+    // Another site's page (a form post or a fetch), with or without a guessed token.
+    let r = post(vec![
+        ("origin", "http://evil.example".into()),
+        ("sec-fetch-site", "cross-site".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = post(vec![
+        ("origin", "http://evil.example".into()),
+        (TOKEN_HEADER, token.clone()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
+    // The page's origin without the token.
+    let r = post(vec![("origin", origin.clone())]).await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("x-sandbox-token"));
+    assert!(sb.faults().is_empty(), "a refused request changed nothing");
+    // The page itself.
+    let r = post(vec![
+        ("origin", origin.clone()),
+        (TOKEN_HEADER, token.clone()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(sb.faults().len(), 1);
+    // A tool (no Origin, no Sec-Fetch-*) as before.
+    let r = post(vec![]).await.unwrap();
+    assert_eq!(r.status(), 201);
+    // A browser reads a secret only with the token.
+    let reveal = format!("{}/_sandbox/reveal?what=secret", sb.base_url());
+    let r = http
+        .get(&reveal)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = http
+        .get(&reveal)
+        .header("origin", origin)
+        .header(TOKEN_HEADER, token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
