@@ -63,7 +63,7 @@ build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 demo: setup-rust ## The whole loop against the embedded sandbox (no network, no credentials)
 	$(CARGO) run --locked --quiet -p partner-webhooks-cli -- demo
 
-test: test-rust test-msrv test-python test-node test-kotlin kotlin-jar test-dist test-swift test-windows test-versions ## Every test of every language
+test: test-rust test-msrv test-python test-node test-browser test-kotlin kotlin-jar test-dist test-swift test-windows test-versions ## Every test of every language
 
 test-rust: setup-rust ## Rust unit, integration, scenario and doc tests; the CLI's completions and man page
 	$(CARGO) test --locked
@@ -90,6 +90,11 @@ build-node: setup-rust setup-node setup-edge ## Build the Node addon (dev profil
 test-node: build-node ## Build the Node addon (dev profile), run node --test (native and edge builds; Bun, Deno, workerd) and the TypeScript check
 	cd node && node --test test/
 	cd node && npx tsc --noEmit -p test/tsconfig.json
+
+test-browser: setup-node ## The sandbox page in Debian's chromium (apt), driven by playwright-core (npm, pinned), with axe-core; screenshots in target/browser
+	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+	$(CARGO) build --locked -p partner-webhooks-cli
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts && node --test
 
 DIST_VENV := $(CARGO_TARGET_DIR)/venv-dist
 # Pinned cross-building and registry tools (PyPI); verdaccio from scripts/registry-tools (npm lock file).

@@ -10,6 +10,7 @@ mod forward;
 mod listen;
 mod offline;
 mod sandbox_client;
+mod sse;
 mod state_file;
 
 use std::io::IsTerminal;

@@ -150,34 +150,141 @@ fn line(d: &Value) -> String {
     )
 }
 
-/// `deliveries [--follow]`.
+/// `deliveries [--follow]`: the partner's deliveries; with `--follow`, then
+/// every change as it happens, from the sandbox's live stream (the one its
+/// page reads), resuming after the last change seen when the connection drops.
 pub async fn deliveries(cli: &Cli, args: &DeliveriesArgs) -> Result<(), Error> {
     let (base, partner) = target(cli)?;
-    let url = format!("{base}/_sandbox/partners/{partner}/deliveries");
     let client = http()?;
     let mut shown: HashMap<String, String> = HashMap::new();
+    if !args.follow {
+        let url = format!("{base}/_sandbox/partners/{partner}/deliveries");
+        let v = answer(client.get(&url).send().await, &base).await?;
+        show_all(&v, &partner, cli.json, &mut shown);
+        return Ok(());
+    }
+    let stream_client = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        // The stream sends a keep-alive every 15 s: silence past this means the sandbox is gone.
+        .read_timeout(Duration::from_secs(40))
+        .build()
+        .map_err(|e| Error::other(ErrorKind::Connection, e.to_string()))?;
     let stop = crate::commands::shutdown_signal();
     tokio::pin!(stop);
+    let mut last = listed(&client, &base, &partner, cli.json, &mut shown).await?;
     loop {
-        let v = answer(client.get(&url).send().await, &base).await?;
-        for d in v["deliveries"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            let id = d["id"].as_str().unwrap_or_default().to_string();
-            let text = if cli.json { d.to_string() } else { line(d) };
-            if shown.get(&id) != Some(&text) {
-                outln!("{text}");
-                shown.insert(id, text);
-            }
-        }
-        if !args.follow {
-            return Ok(());
+        let read = follow(
+            &stream_client,
+            &client,
+            &base,
+            &partner,
+            cli.json,
+            &mut shown,
+            &mut last,
+        );
+        tokio::select! {
+            _ = &mut stop => return Ok(()),
+            ended = read => if let Err(e) = ended {
+                errln!("deliveries: {e}; reconnecting");
+            },
         }
         tokio::select! {
             _ = &mut stop => return Ok(()),
-            _ = tokio::time::sleep(Duration::from_millis(300)) => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
     }
+}
+
+/// Prints each of `v`'s deliveries for `partner` whose line changed.
+fn show_all(v: &Value, partner: &str, json: bool, shown: &mut HashMap<String, String>) {
+    for d in v["deliveries"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        show(d, partner, json, shown);
+    }
+}
+
+fn show(d: &Value, partner: &str, json: bool, shown: &mut HashMap<String, String>) {
+    if d["partner_id"].as_str().is_some_and(|p| p != partner) {
+        return;
+    }
+    let id = d["id"].as_str().unwrap_or_default().to_string();
+    let text = if json { d.to_string() } else { line(d) };
+    if shown.get(&id) != Some(&text) {
+        outln!("{text}");
+        shown.insert(id, text);
+    }
+}
+
+/// Every delivery so far; returns the number of the last change.
+async fn listed(
+    client: &reqwest::Client,
+    base: &str,
+    partner: &str,
+    json: bool,
+    shown: &mut HashMap<String, String>,
+) -> Result<u64, Error> {
+    let v = answer(
+        client
+            .get(format!("{base}/_sandbox/deliveries"))
+            .send()
+            .await,
+        base,
+    )
+    .await?;
+    show_all(&v, partner, json, shown);
+    Ok(v["last_seq"].as_u64().unwrap_or(0))
+}
+
+/// Reads the live stream from after `last` until it ends.
+async fn follow(
+    stream_client: &reqwest::Client,
+    client: &reqwest::Client,
+    base: &str,
+    partner: &str,
+    json: bool,
+    shown: &mut HashMap<String, String>,
+    last: &mut u64,
+) -> Result<(), Error> {
+    let lost = |e: reqwest::Error| {
+        Error::other(
+            ErrorKind::Connection,
+            format!("the sandbox at {base} stopped answering ({e})"),
+        )
+    };
+    let mut r = stream_client
+        .get(format!("{base}/_sandbox/stream"))
+        .header("last-event-id", last.to_string())
+        .send()
+        .await
+        .map_err(lost)?;
+    if !r.status().is_success() {
+        let status = r.status().as_u16();
+        let body = r.bytes().await.unwrap_or_default();
+        return Err(Error::from_response(status, &body, None));
+    }
+    let mut buf = String::new();
+    while let Some(chunk) = r.chunk().await.map_err(lost)? {
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        for e in crate::sse::take_events(&mut buf) {
+            match e.event.as_str() {
+                "delivery" => {
+                    if let Ok(d) = serde_json::from_str::<Value>(&e.data) {
+                        show(&d, partner, json, shown);
+                    }
+                }
+                // Changes were dropped before we came back: list again.
+                "reset" => {
+                    listed(client, base, partner, json, shown).await?;
+                }
+                _ => {}
+            }
+            if let Some(n) = e.id.and_then(|id| id.parse().ok()) {
+                *last = n;
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,178 @@
+// The sandbox page in a real browser: Debian's chromium driven by
+// playwright-core (never a downloaded browser), against the CLI's sandbox
+// service and a receiver on 127.0.0.1. `make test-browser` runs it.
+//
+// Steps: open the page; trigger an event from the form by keyboard and see
+// its row appear without a reload; open its detail; resend it by keyboard
+// and see the second delivery; inject a fault; check that
+// `partner-webhooks deliveries --follow` printed the same deliveries; run
+// axe-core on each page. Screenshots go to target/browser/.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:http'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { once } from 'node:events'
+import { chromium } from 'playwright-core'
+
+const root = new URL('../../', import.meta.url).pathname
+const target = process.env.CARGO_TARGET_DIR || `${root}target`
+const cli = process.env.PARTNER_WEBHOOKS_CLI || `${target}/debug/partner-webhooks`
+const shots = `${target}/browser`
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+let sandbox, info, receiver, received, follower, followed, browser
+const children = []
+
+/** A child process whose stdout lines are collected. */
+function run(args) {
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(child)
+  const lines = []
+  let rest = ''
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk) => {
+    rest += chunk
+    const parts = rest.split('\n')
+    rest = parts.pop()
+    lines.push(...parts.filter((l) => l.trim() !== ''))
+  })
+  return { child, lines }
+}
+
+async function until(what, check, ms = 10_000) {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await check()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true })
+  received = []
+  receiver = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => (body += c))
+    req.on('end', () => {
+      received.push({ headers: req.headers, body })
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
+    })
+  })
+  receiver.listen(0, '127.0.0.1')
+  await once(receiver, 'listening')
+  sandbox = run(['sandbox', '--json'])
+  info = JSON.parse(await until('the sandbox', () => sandbox.lines[0]))
+  const api = (path, body) => fetch(`${info.base_url}/api/v2/partners/${info.partner_id}/${path}`, {
+    method: 'POST', headers: { 'x-api-key': info.api_key, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  })
+  assert.equal((await api('webhook_url', { webhook_url: `http://127.0.0.1:${receiver.address().port}/hook` })).status, 200)
+  assert.equal((await api('webhook_headers', { webhook_headers: { 'X-Partner-Auth': 'browser-test-header-secret' } })).status, 200)
+  follower = run(['--base-url', info.base_url, '--partner-id', info.partner_id, '--json', 'deliveries', '--follow'])
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS })
+})
+
+after(async () => {
+  await browser?.close()
+  for (const c of children) c.kill('SIGTERM')
+  receiver?.close()
+})
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/** axe-core on the page as it is: the serious and critical violations. */
+async function axe(page) {
+  await page.evaluate(axeSource) // evaluated by the driver: the page's CSP allows no inline script
+  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }))
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
+}
+
+test('the page: trigger, live row, detail, resend, fault, and the CLI saw the same', async () => {
+  const page = await browser.newPage()
+  const errors = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(`${info.base_url}/`)
+  await page.locator('#live', { hasText: 'live' }).waitFor()
+  const html = await (await fetch(`${info.base_url}/`)).text()
+  for (const secret of [info.platform_secret, 'browser-test-header-secret', info.api_key]) {
+    assert.ok(!html.includes(secret), 'a secret is in the page source')
+  }
+  assert.deepEqual(await axe(page), [], 'axe: serious or critical violations on /')
+
+  // 1. Trigger from the form, by keyboard alone: the kind, then Tab to the data, Tab to the button, Enter.
+  await page.locator('#event-kind').focus()
+  await page.keyboard.press('End') // the last kind in the list
+  const kind = await page.locator('#event-kind').inputValue()
+  await until('the sample', async () => (await page.locator('#event-data').inputValue()).includes('{'))
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Tab')
+  const started = performance.now()
+  await page.keyboard.press('Enter')
+  // 2. The row arrives without a reload.
+  const row = page.locator('#deliveries tr').first()
+  await row.waitFor()
+  const rowMs = performance.now() - started
+  await page.locator('#deliveries tr[data-status="delivered"]').first().waitFor()
+  assert.match(await row.innerText(), new RegExp(kind))
+  assert.equal(received.length, 1)
+  assert.equal(JSON.parse(received[0].body).event, kind)
+  await page.screenshot({ path: `${shots}/sandbox-page.png`, fullPage: true })
+
+  // Its detail, at a link of its own.
+  await row.locator('a').click()
+  await page.locator('#detail-attempts', { hasText: 'HTTP 200' }).waitFor()
+  const id = (await page.locator('#detail-id').innerText()).trim()
+  assert.equal(new URL(page.url()).pathname, `/deliveries/${id}`)
+  const headers = await page.locator('#detail-headers').innerText()
+  assert.match(headers, /x-360dialog-signature\s+[0-9a-f]{64}/)
+  assert.ok(!headers.includes('browser-test-header-secret'), 'the custom header value is masked')
+  assert.equal(await page.locator('#detail-body').innerText(), received[0].body)
+  await page.screenshot({ path: `${shots}/sandbox-delivery.png`, fullPage: true })
+  // The link opens the same detail in a fresh tab.
+  const direct = await browser.newPage()
+  await direct.goto(`${info.base_url}/deliveries/${id}`)
+  await direct.locator('#detail-attempts', { hasText: 'HTTP 200' }).waitFor()
+  assert.deepEqual(await axe(direct), [], 'axe: serious or critical violations on /deliveries/{id}')
+  await direct.close()
+
+  // 3. Resend, by keyboard: a second delivery of the same event arrives.
+  await page.locator('#resend').focus()
+  await page.keyboard.press('Enter')
+  await page.locator('#resend-status', { hasText: 'Resent as delivery' }).waitFor()
+  await until('the second delivery', async () => (await page.locator('#deliveries tr[data-status="delivered"]').count()) === 2)
+  assert.equal(received.length, 2)
+  assert.equal(received[1].body, received[0].body, 'a resend sends the same bytes')
+
+  // 4. A Partner API fault, from the page.
+  await page.locator('#fault-route').selectOption('get_webhook_url')
+  await page.locator('#fault-status').fill('503')
+  await page.locator('#fault button[type="submit"]').click()
+  await page.locator('#faults', { hasText: '"status":503' }).waitFor()
+  const faults = await (await fetch(`${info.base_url}/_sandbox/faults`)).json()
+  assert.equal(faults.faults.length, 1)
+  assert.equal(faults.faults[0].route, 'get_webhook_url')
+  await page.locator('#clear-faults').click()
+  await page.locator('#fault-status-line', { hasText: 'Cleared 1' }).waitFor()
+
+  // 6. `deliveries --follow` printed the same deliveries, with the same final state.
+  const pageIds = await page.locator('#deliveries tr a').evaluateAll((as) => as.map((a) => a.getAttribute('href').split('/').pop()))
+  const last = await until('the follower', () => {
+    const m = new Map()
+    for (const l of follower.lines) {
+      const d = JSON.parse(l)
+      m.set(d.id, d.status)
+    }
+    return m.size === 2 && [...m.values()].every((s) => s === 'delivered') && m
+  })
+  assert.deepEqual([...last.keys()].sort(), [...pageIds].sort())
+  assert.deepEqual(errors, [], 'no script error on the page')
+  writeFileSync(`${shots}/timings.json`, JSON.stringify({ trigger_to_row_ms: Math.round(rowMs) }))
+  console.log(`trigger to row: ${rowMs.toFixed(0)} ms; screenshots in ${shots}`)
+  await page.close()
+})
