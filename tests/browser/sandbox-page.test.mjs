@@ -133,6 +133,10 @@ test('the page: trigger, live row, detail, resend, fault, and the CLI saw the sa
   assert.match(headers, /x-360dialog-signature\s+[0-9a-f]{64}/)
   assert.ok(!headers.includes('browser-test-header-secret'), 'the custom header value is masked')
   assert.equal(await page.locator('#detail-body').innerText(), received[0].body)
+  // The receiver's answer: its headers and body.
+  const attempts = await page.locator('#detail-attempts').innerText()
+  assert.match(attempts, /content-type: application\/json/)
+  assert.match(attempts, /\{"ok":true\}/)
   await page.screenshot({ path: `${shots}/sandbox-delivery.png`, fullPage: true })
   // The link opens the same detail in a fresh tab.
   const direct = await browser.newPage()

@@ -39,6 +39,33 @@ pub struct DeliveryAttempt {
     pub error: Option<String>,
     /// How long the attempt took.
     pub duration_ms: u64,
+    /// When it started, in milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub started_at_ms: u64,
+    /// The receiver's response headers, in the order received.
+    #[serde(default)]
+    pub response_headers: Vec<(String, String)>,
+    /// The start of the receiver's response body (at most
+    /// [`RESPONSE_BODY_LIMIT`] bytes, as UTF-8 with invalid bytes replaced).
+    #[serde(default)]
+    pub response_body: Option<String>,
+    /// Whether `response_body` was cut at the limit.
+    #[serde(default)]
+    pub response_truncated: bool,
+    /// When the next attempt is due (milliseconds since the Unix epoch);
+    /// `None` when none will be made.
+    #[serde(default)]
+    pub next_attempt_at_ms: Option<u64>,
+}
+
+/// How much of a receiver's response body an attempt keeps.
+pub const RESPONSE_BODY_LIMIT: usize = 2048;
+
+/// Milliseconds since the Unix epoch, now.
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// One emitted event and what became of it.
@@ -58,6 +85,9 @@ pub struct Delivery {
     pub attempts: Vec<DeliveryAttempt>,
     /// The exact body that was signed and sent.
     pub body: String,
+    /// When it was queued, in milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub created_at_ms: u64,
 }
 
 impl Delivery {
@@ -149,29 +179,72 @@ pub(crate) async fn run(
             .timeout(job.policy.timeout)
             .headers(headers);
         let started = Instant::now();
+        let started_at_ms = now_ms();
         let outcome = request.body(job.body.clone()).send().await;
-        let duration_ms = started.elapsed().as_millis() as u64;
-        let (status, error) = match outcome {
-            Ok(r) => (Some(r.status().as_u16()), None),
-            Err(e) => (None, Some(describe(&e))),
-        };
-        let delivered = status.is_some_and(|s| (200..300).contains(&s));
-        tracing::debug!(delivery = %job.id, attempt, ?status, ?error, "delivery attempt");
-        record(DeliveryAttempt {
+        let mut answer = DeliveryAttempt {
             attempt,
-            status,
-            error,
-            duration_ms,
-        });
+            status: None,
+            error: None,
+            duration_ms: 0,
+            started_at_ms,
+            response_headers: Vec::new(),
+            response_body: None,
+            response_truncated: false,
+            next_attempt_at_ms: None,
+        };
+        match outcome {
+            Ok(r) => {
+                answer.status = Some(r.status().as_u16());
+                answer.response_headers = r
+                    .headers()
+                    .iter()
+                    .map(|(n, v)| {
+                        (
+                            n.to_string(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
+                let (body, cut) = body_start(r).await;
+                answer.response_body = Some(body);
+                answer.response_truncated = cut;
+            }
+            Err(e) => answer.error = Some(describe(&e)),
+        }
+        answer.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let delivered = answer.status.is_some_and(|s| (200..300).contains(&s));
+        let delay = (!delivered && attempt < job.policy.max_attempts)
+            .then(|| delays.next().unwrap_or(Duration::from_secs(1)));
+        answer.next_attempt_at_ms = delay
+            .map(|d| now_ms().saturating_add(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)));
+        tracing::debug!(delivery = %job.id, attempt, status = ?answer.status, error = ?answer.error, "delivery attempt");
+        record(answer);
         if delivered {
             finish(DeliveryStatus::Delivered);
             return;
         }
-        if attempt < job.policy.max_attempts {
-            tokio::time::sleep(delays.next().unwrap_or(Duration::from_secs(1))).await;
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
         }
     }
     finish(DeliveryStatus::Failed);
+}
+
+/// The start of a response body, at most [`RESPONSE_BODY_LIMIT`] bytes, and
+/// whether there was more (the rest is not read).
+async fn body_start(mut r: reqwest::Response) -> (String, bool) {
+    let mut kept: Vec<u8> = Vec::new();
+    let mut cut = false;
+    while let Ok(Some(chunk)) = r.chunk().await {
+        let room = RESPONSE_BODY_LIMIT - kept.len();
+        if chunk.len() > room {
+            kept.extend_from_slice(&chunk[..room]);
+            cut = true;
+            break;
+        }
+        kept.extend_from_slice(&chunk);
+    }
+    (String::from_utf8_lossy(&kept).into_owned(), cut)
 }
 
 fn describe(e: &reqwest::Error) -> String {

@@ -15,7 +15,9 @@ mod state;
 mod web;
 
 pub use config::{SandboxConfig, random_secret};
-pub use delivery::{Delivery, DeliveryAttempt, DeliveryPolicy, DeliveryStatus};
+pub use delivery::{
+    Delivery, DeliveryAttempt, DeliveryPolicy, DeliveryStatus, RESPONSE_BODY_LIMIT,
+};
 pub use faults::{Fault, FaultError, RetryAfter};
 pub use samples::sample_data;
 pub use server::Sandbox;

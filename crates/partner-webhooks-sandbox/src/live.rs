@@ -140,6 +140,7 @@ mod tests {
             status: DeliveryStatus::Pending,
             attempts: vec![],
             body: "{}".into(),
+            created_at_ms: 0,
         }
     }
 

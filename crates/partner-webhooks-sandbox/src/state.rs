@@ -221,6 +221,7 @@ impl State {
             status: DeliveryStatus::Pending,
             attempts: Vec::new(),
             body: body.clone(),
+            created_at_ms: delivery::now_ms(),
         };
         lock(&self.sent_headers).insert(id.clone(), headers.keys().cloned().collect());
         lock(&self.deliveries).push(queued.clone());

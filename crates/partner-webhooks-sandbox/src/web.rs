@@ -158,7 +158,11 @@ pub(crate) async fn page(Extract(state): Extract<Shared>) -> Response {
     let html = INDEX_HTML
         .replace("{{token}}", &state.site.token)
         .replace("{{partner_id}}", &escape(&state.config.partner_id))
-        .replace("{{event_options}}", &options);
+        .replace("{{event_options}}", &options)
+        .replace(
+            "{{response_limit}}",
+            &crate::delivery::RESPONSE_BODY_LIMIT.to_string(),
+        );
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),

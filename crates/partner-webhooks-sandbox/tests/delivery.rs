@@ -197,6 +197,16 @@ async fn failed_attempts_are_retried_then_delivered() {
     let statuses: Vec<_> = d.attempts.iter().map(|a| a.status).collect();
     assert_eq!(statuses, vec![Some(500), Some(500), Some(200)]);
     assert_eq!(rx.calls.load(Ordering::SeqCst), 3);
+    // The retry schedule: each failed attempt says when the next is due, and it was made then.
+    for w in d.attempts.windows(2) {
+        let due = w[0].next_attempt_at_ms.expect("a retry was scheduled");
+        assert!(due > w[0].started_at_ms);
+        assert!(
+            w[1].started_at_ms + 5 >= due,
+            "attempt made before it was due"
+        );
+    }
+    assert_eq!(d.attempts[2].next_attempt_at_ms, None);
     // Every attempt carries the same body and signature.
     let seen = rx.seen.lock().unwrap();
     assert!(

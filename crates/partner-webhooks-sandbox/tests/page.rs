@@ -24,7 +24,15 @@ async fn sandbox() -> Sandbox {
 
 /// A receiver that answers 200 to every delivery.
 async fn receiver() -> String {
-    let app = axum::Router::new().route("/hook", axum::routing::post(|| async { StatusCode::OK }));
+    let app = axum::Router::new()
+        .route(
+            "/hook",
+            axum::routing::post(|| async { (StatusCode::OK, [("x-receiver", "seen")], "thanks") }),
+        )
+        .route(
+            "/big",
+            axum::routing::post(|| async { (StatusCode::BAD_GATEWAY, "x".repeat(5000)) }),
+        );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -205,7 +213,18 @@ async fn the_page_holds_no_secret_and_its_api_masks_them() {
         signature["value"],
         partner_webhooks::signature::sign(body.as_bytes(), sb.platform_secret())
     );
-    assert_eq!(detail["delivery"]["attempts"][0]["status"], 200);
+    let attempt = &detail["delivery"]["attempts"][0];
+    assert_eq!(attempt["status"], 200);
+    // The receiver's answer: its headers and body.
+    assert_eq!(attempt["response_body"], "thanks");
+    assert!(
+        attempt["response_headers"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(["x-receiver", "seen"]))
+    );
+    assert_eq!(attempt["next_attempt_at_ms"], Value::Null);
+    assert!(detail["delivery"]["created_at_ms"].as_u64().unwrap() > 1_700_000_000_000);
     let revealed = get_json(&sb, "/_sandbox/reveal?what=header&name=X-Partner-Auth").await;
     assert_eq!(revealed["value"], "hdr-secret-value");
     assert_eq!(
@@ -229,6 +248,27 @@ async fn the_page_holds_no_secret_and_its_api_masks_them() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+    // A long answer is cut at the stated size; a failed attempt says when the next one is due.
+    let big = format!(
+        "{}big",
+        get_json(&sb, "/_sandbox/overview").await["webhook_url"]
+            .as_str()
+            .unwrap()
+            .trim_end_matches("hook")
+    );
+    configure(&sb, &big).await;
+    let id = emit(&sb, "channel_live").await;
+    let d = sb
+        .wait_for_delivery(&id, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let a = &d.attempts[0];
+    assert_eq!(a.status, Some(502));
+    assert_eq!(
+        a.response_body.as_deref().map(str::len),
+        Some(partner_webhooks_sandbox::RESPONSE_BODY_LIMIT)
+    );
+    assert!(a.response_truncated);
     // The sample the trigger form starts from.
     let s = get_json(&sb, "/_sandbox/samples/channel_live").await;
     assert_eq!(s["data"]["status"], "live");

@@ -6,6 +6,7 @@
 
 const token = document.querySelector('meta[name="sandbox-token"]').content
 const partnerId = document.querySelector('meta[name="partner-id"]').content
+const responseLimit = document.querySelector('meta[name="response-limit"]').content
 const $ = (id) => document.getElementById(id)
 const deliveries = new Map() // id -> delivery
 let selected = null
@@ -137,7 +138,7 @@ function row(d) {
     openDetail(d.id)
   })
   const cells = [
-    el('td', new Date(d.queued_at || Date.now()).toLocaleTimeString()),
+    el('td', new Date(d.created_at_ms).toLocaleTimeString()),
     el('td', d.event),
     el('td', d.status, `status-${d.status}`),
     el('td', String(d.attempts.length)),
@@ -150,9 +151,6 @@ function row(d) {
 }
 
 function upsert(d) {
-  const known = deliveries.get(d.id)
-  if (known && known.queued_at) d.queued_at = known.queued_at
-  else d.queued_at = d.queued_at || Date.now()
   deliveries.set(d.id, d)
   const body = $('deliveries')
   const fresh = row(d)
@@ -201,10 +199,36 @@ function renderDetail(d) {
   $('detail-body').textContent = d.body
   $('detail-attempts').replaceChildren(...d.attempts.map((a) => {
     const tr = el('tr')
-    tr.append(el('td', String(a.attempt)), el('td', a.status != null ? `HTTP ${a.status}` : a.error || '—'), el('td', `${a.duration_ms} ms`))
+    const response = el('td')
+    if (a.response_headers.length > 0) {
+      response.append(el('pre', a.response_headers.map(([n, v]) => `${n}: ${v}`).join('\n')))
+    }
+    if (a.response_body) {
+      response.append(el('pre', a.response_body + (a.response_truncated ? `\n… (cut at ${responseLimit} bytes)` : '')))
+    }
+    const next = a.next_attempt_at_ms ? new Date(a.next_attempt_at_ms).toLocaleTimeString() : '—'
+    tr.append(
+      el('td', String(a.attempt)),
+      el('td', new Date(a.started_at_ms).toLocaleTimeString()),
+      el('td', a.status != null ? `HTTP ${a.status}` : a.error || '—'),
+      el('td', `${a.duration_ms} ms`),
+      response,
+      el('td', next),
+    )
     return tr
   }))
-  if (d.attempts.length === 0) $('detail-attempts').append(el('tr', 'No attempt yet.'))
+  if (d.attempts.length === 0) {
+    const tr = el('tr')
+    tr.append(el('td', 'No attempt yet.'))
+    $('detail-attempts').append(tr)
+  }
+  $('detail-next').textContent = d.status === 'pending' ? nextText(d) : ''
+}
+
+function nextText(d) {
+  const last = d.attempts[d.attempts.length - 1]
+  if (!last) return 'The first attempt is being made.'
+  return last.next_attempt_at_ms ? `Next attempt at ${new Date(last.next_attempt_at_ms).toLocaleTimeString()}.` : ''
 }
 
 $('resend').addEventListener('click', async () => {
