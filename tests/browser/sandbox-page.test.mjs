@@ -4,7 +4,8 @@
 //
 // Steps: open the page; trigger an event from the form by keyboard and see
 // its row appear without a reload; open its detail; resend it by keyboard
-// and see the second delivery; inject a fault; check that
+// and see the second delivery; inject a fault; run the signature debugger
+// on a re-serialized body and read the cause; check that
 // `partner-webhooks deliveries --follow` printed the same deliveries; run
 // axe-core on each page. Screenshots go to target/browser/.
 import { test, before, after } from 'node:test'
@@ -163,6 +164,21 @@ test('the page: trigger, live row, detail, resend, fault, and the CLI saw the sa
   assert.equal(faults.faults[0].route, 'get_webhook_url')
   await page.locator('#clear-faults').click()
   await page.locator('#fault-status-line', { hasText: 'Cleared 1' }).waitFor()
+
+  // 5. The signature debugger on a re-serialized body names the cause.
+  await page.locator('#deliveries tr a').last().click()
+  await page.locator('#detail-attempts', { hasText: 'HTTP 200' }).waitFor()
+  await page.locator('#debug-this').click()
+  const original = await page.locator('#debug-body').inputValue()
+  await page.locator('#debug-body').fill(JSON.stringify(JSON.parse(original), null, 2))
+  await page.locator('#debug button[type="submit"]').click()
+  await page.locator('#debug-verdict').waitFor()
+  assert.equal(await page.locator('#debug-verdict').innerText(), 'Not verified: reserialized.')
+  assert.match(await page.locator('#debug-result').innerText(), /parsed and serialized again/)
+  await page.locator('#debug-body').fill(original)
+  await page.locator('#debug button[type="submit"]').click()
+  await page.locator('#debug-verdict', { hasText: 'Verified.' }).waitFor()
+  await page.screenshot({ path: `${shots}/sandbox-debugger.png`, fullPage: true })
 
   // 6. `deliveries --follow` printed the same deliveries, with the same final state.
   const pageIds = await page.locator('#deliveries tr a').evaluateAll((as) => as.map((a) => a.getAttribute('href').split('/').pop()))

@@ -4,6 +4,7 @@
 use partner_webhooks::operations::Operation;
 
 mod config;
+mod debugger;
 mod delivery;
 mod faults;
 mod live;

@@ -101,6 +101,10 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/_sandbox/reveal", get(crate::web::reveal))
         .route("/_sandbox/stream", get(crate::web::stream))
         .route("/_sandbox/samples/{event}", get(crate::web::sample))
+        .route(
+            "/_sandbox/debug/signature",
+            post(crate::web::debug_signature),
+        )
         .route("/_sandbox/deliveries", get(crate::web::all_deliveries))
         .route(
             "/_sandbox/deliveries/{delivery_id}",

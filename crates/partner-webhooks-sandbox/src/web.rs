@@ -299,6 +299,95 @@ pub(crate) async fn sample(Extract(state): Extract<Shared>, Path(event): Path<St
     )
 }
 
+/// `POST /_sandbox/debug/signature` with `{"delivery_id"?, "body"?,
+/// "signature"?, "secret"?}`: the signature debugger. A delivery gives the
+/// body and signature not given; the secret defaults to the platform secret.
+pub(crate) async fn debug_signature(
+    Extract(state): Extract<Shared>,
+    body: axum::body::Bytes,
+) -> Response {
+    let trace_id = crate::routes::new_trace_id();
+    let bad = |field: &str, why: &str| {
+        crate::routes::meta_error(
+            StatusCode::BAD_REQUEST,
+            "Wrong payload",
+            &trace_id,
+            Some(json!({ field: [why] })),
+        )
+    };
+    let Ok(Value::Object(mut q)) = serde_json::from_slice::<Value>(&body) else {
+        return bad("_schema", "Not a valid mapping type.");
+    };
+    let mut text = |name: &str| match q.remove(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(name.to_string()),
+    };
+    let (id, given_body, given_sig, secret) = match (
+        text("delivery_id"),
+        text("body"),
+        text("signature"),
+        text("secret"),
+    ) {
+        (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
+        (a, b, c, d) => {
+            let field = [a.err(), b.err(), c.err(), d.err()]
+                .into_iter()
+                .flatten()
+                .next()
+                .unwrap_or_default();
+            return bad(&field, "Not a valid string.");
+        }
+    };
+    if let Some(unknown) = q.keys().next() {
+        return bad(unknown, "Unknown field.");
+    }
+    let platform = state.config.platform_secret.as_str();
+    let delivery = match &id {
+        Some(id) => match state.delivery(id) {
+            Some(d) => Some(d),
+            None => {
+                return crate::routes::meta_error(
+                    StatusCode::NOT_FOUND,
+                    "Delivery not found",
+                    &trace_id,
+                    None,
+                );
+            }
+        },
+        None => None,
+    };
+    let Some(body) = given_body.or_else(|| delivery.as_ref().map(|d| d.body.clone())) else {
+        return bad(
+            "body",
+            "Missing data for required field (or give delivery_id).",
+        );
+    };
+    let Some(sig) = given_sig.or_else(|| {
+        delivery
+            .as_ref()
+            .map(|d| crate::delivery::signature(d.body.as_bytes(), platform))
+    }) else {
+        return bad(
+            "signature",
+            "Missing data for required field (or give delivery_id).",
+        );
+    };
+    let sent: Vec<(String, String)> = state
+        .deliveries(None)
+        .into_iter()
+        .map(|d| (d.id, d.body))
+        .collect();
+    let diagnosis = crate::debugger::diagnose(
+        &body,
+        &sig,
+        secret.as_deref().unwrap_or(platform),
+        platform,
+        &sent,
+    );
+    crate::routes::json_response(StatusCode::OK, &json!(diagnosis), &trace_id)
+}
+
 /// `GET /_sandbox/stream`: the live stream, from after `Last-Event-ID` (or
 /// `?after=N`; from the start when neither is given).
 pub(crate) async fn stream(

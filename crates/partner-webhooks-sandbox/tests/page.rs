@@ -269,6 +269,55 @@ async fn the_page_holds_no_secret_and_its_api_masks_them() {
         Some(partner_webhooks_sandbox::RESPONSE_BODY_LIMIT)
     );
     assert!(a.response_truncated);
+    // The signature debugger: a delivery alone verifies; its body re-serialized is named so;
+    // bad input is a 400 naming the field, an unknown delivery a 404.
+    let debug = |q: Value| {
+        let url = format!("{}/_sandbox/debug/signature", sb.base_url());
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .body(q.to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (
+                status,
+                serde_json::from_slice::<Value>(&r.bytes().await.unwrap()).unwrap(),
+            )
+        }
+    };
+    let (status, d) = debug(json!({"delivery_id": id})).await;
+    assert_eq!(
+        (status, d["verified"].clone(), d["cause"].clone()),
+        (200, json!(true), json!("verified"))
+    );
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(body).unwrap()).unwrap();
+    let sig = signature["value"].as_str().unwrap();
+    let (_, d) = debug(json!({"body": pretty, "signature": sig})).await;
+    assert_eq!(d["cause"], "reserialized");
+    assert_eq!(d["delivery_id"], json!(detail["delivery"]["id"]));
+    let (_, d) = debug(json!({"body": body, "signature": sig, "secret": "not-the-secret"})).await;
+    assert_eq!(d["cause"], "wrong_secret");
+    assert!(
+        !d.to_string().contains("not-the-secret"),
+        "the secret given is not echoed"
+    );
+    let (status, d) = debug(json!({"body": 3})).await;
+    assert_eq!(
+        (status, d["meta"]["details"]["body"][0].clone()),
+        (400, json!("Not a valid string."))
+    );
+    let (status, _) = debug(json!({"signature": sig})).await;
+    assert_eq!(status, 400);
+    let (status, _) = debug(json!({"delivery_id": "nope"})).await;
+    assert_eq!(status, 404);
+    let (status, d) = debug(json!({"delivery_id": id, "extra": 1})).await;
+    assert_eq!(
+        (status, d["meta"]["details"]["extra"][0].clone()),
+        (400, json!("Unknown field."))
+    );
     // The sample the trigger form starts from.
     let s = get_json(&sb, "/_sandbox/samples/channel_live").await;
     assert_eq!(s["data"]["status"], "live");

@@ -240,6 +240,34 @@ $('resend').addEventListener('click', async () => {
   }
 })
 
+// The signature debugger.
+$('debug-this').addEventListener('click', () => {
+  const d = deliveries.get(selected)
+  const sig = detailRequest.request.headers.find((h) => h.name === 'x-360dialog-signature')
+  $('debug-body').value = d.body
+  $('debug-signature').value = sig ? sig.value : ''
+  $('debug-body').focus()
+})
+$('debug').addEventListener('submit', async (ev) => {
+  ev.preventDefault()
+  const out = $('debug-result')
+  const q = { body: $('debug-body').value, signature: $('debug-signature').value }
+  if ($('debug-secret').value) q.secret = $('debug-secret').value
+  try {
+    const r = await api('POST', '/_sandbox/debug/signature', q)
+    const verdict = el('p', r.verified ? 'Verified.' : `Not verified: ${r.cause.replaceAll('_', ' ')}.`, r.verified ? 'status-delivered' : 'status-failed')
+    verdict.id = 'debug-verdict'
+    const dl = el('dl')
+    const add = (k, v) => { dl.append(el('dt', k)); const dd = el('dd'); dd.append(el('code', v)); dl.append(dd) }
+    add('Expected (HMAC of this body)', r.expected)
+    add('Received', r.received)
+    if (r.delivery_id) add('Signature of delivery', r.delivery_id)
+    out.replaceChildren(verdict, el('p', r.message), dl)
+  } catch (e) {
+    out.replaceChildren(el('p', e.message, 'error'))
+  }
+})
+
 window.addEventListener('popstate', () => route())
 function route() {
   const m = location.pathname.match(/^\/deliveries\/(.+)$/)
