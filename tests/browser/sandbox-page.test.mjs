@@ -180,6 +180,17 @@ test('the page: trigger, live row, detail, resend, fault, and the CLI saw the sa
   await page.locator('#debug-verdict', { hasText: 'Verified.' }).waitFor()
   await page.screenshot({ path: `${shots}/sandbox-debugger.png`, fullPage: true })
 
+  // The receiver check: this test's receiver answers 200 to everything, so the
+  // forged and the header-less deliveries are reported.
+  await page.locator('#run-check').click()
+  await page.locator('#check-verdict').waitFor()
+  assert.equal(await page.locator('#check-verdict').innerText(), 'Some answers were wrong.')
+  const report = await page.locator('#check-result').innerText()
+  assert.match(report, /wrong signature\s+HTTP 200\s+not 2xx\s+wrong: /)
+  assert.match(report, /without custom headers\s+HTTP 200\s+not 2xx\s+wrong: /)
+  assert.match(report, /duplicate\s+HTTP 200\s+2xx\s+right/)
+  await until('the check deliveries', async () => (await page.locator('#deliveries tr[data-status="delivered"]').count()) === 6)
+
   // 6. `deliveries --follow` printed the same deliveries, with the same final state.
   const pageIds = await page.locator('#deliveries tr a').evaluateAll((as) => as.map((a) => a.getAttribute('href').split('/').pop()))
   const last = await until('the follower', () => {
@@ -188,7 +199,7 @@ test('the page: trigger, live row, detail, resend, fault, and the CLI saw the sa
       const d = JSON.parse(l)
       m.set(d.id, d.status)
     }
-    return m.size === 2 && [...m.values()].every((s) => s === 'delivered') && m
+    return m.size === 6 && [...m.values()].every((s) => s === 'delivered') && m
   })
   assert.deepEqual([...last.keys()].sort(), [...pageIds].sort())
   assert.deepEqual(errors, [], 'no script error on the page')

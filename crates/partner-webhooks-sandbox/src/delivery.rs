@@ -88,6 +88,18 @@ pub struct Delivery {
     /// When it was queued, in milliseconds since the Unix epoch.
     #[serde(default)]
     pub created_at_ms: u64,
+    /// How it departs from a faithful delivery (a replay with edits, the
+    /// receiver check); `None` for a faithful one.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// How a delivery is sent: faithfully, or on purpose with a wrong signature
+/// or without the partner's custom headers (replays and the receiver check).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Tampering {
+    pub(crate) wrong_signature: bool,
+    pub(crate) without_custom_headers: bool,
 }
 
 impl Delivery {
@@ -133,7 +145,8 @@ pub(crate) struct Job {
     pub(crate) url: String,
     pub(crate) headers: Map<String, Value>,
     pub(crate) body: String,
-    pub(crate) secret: String,
+    /// The `x-360dialog-signature` value to send.
+    pub(crate) signature: String,
     pub(crate) policy: DeliveryPolicy,
 }
 
@@ -144,7 +157,7 @@ pub(crate) async fn run(
     record: impl Fn(DeliveryAttempt),
     finish: impl FnOnce(DeliveryStatus),
 ) {
-    let signature = signature(job.body.as_bytes(), &job.secret);
+    let signature = job.signature.clone();
     let mut delays = ExponentialBuilder::default()
         .with_min_delay(job.policy.initial_backoff)
         .with_max_delay(Duration::from_secs(2))

@@ -3,6 +3,7 @@
 
 use partner_webhooks::operations::Operation;
 
+mod check;
 mod config;
 mod debugger;
 mod delivery;

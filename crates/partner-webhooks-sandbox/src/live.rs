@@ -141,6 +141,7 @@ mod tests {
             attempts: vec![],
             body: "{}".into(),
             created_at_ms: 0,
+            note: None,
         }
     }
 

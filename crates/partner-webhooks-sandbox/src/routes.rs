@@ -105,6 +105,11 @@ pub(crate) fn router(state: Shared) -> Router {
             "/_sandbox/debug/signature",
             post(crate::web::debug_signature),
         )
+        .route(
+            "/_sandbox/deliveries/{delivery_id}/replay",
+            post(crate::web::replay),
+        )
+        .route("/_sandbox/receiver-check", post(crate::web::receiver_check))
         .route("/_sandbox/deliveries", get(crate::web::all_deliveries))
         .route(
             "/_sandbox/deliveries/{delivery_id}",
@@ -561,7 +566,10 @@ async fn resend_delivery(
 }
 
 /// The answer to `emit` and `resend`.
-fn emitted(result: Result<crate::delivery::Delivery, EmitError>, trace_id: &str) -> Response {
+pub(crate) fn emitted(
+    result: Result<crate::delivery::Delivery, EmitError>,
+    trace_id: &str,
+) -> Response {
     let trace_id = trace_id.to_string();
     match result {
         Ok(d) => json_response(

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::config::{SandboxConfig, random_secret};
-use crate::delivery::{self, Delivery, DeliveryStatus};
+use crate::delivery::{self, Delivery, DeliveryPolicy, DeliveryStatus, Tampering};
 use crate::faults::Fault;
 
 /// What the sandbox has seen, from `GET /_sandbox/stats`.
@@ -92,8 +92,9 @@ pub(crate) struct State {
     faults: Mutex<VecDeque<Fault>>,
     stats: Mutex<Stats>,
     deliveries: Mutex<Vec<Delivery>>,
-    /// The custom header names each delivery was sent with (values are not kept).
-    sent_headers: Mutex<HashMap<String, Vec<String>>>,
+    /// What each delivery was sent with: its custom header names (values
+    /// are not kept) and its signature.
+    sent: Mutex<HashMap<String, Sent>>,
     /// Every change to a delivery, for the page and `deliveries --follow`.
     pub(crate) live: Arc<crate::live::Live>,
     /// The page's per-run token and the address it answers on.
@@ -121,6 +122,22 @@ pub enum EmitError {
     /// No delivery with that id for this partner (resend).
     #[error("delivery not found")]
     NoSuchDelivery,
+}
+
+/// What a delivery was sent with, besides its body.
+#[derive(Debug, Clone)]
+pub(crate) struct Sent {
+    pub(crate) header_names: Vec<String>,
+    pub(crate) signature: String,
+}
+
+/// How a delivery goes out: faithful by default.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Outgoing {
+    pub(crate) tampering: Tampering,
+    pub(crate) note: Option<String>,
+    /// Instead of the sandbox's (the receiver check makes one attempt).
+    pub(crate) policy: Option<DeliveryPolicy>,
 }
 
 /// Whether a request may act on a partner.
@@ -151,7 +168,7 @@ impl State {
             faults: Mutex::new(VecDeque::new()),
             stats: Mutex::new(Stats::default()),
             deliveries: Mutex::new(Vec::new()),
-            sent_headers: Mutex::new(HashMap::new()),
+            sent: Mutex::new(HashMap::new()),
             live: Arc::new(crate::live::Live::new()),
             site: crate::web::Site::new(addr),
             http: reqwest::Client::builder()
@@ -180,7 +197,7 @@ impl State {
         let id = uuid::Uuid::new_v4().to_string();
         let data = data.unwrap_or_else(|| crate::samples::sample_data(event, partner_id));
         let body = json!({ "id": id, "event": event, "data": data }).to_string();
-        self.deliver(partner_id, id, event, body)
+        self.deliver(partner_id, id, event, body, Outgoing::default())
     }
 
     /// Sends a delivery's exact body again, as a new delivery to the
@@ -196,18 +213,56 @@ impl State {
             .filter(|d| d.partner_id == partner_id)
             .ok_or(EmitError::NoSuchDelivery)?;
         let id = uuid::Uuid::new_v4().to_string();
-        self.deliver(partner_id, id, &old.event, old.body)
+        self.deliver(partner_id, id, &old.event, old.body, Outgoing::default())
+    }
+
+    /// Sends delivery `delivery_id` again as a new delivery: with `body`
+    /// instead of its own (re-signed), and on purpose with a wrong signature
+    /// or without the custom headers.
+    pub(crate) fn replay(
+        self: &Arc<Self>,
+        delivery_id: &str,
+        body: Option<String>,
+        tampering: Tampering,
+    ) -> Result<Delivery, EmitError> {
+        let old = self
+            .delivery(delivery_id)
+            .ok_or(EmitError::NoSuchDelivery)?;
+        let mut what = vec![format!("replay of {delivery_id}")];
+        if body.as_ref().is_some_and(|b| *b != old.body) {
+            what.push("body edited and re-signed".into());
+        }
+        if tampering.wrong_signature {
+            what.push("wrong signature".into());
+        }
+        if tampering.without_custom_headers {
+            what.push("without the custom headers".into());
+        }
+        let out = Outgoing {
+            tampering,
+            note: Some(what.join(", ")),
+            policy: None,
+        };
+        let id = uuid::Uuid::new_v4().to_string();
+        self.deliver(
+            &old.partner_id,
+            id,
+            &old.event,
+            body.unwrap_or(old.body),
+            out,
+        )
     }
 
     /// Queues `body` as delivery `id` and makes the attempts in the background.
-    fn deliver(
+    pub(crate) fn deliver(
         self: &Arc<Self>,
         partner_id: &str,
         id: String,
         event: &str,
         body: String,
+        out: Outgoing,
     ) -> Result<Delivery, EmitError> {
-        let (url, headers) = self
+        let (url, mut headers) = self
             .with_partner(partner_id, |p| {
                 (p.webhook_url.clone(), p.webhook_headers.clone())
             })
@@ -222,8 +277,24 @@ impl State {
             attempts: Vec::new(),
             body: body.clone(),
             created_at_ms: delivery::now_ms(),
+            note: out.note,
         };
-        lock(&self.sent_headers).insert(id.clone(), headers.keys().cloned().collect());
+        if out.tampering.without_custom_headers {
+            headers.clear();
+        }
+        let secret = &self.config.platform_secret;
+        let signature = if out.tampering.wrong_signature {
+            delivery::signature(body.as_bytes(), &format!("not-{secret}"))
+        } else {
+            delivery::signature(body.as_bytes(), secret)
+        };
+        lock(&self.sent).insert(
+            id.clone(),
+            Sent {
+                header_names: headers.keys().cloned().collect(),
+                signature: signature.clone(),
+            },
+        );
         lock(&self.deliveries).push(queued.clone());
         self.live.publish(&queued);
         let job = delivery::Job {
@@ -231,8 +302,8 @@ impl State {
             url,
             headers,
             body,
-            secret: self.config.platform_secret.clone(),
-            policy: self.config.delivery,
+            signature,
+            policy: out.policy.unwrap_or(self.config.delivery),
         };
         let (st1, st2) = (self.clone(), self.clone());
         let (id1, id2) = (id.clone(), id);
@@ -254,12 +325,9 @@ impl State {
         }
     }
 
-    /// The custom header names delivery `id` was sent with.
-    pub(crate) fn sent_header_names(&self, id: &str) -> Vec<String> {
-        lock(&self.sent_headers)
-            .get(id)
-            .cloned()
-            .unwrap_or_default()
+    /// What delivery `id` was sent with.
+    pub(crate) fn sent_request(&self, id: &str) -> Option<Sent> {
+        lock(&self.sent).get(id).cloned()
     }
 
     pub(crate) fn delivery(&self, id: &str) -> Option<Delivery> {

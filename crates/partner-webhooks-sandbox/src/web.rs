@@ -273,12 +273,13 @@ pub(crate) async fn delivery_detail(
             None,
         );
     };
-    let signature = crate::delivery::signature(d.body.as_bytes(), &state.config.platform_secret);
+    let sent = state.sent_request(&id);
+    let signature = sent.as_ref().map(|s| s.signature.clone());
     let mut headers = vec![
         json!({"name": "content-type", "value": "application/json"}),
         json!({"name": "x-360dialog-signature", "value": signature}),
     ];
-    for name in state.sent_header_names(&id) {
+    for name in sent.map(|s| s.header_names).unwrap_or_default() {
         headers.push(json!({"name": name, "value": MASK, "masked": true}));
     }
     let body = json!({
@@ -386,6 +387,74 @@ pub(crate) async fn debug_signature(
         &sent,
     );
     crate::routes::json_response(StatusCode::OK, &json!(diagnosis), &trace_id)
+}
+
+/// `POST /_sandbox/deliveries/{id}/replay` with `{"body"?: text,
+/// "wrong_signature"?: bool, "without_custom_headers"?: bool}`: the delivery
+/// again as a new one, with an edited body (re-signed; it must be JSON), and
+/// on purpose with a wrong signature or without the custom headers.
+pub(crate) async fn replay(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let trace_id = crate::routes::new_trace_id();
+    let bad = |field: &str, why: String| {
+        crate::routes::meta_error(
+            StatusCode::BAD_REQUEST,
+            "Wrong payload",
+            &trace_id,
+            Some(json!({ field: [why] })),
+        )
+    };
+    let q = if body.is_empty() {
+        serde_json::Map::new()
+    } else {
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(Value::Object(q)) => q,
+            _ => return bad("_schema", "Not a valid mapping type.".into()),
+        }
+    };
+    let mut tampering = crate::delivery::Tampering::default();
+    let mut edited = None;
+    for (key, value) in q {
+        match (key.as_str(), value) {
+            ("body", Value::String(text)) => {
+                if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+                    return bad("body", format!("Not valid JSON: {e}."));
+                }
+                edited = Some(text);
+            }
+            ("body", Value::Null) => {}
+            ("wrong_signature", Value::Bool(b)) => tampering.wrong_signature = b,
+            ("without_custom_headers", Value::Bool(b)) => tampering.without_custom_headers = b,
+            ("body", _) => return bad("body", "Not a valid string.".into()),
+            ("wrong_signature" | "without_custom_headers", _) => {
+                return bad(&key, "Not a valid boolean.".into());
+            }
+            _ => return bad(&key, "Unknown field.".into()),
+        }
+    }
+    crate::routes::emitted(state.replay(&id, edited, tampering), &trace_id)
+}
+
+/// `POST /_sandbox/receiver-check`: four deliveries to the configured
+/// webhook URL (see `check.rs`); answers with each case and whether the
+/// receiver's answer was right.
+pub(crate) async fn receiver_check(Extract(state): Extract<Shared>) -> Response {
+    let trace_id = crate::routes::new_trace_id();
+    let partner = state.config.partner_id.clone();
+    match crate::check::run(&state, &partner).await {
+        Ok(results) => {
+            let ok = results.iter().all(|r| r.ok);
+            crate::routes::json_response(
+                StatusCode::OK,
+                &json!({ "ok": ok, "cases": results }),
+                &trace_id,
+            )
+        }
+        Err(e) => crate::routes::emitted(Err(e), &trace_id),
+    }
 }
 
 /// `GET /_sandbox/stream`: the live stream, from after `Last-Event-ID` (or

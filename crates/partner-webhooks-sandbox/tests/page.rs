@@ -478,3 +478,199 @@ async fn a_browser_changes_state_only_from_the_page_with_its_token() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+/// A receiver that records what it got and answers like a careful app when
+/// `careful` (verifies the signature and the custom header; 401 otherwise),
+/// or 200 to everything.
+async fn recording_receiver(
+    secret: String,
+    careful: bool,
+) -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+) {
+    use axum::http::HeaderMap;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let verifier = partner_webhooks::WebhookVerifier::builder()
+        .secret(&secret)
+        .require_header("X-Partner-Auth", "hdr-secret-value")
+        .build()
+        .unwrap();
+    let log = seen.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+            let (log, verifier) = (log.clone(), verifier.clone());
+            async move {
+                log.lock()
+                    .unwrap()
+                    .push((headers.clone(), String::from_utf8_lossy(&body).into_owned()));
+                if careful && verifier.verify_header_map(&headers, &body).is_err() {
+                    StatusCode::UNAUTHORIZED
+                } else {
+                    StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+async fn post_json(sb: &Sandbox, path: &str, body: Value) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}{path}", sb.base_url()))
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (
+        status,
+        serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn replays_with_edits_and_the_receiver_check() {
+    let sb = sandbox().await;
+    let secret = sb.platform_secret().to_string();
+    let (url, seen) = recording_receiver(secret.clone(), true).await;
+    configure(&sb, &url).await;
+    let id = emit(&sb, "channel_live").await;
+    sb.wait_for_delivery(&id, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let sign = |b: &str| partner_webhooks::signature::sign(b.as_bytes(), &secret);
+
+    // An edited body, re-signed: the receiver verifies it.
+    let edited = r#"{"id":"edited","event":"channel_live","data":{"id":"c9","status":"live"}}"#;
+    let (status, r) = post_json(
+        &sb,
+        &format!("/_sandbox/deliveries/{id}/replay"),
+        json!({"body": edited}),
+    )
+    .await;
+    assert_eq!(status, 202, "{r}");
+    let d = sb
+        .wait_for_delivery(r["delivery_id"].as_str().unwrap(), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(d.attempts[0].status, Some(200));
+    assert_eq!(
+        d.note.as_deref(),
+        Some(format!("replay of {id}, body edited and re-signed").as_str())
+    );
+    {
+        let got = seen.lock().unwrap();
+        let (headers, body) = got.last().unwrap();
+        assert_eq!(body, edited);
+        assert_eq!(headers["x-360dialog-signature"], sign(edited).as_str());
+    }
+    // On purpose with a wrong signature, then without the custom header: refused by this receiver.
+    for (flag, missing_header) in [("wrong_signature", false), ("without_custom_headers", true)] {
+        let (status, r) = post_json(
+            &sb,
+            &format!("/_sandbox/deliveries/{id}/replay"),
+            json!({ flag: true }),
+        )
+        .await;
+        assert_eq!(status, 202);
+        let d = sb
+            .wait_for_delivery(r["delivery_id"].as_str().unwrap(), Duration::from_secs(5))
+            .await
+            .unwrap();
+        assert_eq!(d.attempts[0].status, Some(401), "{flag}");
+        let got = seen.lock().unwrap();
+        let (headers, body) = got.last().unwrap();
+        assert_eq!(headers.contains_key("x-partner-auth"), !missing_header);
+        assert_eq!(
+            headers["x-360dialog-signature"] == sign(body).as_str(),
+            missing_header
+        );
+        // The detail shows what was really sent.
+        drop(got);
+        let detail = get_json(&sb, &format!("/_sandbox/deliveries/{}", d.id)).await;
+        let names: Vec<&str> = detail["request"]["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.contains(&"X-Partner-Auth"), !missing_header);
+    }
+    // Bad input: 4xx naming the field, nothing sent.
+    let before = seen.lock().unwrap().len();
+    let replay = format!("/_sandbox/deliveries/{id}/replay");
+    let (status, r) = post_json(&sb, &replay, json!({"body": "{not json"})).await;
+    assert_eq!(status, 400);
+    assert!(
+        r["meta"]["details"]["body"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Not valid JSON")
+    );
+    assert_eq!(
+        post_json(&sb, &replay, json!({"wrong_signature": "yes"}))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(post_json(&sb, &replay, json!({"sign": true})).await.0, 400);
+    assert_eq!(post_json(&sb, &replay, json!([1])).await.0, 400);
+    assert_eq!(
+        post_json(&sb, "/_sandbox/deliveries/nope/replay", json!({}))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(seen.lock().unwrap().len(), before);
+
+    // The receiver check against this careful receiver: every answer right.
+    let (status, report) = post_json(&sb, "/_sandbox/receiver-check", json!({})).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["ok"], true, "{report}");
+    let cases: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["case"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cases,
+        [
+            "valid",
+            "wrong_signature",
+            "without_custom_headers",
+            "duplicate"
+        ]
+    );
+    // The duplicate is the valid event again, byte for byte.
+    {
+        let got = seen.lock().unwrap();
+        let n = got.len();
+        assert_eq!(got[n - 1].1, got[n - 4].1);
+    }
+
+    // Against a receiver that accepts everything: the forged and header-less answers are reported.
+    let (naive, _) = recording_receiver(secret, false).await;
+    configure(&sb, &naive).await;
+    let (_, report) = post_json(&sb, "/_sandbox/receiver-check", json!({})).await;
+    assert_eq!(report["ok"], false);
+    let wrong: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .map(|c| c["case"].as_str().unwrap())
+        .collect();
+    assert_eq!(wrong, ["wrong_signature", "without_custom_headers"]);
+    assert!(
+        report["cases"][1]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("does not verify")
+    );
+}

@@ -197,6 +197,8 @@ function renderDetail(d) {
     return tr
   }))
   $('detail-body').textContent = d.body
+  if (!$('replay-box').open) $('replay-body').value = d.body
+  $('detail-note').textContent = d.note || ''
   $('detail-attempts').replaceChildren(...d.attempts.map((a) => {
     const tr = el('tr')
     const response = el('td')
@@ -237,6 +239,54 @@ $('resend').addEventListener('click', async () => {
     say('resend-status', `Resent as delivery ${r.delivery_id}`)
   } catch (e) {
     say('resend-status', e.message, true)
+  }
+})
+
+// Replay with edits.
+$('replay').addEventListener('submit', async (ev) => {
+  ev.preventDefault()
+  const q = {
+    body: $('replay-body').value,
+    wrong_signature: $('replay-wrong-signature').checked,
+    without_custom_headers: $('replay-without-headers').checked,
+  }
+  try {
+    const r = await api('POST', `/_sandbox/deliveries/${encodeURIComponent(selected)}/replay`, q)
+    say('replay-status', `Replayed as delivery ${r.delivery_id}`)
+  } catch (e) {
+    say('replay-status', e.message, true)
+  }
+})
+
+// The receiver check.
+$('run-check').addEventListener('click', async () => {
+  const out = $('check-result')
+  out.replaceChildren(el('p', 'Checking…'))
+  try {
+    const r = await api('POST', '/_sandbox/receiver-check')
+    const table = el('table')
+    const head = el('tr')
+    for (const h of ['Case', 'Answer', 'Expected', 'Verdict']) {
+      const th = el('th', h)
+      th.scope = 'col'
+      head.append(th)
+    }
+    table.append(head)
+    for (const c of r.cases) {
+      const tr = el('tr')
+      tr.append(
+        el('td', c.case.replaceAll('_', ' ')),
+        el('td', c.status != null ? `HTTP ${c.status}` : c.error || 'no answer'),
+        el('td', c.expected),
+        el('td', c.ok ? 'right' : `wrong: ${c.problem}`, c.ok ? 'status-delivered' : 'status-failed'),
+      )
+      table.append(tr)
+    }
+    const verdict = el('p', r.ok ? 'Every answer was right.' : 'Some answers were wrong.', r.ok ? 'status-delivered' : 'status-failed')
+    verdict.id = 'check-verdict'
+    out.replaceChildren(verdict, table)
+  } catch (e) {
+    out.replaceChildren(el('p', e.message, 'error'))
   }
 })
 
