@@ -583,15 +583,13 @@ async fn replays_with_edits_and_the_receiver_check() {
             .await
             .unwrap();
         assert_eq!(d.attempts[0].status, Some(401), "{flag}");
-        let got = seen.lock().unwrap();
-        let (headers, body) = got.last().unwrap();
+        let (headers, body) = seen.lock().unwrap().last().cloned().unwrap();
         assert_eq!(headers.contains_key("x-partner-auth"), !missing_header);
         assert_eq!(
-            headers["x-360dialog-signature"] == sign(body).as_str(),
+            headers["x-360dialog-signature"] == sign(&body).as_str(),
             missing_header
         );
         // The detail shows what was really sent.
-        drop(got);
         let detail = get_json(&sb, &format!("/_sandbox/deliveries/{}", d.id)).await;
         let names: Vec<&str> = detail["request"]["headers"]
             .as_array()
