@@ -202,6 +202,11 @@ test('the page: trigger, live row, detail, resend, fault, and the CLI saw the sa
     return m.size === 6 && [...m.values()].every((s) => s === 'delivered') && m
   })
   assert.deepEqual([...last.keys()].sort(), [...pageIds].sort())
+  // Export the log, and import it back from the page: everything is already there.
+  const exported = await (await fetch(`${info.base_url}/_sandbox/export`)).text()
+  assert.equal(exported.trim().split('\n').length, 6)
+  await page.locator('#import-file').setInputFiles({ name: 'deliveries.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(exported) })
+  await page.locator('#import-status', { hasText: 'Imported 0, skipped 6' }).waitFor()
   assert.deepEqual(errors, [], 'no script error on the page')
   writeFileSync(`${shots}/timings.json`, JSON.stringify({ trigger_to_row_ms: Math.round(rowMs) }))
   console.log(`trigger to row: ${rowMs.toFixed(0)} ms; screenshots in ${shots}`)

@@ -8,6 +8,7 @@ mod config;
 mod debugger;
 mod delivery;
 mod faults;
+pub mod fixtures;
 mod live;
 mod routes;
 mod samples;

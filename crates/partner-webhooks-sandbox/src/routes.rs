@@ -110,6 +110,8 @@ pub(crate) fn router(state: Shared) -> Router {
             post(crate::web::replay),
         )
         .route("/_sandbox/receiver-check", post(crate::web::receiver_check))
+        .route("/_sandbox/export", get(crate::web::export))
+        .route("/_sandbox/import", post(crate::web::import))
         .route("/_sandbox/deliveries", get(crate::web::all_deliveries))
         .route(
             "/_sandbox/deliveries/{delivery_id}",

@@ -168,6 +168,18 @@ impl Sandbox {
         self.state.delivery(id)
     }
 
+    /// The delivery log with what each was sent with (as `GET
+    /// /_sandbox/export` writes it, see [`fixtures`](crate::fixtures)).
+    pub fn export(&self) -> Vec<crate::fixtures::Recorded> {
+        self.state.export()
+    }
+
+    /// Adds recorded deliveries to the log as they were (nothing is sent);
+    /// ids already there are skipped. Returns how many were added and skipped.
+    pub fn import(&self, recorded: Vec<crate::fixtures::Recorded>) -> (usize, usize) {
+        self.state.import(recorded)
+    }
+
     /// Waits until the delivery `id` is no longer pending (or `timeout`
     /// passes) and returns it.
     pub async fn wait_for_delivery(&self, id: &str, timeout: Duration) -> Option<Delivery> {

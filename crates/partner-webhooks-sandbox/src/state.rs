@@ -325,6 +325,47 @@ impl State {
         }
     }
 
+    /// Every delivery with what it was sent with (`GET /_sandbox/export`).
+    pub(crate) fn export(&self) -> Vec<crate::fixtures::Recorded> {
+        let sent = lock(&self.sent).clone();
+        lock(&self.deliveries)
+            .iter()
+            .map(|d| {
+                let s = sent.get(&d.id);
+                crate::fixtures::Recorded {
+                    delivery: d.clone(),
+                    signature: s.map(|s| s.signature.clone()).unwrap_or_default(),
+                    header_names: s.map(|s| s.header_names.clone()).unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// Adds recorded deliveries to the log as they were (nothing is sent);
+    /// those whose id is already there are skipped. Returns (added, skipped).
+    pub(crate) fn import(&self, recorded: Vec<crate::fixtures::Recorded>) -> (usize, usize) {
+        let mut deliveries = lock(&self.deliveries);
+        let mut sent = lock(&self.sent);
+        let (mut added, mut skipped) = (0, 0);
+        for r in recorded {
+            if deliveries.iter().any(|d| d.id == r.delivery.id) {
+                skipped += 1;
+                continue;
+            }
+            sent.insert(
+                r.delivery.id.clone(),
+                Sent {
+                    header_names: r.header_names,
+                    signature: r.signature,
+                },
+            );
+            self.live.publish(&r.delivery);
+            deliveries.push(r.delivery);
+            added += 1;
+        }
+        (added, skipped)
+    }
+
     /// What delivery `id` was sent with.
     pub(crate) fn sent_request(&self, id: &str) -> Option<Sent> {
         lock(&self.sent).get(id).cloned()

@@ -457,6 +457,50 @@ pub(crate) async fn receiver_check(Extract(state): Extract<Shared>) -> Response 
     }
 }
 
+/// `GET /_sandbox/export`: the delivery log as JSON Lines (`fixtures.rs`).
+pub(crate) async fn export(Extract(state): Extract<Shared>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/jsonl; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"deliveries.jsonl\"",
+            ),
+        ],
+        crate::fixtures::to_jsonl(&state.export()),
+    )
+        .into_response()
+}
+
+/// `POST /_sandbox/import` with JSON Lines (as exported): the deliveries
+/// join the log as they were, nothing is sent; a bad line is a 400 naming
+/// it, and then nothing is added.
+pub(crate) async fn import(Extract(state): Extract<Shared>, body: axum::body::Bytes) -> Response {
+    let trace_id = crate::routes::new_trace_id();
+    let parsed = std::str::from_utf8(&body)
+        .map_err(|e| crate::fixtures::FixtureError {
+            line: 0,
+            message: e.to_string(),
+        })
+        .and_then(crate::fixtures::parse_jsonl);
+    match parsed {
+        Ok(recorded) => {
+            let (imported, skipped) = state.import(recorded);
+            crate::routes::json_response(
+                StatusCode::OK,
+                &json!({ "imported": imported, "skipped": skipped }),
+                &trace_id,
+            )
+        }
+        Err(e) => crate::routes::meta_error(
+            StatusCode::BAD_REQUEST,
+            &format!("Not a delivery log: {e}"),
+            &trace_id,
+            Some(json!({ "line": e.line })),
+        ),
+    }
+}
+
 /// `GET /_sandbox/stream`: the live stream, from after `Last-Event-ID` (or
 /// `?after=N`; from the start when neither is given).
 pub(crate) async fn stream(

@@ -672,3 +672,116 @@ async fn replays_with_edits_and_the_receiver_check() {
             .contains("does not verify")
     );
 }
+
+#[tokio::test]
+async fn the_log_exported_as_json_lines_imports_whole_and_replays_as_fixtures() {
+    let sb = sandbox().await;
+    let (url, _) = recording_receiver(sb.platform_secret().to_string(), true).await;
+    configure(&sb, &url).await;
+    let first = emit(&sb, "channel_live").await;
+    sb.wait_for_delivery(&first, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let second = emit(&sb, "client_created").await;
+    sb.wait_for_delivery(&second, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let (_, r) = post_json(
+        &sb,
+        &format!("/_sandbox/deliveries/{first}/replay"),
+        json!({"wrong_signature": true}),
+    )
+    .await;
+    sb.wait_for_delivery(r["delivery_id"].as_str().unwrap(), Duration::from_secs(5))
+        .await
+        .unwrap();
+
+    let r = reqwest::get(format!("{}/_sandbox/export", sb.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/jsonl")
+    );
+    let text = r.text().await.unwrap();
+    assert_eq!(text.lines().count(), 3);
+    assert!(
+        !text.contains("hdr-secret-value"),
+        "no custom header value in the export"
+    );
+    assert!(!text.contains(sb.platform_secret()));
+
+    // As fixtures: each faithful delivery verifies with the platform secret and the custom header.
+    let recorded = partner_webhooks_sandbox::fixtures::parse_jsonl(&text).unwrap();
+    let verifier = partner_webhooks::WebhookVerifier::builder()
+        .secret(sb.platform_secret())
+        .require_header("X-Partner-Auth", "hdr-secret-value")
+        .build()
+        .unwrap();
+    let verdicts: Vec<bool> = recorded
+        .iter()
+        .map(|r| {
+            let mut headers = r.headers();
+            assert_eq!(r.header_names, ["X-Partner-Auth"]);
+            headers.push(("X-Partner-Auth".into(), "hdr-secret-value".into()));
+            verifier.verify(headers, r.delivery.body.as_bytes()).is_ok()
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [true, true, false],
+        "the replay with a wrong signature is recorded as sent"
+    );
+
+    // Into a fresh sandbox: the same log, nothing sent; again: all skipped.
+    let other = sandbox().await;
+    let import = |body: String| {
+        let url = format!("{}/_sandbox/import", other.base_url());
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (
+                r.status().as_u16(),
+                serde_json::from_slice::<Value>(&r.bytes().await.unwrap()).unwrap(),
+            )
+        }
+    };
+    assert_eq!(
+        import(text.clone()).await,
+        (200, json!({"imported": 3, "skipped": 0}))
+    );
+    assert_eq!(
+        partner_webhooks_sandbox::fixtures::to_jsonl(&other.export()),
+        text
+    );
+    assert_eq!(
+        import(text.clone()).await,
+        (200, json!({"imported": 0, "skipped": 3}))
+    );
+    // The imported deliveries are on the stream too.
+    assert_eq!(
+        get_json(&other, "/_sandbox/deliveries").await["last_seq"],
+        3
+    );
+    // A bad line: 400 naming it, and nothing of the file is added.
+    let third = sandbox().await;
+    let mut bad = text.lines().take(2).collect::<Vec<_>>().join("\n");
+    bad.push_str("\n{\"id\": 3}\n");
+    let r = reqwest::Client::new()
+        .post(format!("{}/_sandbox/import", third.base_url()))
+        .body(bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["meta"]["details"]["line"], 3);
+    assert!(third.deliveries().is_empty());
+}

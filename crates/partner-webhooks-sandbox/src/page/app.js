@@ -290,6 +290,18 @@ $('run-check').addEventListener('click', async () => {
   }
 })
 
+// Import a log exported here or elsewhere (nothing is sent).
+$('import-file').addEventListener('change', async () => {
+  const file = $('import-file').files[0]
+  if (!file) return
+  try {
+    const r = await api('POST', '/_sandbox/import', await file.text())
+    say('import-status', `Imported ${r.imported}, skipped ${r.skipped} already here`)
+  } catch (e) {
+    say('import-status', e.message, true)
+  }
+})
+
 // The signature debugger.
 $('debug-this').addEventListener('click', () => {
   const d = deliveries.get(selected)
