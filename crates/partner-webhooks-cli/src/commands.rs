@@ -274,7 +274,7 @@ async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
             let (store, restore) = crate::state_file::Store::open(path, &mut config)?;
             (Some(store), restore)
         }
-        None => (None, Vec::new()),
+        None => (None, crate::state_file::Restore::default()),
     };
     if let Some(id) = &cli.partner_id {
         partner_webhooks::validate::partner_id_segment(id)?;
@@ -298,7 +298,8 @@ async fn sandbox(cli: &Cli, args: &SandboxArgs) -> Result<(), Error> {
             format!("cannot listen on {}:{} ({e})", args.host, args.port),
         )
     })?;
-    sandbox.restore_partner_settings(restore);
+    sandbox.restore_partner_settings(restore.partners);
+    sandbox.import(restore.deliveries);
     if let Some(store) = store.as_mut() {
         store.save(&sandbox)?;
     }

@@ -3,12 +3,15 @@
 //! not ours, or is damaged, is an error: it is never silently reset), written
 //! atomically (a temporary file in the same folder, then renamed; mode 0600,
 //! since it holds the API key and the platform secret) when something changed
-//! and at shutdown.
+//! and at shutdown. The delivery log is kept too (as `GET /_sandbox/export`
+//! writes it: no custom header values); a delivery that was still pending
+//! when the sandbox stopped comes back as failed, since its attempts stopped.
 
 use std::path::{Path, PathBuf};
 
 use partner_webhooks::Error;
-use partner_webhooks_sandbox::{PartnerSettings, Sandbox, SandboxConfig};
+use partner_webhooks_sandbox::fixtures::Recorded;
+use partner_webhooks_sandbox::{DeliveryStatus, PartnerSettings, Sandbox, SandboxConfig};
 use serde::{Deserialize, Serialize};
 
 /// What marks a file as ours.
@@ -26,6 +29,16 @@ struct StateFile {
     password: String,
     platform_secret: String,
     partners: Vec<PartnerSettings>,
+    /// The delivery log (absent in files written before it was kept).
+    #[serde(default)]
+    deliveries: Vec<Recorded>,
+}
+
+/// What a state file gives back once the sandbox runs.
+#[derive(Default)]
+pub struct Restore {
+    pub partners: Vec<PartnerSettings>,
+    pub deliveries: Vec<Recorded>,
 }
 
 /// A state file in use.
@@ -43,18 +56,17 @@ fn refuse(path: &Path, why: impl std::fmt::Display) -> Error {
 
 impl Store {
     /// Opens `path`: fills `config` from it when it exists; returns the
-    /// settings to restore once the sandbox runs.
-    pub fn open(
-        path: &Path,
-        config: &mut SandboxConfig,
-    ) -> Result<(Store, Vec<PartnerSettings>), Error> {
+    /// settings and deliveries to restore once the sandbox runs.
+    pub fn open(path: &Path, config: &mut SandboxConfig) -> Result<(Store, Restore), Error> {
         let store = Store {
             path: path.to_path_buf(),
             saved: None,
         };
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((store, Vec::new())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((store, Restore::default()));
+            }
             Err(e) => return Err(refuse(path, format!("cannot read it ({e})"))),
         };
         let value: serde_json::Value = serde_json::from_str(&text)
@@ -81,12 +93,29 @@ impl Store {
         config.username = file.username;
         config.password = file.password;
         config.platform_secret = file.platform_secret;
+        let mut deliveries = file.deliveries;
+        for r in &mut deliveries {
+            if r.delivery.status == DeliveryStatus::Pending {
+                r.delivery.status = DeliveryStatus::Failed;
+                let note = r
+                    .delivery
+                    .note
+                    .take()
+                    .map_or(String::new(), |n| format!("{n}; "));
+                r.delivery.note = Some(format!(
+                    "{note}interrupted: the sandbox stopped before it ended"
+                ));
+            }
+        }
         Ok((
             Store {
                 saved: Some(text),
                 ..store
             },
-            file.partners,
+            Restore {
+                partners: file.partners,
+                deliveries,
+            },
         ))
     }
 
@@ -101,6 +130,7 @@ impl Store {
             password: sandbox.password().into(),
             platform_secret: sandbox.platform_secret().into(),
             partners: sandbox.partner_settings(),
+            deliveries: sandbox.export(),
         };
         let text = serde_json::to_string_pretty(&file).expect("plain data serializes") + "\n";
         if self.saved.as_deref() == Some(text.as_str()) {

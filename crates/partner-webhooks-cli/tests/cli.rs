@@ -827,6 +827,16 @@ fn the_sandbox_as_a_service_keeps_its_state_and_reports_health() {
             .output()
             .unwrap()
     };
+    // A delivery to a closed port on this machine: still retrying when the sandbox stops.
+    assert_eq!(
+        run(&info, &["url", "set", "http://127.0.0.1:9/hook"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = run(&info, &["--json", "trigger", "channel_live"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let delivery_id = serde_json::from_str::<Value>(&stdout(&o)).unwrap()["delivery_id"].clone();
     assert_eq!(
         run(&info, &["url", "set", "https://hooks.example.com/kept"])
             .status
@@ -861,6 +871,21 @@ fn the_sandbox_as_a_service_keeps_its_state_and_reports_health() {
     assert_eq!(
         serde_json::from_str::<Value>(&stdout(&o)).unwrap()["webhook_headers"]["X-Kept"],
         "yes"
+    );
+    // The delivery log came back; the delivery whose attempts the stop cut short is failed.
+    let o = run(&again, &["--json", "deliveries"]);
+    let kept: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(kept.len(), 1, "{}", stdout(&o));
+    assert_eq!(kept[0]["id"], delivery_id);
+    assert_eq!(kept[0]["status"], "failed");
+    assert!(kept[0]["note"].as_str().unwrap().contains("interrupted"));
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        saved["deliveries"][0]["id"], delivery_id,
+        "the log is in the state file"
     );
 
     // The port is taken now: a clear error, exit 2.
