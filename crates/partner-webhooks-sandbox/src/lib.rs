@@ -22,7 +22,7 @@ pub use delivery::{
     Delivery, DeliveryAttempt, DeliveryPolicy, DeliveryStatus, RESPONSE_BODY_LIMIT,
 };
 pub use faults::{Fault, FaultError, RetryAfter};
-pub use samples::sample_data;
+pub use samples::{check_data, sample_data};
 pub use server::Sandbox;
 pub use state::PartnerSettings;
 pub use state::{EmitError, Stats};

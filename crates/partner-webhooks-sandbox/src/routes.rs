@@ -542,7 +542,7 @@ async fn emit_event(
     let Ok(Path(partner_id)) = path else {
         return meta_error(StatusCode::NOT_FOUND, "Not found", &trace_id, None);
     };
-    let mut fields = match object_body(Some(&body), &["event", "data"]) {
+    let mut fields = match object_body(Some(&body), &["event", "data", "unchecked"]) {
         Ok(f) => f,
         Err((field, reason)) => return wrong_payload(&trace_id, &field, reason),
     };
@@ -552,6 +552,18 @@ async fn emit_event(
         None => return wrong_payload(&trace_id, "event", "Missing data for required field."),
     };
     let data = fields.remove("data").filter(|d| !d.is_null());
+    let unchecked = match fields.remove("unchecked") {
+        None | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => return wrong_payload(&trace_id, "unchecked", "Not a valid boolean."),
+    };
+    // Given data is checked against the event's model before anything is
+    // sent (`"unchecked": true` sends it as it is, to test a receiver's leniency).
+    if let (Some(d), false) = (&data, unchecked) {
+        if let Err((field, reason)) = crate::samples::check_data(&event, d) {
+            return wrong_payload(&trace_id, &field, &reason);
+        }
+    }
     emitted(state.emit(&partner_id, &event, data), &trace_id)
 }
 

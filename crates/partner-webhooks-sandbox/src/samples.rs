@@ -56,3 +56,60 @@ pub fn sample_data(event: &str, partner_id: &str) -> Value {
         _ => json!({}),
     }
 }
+
+/// Checks given `data` for a known `event` against the SDK's model of it:
+/// the first field the model cannot read (a wrong JSON type, say) is named
+/// with what the model made of it. An unknown event, or unmodelled fields,
+/// pass.
+///
+/// ```
+/// use partner_webhooks_sandbox::check_data;
+/// use serde_json::json;
+/// assert!(check_data("channel_live", &json!({"id": "c1", "status": "live", "x": 1})).is_ok());
+/// let e = check_data("channel_live", &json!({"setup_info": {"phone_number": 4915}})).unwrap_err();
+/// assert_eq!(e.0, "data.setup_info.phone_number");
+/// assert!(check_data("not_an_event", &json!({"anything": [1]})).is_ok());
+/// ```
+pub fn check_data(event: &str, data: &Value) -> Result<(), (String, String)> {
+    if !partner_webhooks::events::KNOWN_EVENTS.contains(&event) {
+        return Ok(());
+    }
+    let body = json!({ "event": event, "data": data }).to_string();
+    let Ok(parsed) = partner_webhooks::parse_event(body.as_bytes()) else {
+        return Ok(());
+    };
+    let read = parsed.typed_data();
+    match first_unread(data, Some(&read), "data") {
+        None => Ok(()),
+        Some(path) => Err((
+            path,
+            format!("Not a valid value for this field of {event} (its model cannot read it)."),
+        )),
+    }
+}
+
+/// The path of the first value of `given` that the model read differently.
+fn first_unread(given: &Value, read: Option<&Value>, path: &str) -> Option<String> {
+    match (given, read) {
+        (Value::Object(g), Some(Value::Object(r))) => g
+            .iter()
+            .find_map(|(k, v)| first_unread(v, r.get(k), &format!("{path}.{k}"))),
+        // The model leaves absent what is null.
+        (Value::Null, None) => None,
+        (g, Some(r)) if g == r => None,
+        _ => Some(path.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sample_fits_its_model() {
+        for event in partner_webhooks::events::KNOWN_EVENTS {
+            let data = sample_data(event, "p");
+            assert_eq!(check_data(event, &data), Ok(()), "{event}");
+        }
+    }
+}

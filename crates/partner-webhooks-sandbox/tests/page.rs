@@ -785,3 +785,44 @@ async fn the_log_exported_as_json_lines_imports_whole_and_replays_as_fixtures() 
     assert_eq!(body["meta"]["details"]["line"], 3);
     assert!(third.deliveries().is_empty());
 }
+
+#[tokio::test]
+async fn triggered_data_is_checked_against_the_event_model_first() {
+    let sb = sandbox().await;
+    let (url, seen) = recording_receiver(sb.platform_secret().to_string(), false).await;
+    configure(&sb, &url).await;
+    let path = format!("/_sandbox/partners/{}/events", sb.partner_id());
+    let wrong = json!({"id": "c1", "integration": {"enabled": "yes"}});
+    let (status, r) = post_json(&sb, &path, json!({"event": "channel_live", "data": wrong})).await;
+    assert_eq!(status, 400, "{r}");
+    let details = r["meta"]["details"].as_object().unwrap();
+    assert_eq!(
+        details.keys().collect::<Vec<_>>(),
+        ["data.integration.enabled"]
+    );
+    assert!(
+        details["data.integration.enabled"][0]
+            .as_str()
+            .unwrap()
+            .contains("channel_live")
+    );
+    assert!(
+        sb.deliveries().is_empty() && seen.lock().unwrap().is_empty(),
+        "nothing was sent"
+    );
+    // On purpose, unchecked: sent as it is.
+    let (status, _) = post_json(
+        &sb,
+        &path,
+        json!({"event": "channel_live", "data": wrong, "unchecked": true}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let (status, _) = post_json(
+        &sb,
+        &path,
+        json!({"event": "channel_live", "unchecked": "no"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+}
