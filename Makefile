@@ -91,8 +91,8 @@ test-node: build-node ## Build the Node addon (dev profile), run node --test (na
 	cd node && node --test test/
 	cd node && npx tsc --noEmit -p test/tsconfig.json
 
-test-browser: setup-node ## The sandbox page in Debian's chromium (apt), driven by playwright-core (npm, pinned), with axe-core; screenshots in target/browser
-	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+test-browser: setup-node build-python build-node ## The sandbox page in Debian's chromium (apt), driven by playwright-core (npm, pinned), with axe-core; screenshots in target/browser
+	@{ command -v chromium && command -v curl; } >/dev/null || { apt-get update -q && apt-get install -y -q chromium curl; }
 	$(CARGO) build --locked -p partner-webhooks-cli
 	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts && node --test
 

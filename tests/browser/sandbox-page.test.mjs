@@ -7,10 +7,11 @@
 // and see the second delivery; inject a fault; run the signature debugger
 // on a re-serialized body and read the cause; check that
 // `partner-webhooks deliveries --follow` printed the same deliveries; run
-// axe-core on each page. Screenshots go to target/browser/.
+// axe-core on each page. The "copy as" curl command and the Node and Python
+// code it gives run here (the Rust, Kotlin and Swift code is only generated). Screenshots go to target/browser/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:http'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -43,6 +44,18 @@ function run(args) {
   return { child, lines }
 }
 
+/** A program's exit status and output, without blocking this process's event loop. */
+function exec(program, args, options) {
+  return new Promise((resolve) => {
+    const child = spawn(program, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c) => (stdout += c))
+    child.stderr.on('data', (c) => (stderr += c))
+    child.on('close', (status) => resolve({ status, stdout, stderr }))
+  })
+}
+
 async function until(what, check, ms = 10_000) {
   const end = Date.now() + ms
   for (;;) {
@@ -53,7 +66,7 @@ async function until(what, check, ms = 10_000) {
   }
 }
 
-before(async () => {
+before({ timeout: 60_000 }, async () => {
   mkdirSync(shots, { recursive: true })
   received = []
   receiver = createServer((req, res) => {
@@ -94,7 +107,7 @@ async function axe(page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
 }
 
-test('the page: trigger, live row, detail, resend, fault, and the CLI saw the same', async () => {
+test('the page: trigger, live row, detail, resend, fault, and the CLI saw the same', { timeout: 120_000 }, async () => {
   const page = await browser.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
@@ -139,6 +152,31 @@ test('the page: trigger, live row, detail, resend, fault, and the CLI saw the sa
   assert.match(attempts, /content-type: application\/json/)
   assert.match(attempts, /\{"ok":true\}/)
   await page.screenshot({ path: `${shots}/sandbox-delivery.png`, fullPage: true })
+
+  // Copy as: the curl command replays it byte for byte, and the Node and Python code verifies it.
+  await page.locator('#copy-box summary').click()
+  const copied = async (lang) => {
+    await page.locator(`.copy-as[data-lang="${lang}"]`).click()
+    await page.locator(`#copy-text[data-lang="${lang}"]`).waitFor()
+    return page.locator('#copy-text').innerText()
+  }
+  const env = { ...process.env, PARTNER_PLATFORM_SECRET: info.platform_secret, PARTNER_WEBHOOK_HEADER_SECRET: 'browser-test-header-secret' }
+  const curl = await copied('curl')
+  assert.ok(!curl.includes('browser-test-header-secret') && !curl.includes(info.platform_secret), 'no secret in the text')
+  const replayed = await exec('bash', ['-c', curl], { env }) // async: the receiver answers from this process
+  assert.equal(replayed.status, 0, replayed.stderr)
+  const replayedReq = received[received.length - 1]
+  assert.equal(replayedReq.body, received[0].body, 'curl sends the exact bytes')
+  assert.equal(replayedReq.headers['x-360dialog-signature'], received[0].headers['x-360dialog-signature'])
+  assert.equal(replayedReq.headers['x-partner-auth'], 'browser-test-header-secret')
+  received.pop()
+  const nodeCode = spawnSync(process.execPath, ['-e', await copied('node')], { cwd: `${root}node`, env, encoding: 'utf8' })
+  assert.equal(nodeCode.status, 0, nodeCode.stderr)
+  assert.equal(nodeCode.stdout.trim(), `verified: ${kind}`)
+  const python = spawnSync(`${target}/venv-python/bin/python`, ['-c', await copied('python')], { env, encoding: 'utf8' })
+  assert.equal(python.status, 0, python.stderr)
+  assert.equal(python.stdout.trim(), `verified: ${kind}`)
+  for (const lang of ['rust', 'kotlin', 'swift']) assert.match(await copied(lang), /x-360dialog-signature/)
   // The link opens the same detail in a fresh tab.
   const direct = await browser.newPage()
   await direct.goto(`${info.base_url}/deliveries/${id}`)

@@ -302,6 +302,93 @@ $('import-file').addEventListener('change', async () => {
   }
 })
 
+// Copy as: curl, and the code that verifies this delivery in each language.
+// String literals are made from JSON's (valid in Python and JavaScript), with
+// what Kotlin and Swift spell differently rewritten.
+const jsonLit = (s) => JSON.stringify(s)
+const kotlinLit = (s) => jsonLit(s).replaceAll('$', '\\$').replaceAll('\\f', '\\u000c')
+const swiftLit = (s) => jsonLit(s).replace(/\\u([0-9a-fA-F]{4})/g, '\\u{$1}').replaceAll('\\b', '\\u{8}').replaceAll('\\f', '\\u{c}')
+const rustLit = swiftLit // Rust spells escapes as Swift does: \u{...}
+const shellLit = (s) => `'${s.replaceAll("'", "'\\''")}'`
+
+function copyAs(lang, d, sig, headerNames) {
+  const custom = headerNames.filter((n) => n.toLowerCase() !== 'content-type')
+  switch (lang) {
+    case 'curl':
+      return [
+        `curl -sS -X POST ${shellLit(d.url)} \\`,
+        `  -H 'content-type: application/json' \\`,
+        `  -H ${shellLit('x-360dialog-signature: ' + sig)} \\`,
+        ...custom.map((n) => `  -H "${n}: $PARTNER_WEBHOOK_HEADER_SECRET" \\`),
+        `  --data-raw ${shellLit(d.body)}`,
+      ].join('\n')
+    case 'rust':
+      return `// cargo add partner-webhooks
+use partner_webhooks::WebhookVerifier;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let body: &str = ${rustLit(d.body)};
+    let verifier = WebhookVerifier::builder()
+        .secret(std::env::var("PARTNER_PLATFORM_SECRET")?)
+        .build()?;
+    let event = verifier.verify([("x-360dialog-signature", ${rustLit(sig)})], body.as_bytes())?;
+    println!("verified: {}", event.event().event_type());
+    Ok(())
+}`
+    case 'python':
+      return `# pip install partner-webhooks
+import os
+import partner_webhooks as pw
+
+body = ${jsonLit(d.body)}.encode()
+verifier = pw.WebhookVerifier([os.environ["PARTNER_PLATFORM_SECRET"]])
+event = verifier.verify([("x-360dialog-signature", ${jsonLit(sig)})], body)
+print("verified:", event.event_type)`
+    case 'node':
+      return `// npm install partner-webhooks
+const { WebhookVerifier } = require('partner-webhooks')
+
+const body = Buffer.from(${jsonLit(d.body)})
+const verifier = new WebhookVerifier({ secrets: [process.env.PARTNER_PLATFORM_SECRET] })
+const event = verifier.verify({ 'x-360dialog-signature': ${jsonLit(sig)} }, body)
+console.log('verified:', event.eventType)`
+    case 'kotlin':
+      return `import com.partnerwebhooks.*
+
+fun main() {
+    val body = ${kotlinLit(d.body)}.toByteArray()
+    val verifier = WebhookVerifier(listOf(System.getenv("PARTNER_PLATFORM_SECRET")), mapOf())
+    val event = verifier.verify(listOf(Header("x-360dialog-signature", ${kotlinLit(sig)})), body)
+    println("verified: \${event.eventType}")
+}`
+    case 'swift':
+      return `import Foundation
+import PartnerWebhooks
+
+let body = Data(${swiftLit(d.body)}.utf8)
+let verifier = try WebhookVerifier(
+    secrets: [ProcessInfo.processInfo.environment["PARTNER_PLATFORM_SECRET"] ?? ""],
+    requiredHeaders: [:]
+)
+let event = try verifier.verify(headers: [Header(name: "x-360dialog-signature", value: ${swiftLit(sig)})], body: body)
+print("verified: \\(event.eventType)")`
+    default:
+      return ''
+  }
+}
+
+for (const b of document.querySelectorAll('.copy-as')) {
+  b.addEventListener('click', () => {
+    const d = deliveries.get(selected)
+    const headers = detailRequest.request.headers
+    const sig = headers.find((h) => h.name === 'x-360dialog-signature').value
+    const names = headers.filter((h) => h.masked).map((h) => h.name)
+    $('copy-text').textContent = copyAs(b.dataset.lang, d, sig, names)
+    $('copy-text').dataset.lang = b.dataset.lang
+  })
+}
+$('copy-copy').addEventListener('click', () => navigator.clipboard.writeText($('copy-text').textContent).catch(() => {}))
+
 // The signature debugger.
 $('debug-this').addEventListener('click', () => {
   const d = deliveries.get(selected)
