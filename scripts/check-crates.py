@@ -1,7 +1,7 @@
 """What the published Rust crates say and hold (exit 1 and a line per problem).
 
 With a directory of .crate files (`cargo package` output): each one's file list
-is checked. It holds its Cargo.toml, README.md, LICENSE and sources, and
+is checked. It holds its Cargo.toml, README.md, LICENSE and sources (the sandbox also its page), and
 nothing else: no test fixtures (the TLS test keys), no target/ or
 node_modules/, no key or certificate file, no file with a private key in it.
 The sizes are printed.
@@ -85,7 +85,7 @@ if region not in blocks(rust_section, "rust"):
 
 # The .crate files.
 if len(sys.argv) > 1:
-    allowed = re.compile(r"^(Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|LICENSE|src/.*\.rs|examples/[^/]+\.rs)$")
+    allowed = re.compile(r"^(Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|LICENSE|src/.*\.rs|src/page/[^/]+\.(html|js|css)|examples/[^/]+\.rs)$")
     version = shared["version"]
     for name in PUBLISHED:
         path = Path(sys.argv[1]) / f"{name}-{version}.crate"
