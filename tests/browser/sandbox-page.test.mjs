@@ -66,7 +66,7 @@ async function until(what, check, ms = 10_000) {
   }
 }
 
-before({ timeout: 60_000 }, async () => {
+before(async () => {
   mkdirSync(shots, { recursive: true })
   received = []
   receiver = createServer((req, res) => {
@@ -88,7 +88,7 @@ before({ timeout: 60_000 }, async () => {
   assert.equal((await api('webhook_headers', { webhook_headers: { 'X-Partner-Auth': 'browser-test-header-secret' } })).status, 200)
   follower = run(['--base-url', info.base_url, '--partner-id', info.partner_id, '--json', 'deliveries', '--follow'])
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS })
-})
+}, { timeout: 60_000 })
 
 after(async () => {
   await browser?.close()

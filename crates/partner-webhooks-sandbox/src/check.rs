@@ -106,6 +106,7 @@ pub(crate) async fn run(
             tampering: case.tampering,
             note: Some(format!("receiver check: {}", case.name.replace('_', " "))),
             policy: Some(policy),
+            ..Outgoing::default()
         };
         let id = uuid::Uuid::new_v4().to_string();
         let queued = state.deliver(partner_id, id, event, body.clone(), out)?;

@@ -148,6 +148,10 @@ pub(crate) struct Job {
     /// The `x-360dialog-signature` value to send.
     pub(crate) signature: String,
     pub(crate) policy: DeliveryPolicy,
+    /// Faults asked for this delivery.
+    pub(crate) faults: crate::delivery_faults::DeliveryFaults,
+    /// For an out-of-order delivery: opens when the next one has been sent.
+    pub(crate) gate: Option<tokio::sync::oneshot::Receiver<()>>,
 }
 
 /// Makes the attempts; `record` is called after each one, `finish` at the end.
@@ -158,6 +162,12 @@ pub(crate) async fn run(
     finish: impl FnOnce(DeliveryStatus),
 ) {
     let signature = job.signature.clone();
+    if let Some(gate) = job.gate {
+        let _ = tokio::time::timeout(crate::delivery_faults::OUT_OF_ORDER_WAIT, gate).await;
+    }
+    if job.faults.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(job.faults.delay_ms)).await;
+    }
     let mut delays = ExponentialBuilder::default()
         .with_min_delay(job.policy.initial_backoff)
         .with_max_delay(Duration::from_secs(2))
@@ -187,13 +197,32 @@ pub(crate) async fn run(
                 headers.insert(n, v);
             }
         }
-        let request = http
-            .post(&job.url)
-            .timeout(job.policy.timeout)
-            .headers(headers);
         let started = Instant::now();
         let started_at_ms = now_ms();
-        let outcome = request.body(job.body.clone()).send().await;
+        let dropped = if attempt == 1 && job.faults.drop {
+            let limit = job.policy.timeout;
+            Some(
+                crate::delivery_faults::send_and_drop(
+                    &job.url,
+                    &headers,
+                    job.body.as_bytes(),
+                    limit,
+                )
+                .await,
+            )
+        } else {
+            None
+        };
+        let outcome = match dropped {
+            Some(_) => None,
+            None => {
+                let request = http
+                    .post(&job.url)
+                    .timeout(job.policy.timeout)
+                    .headers(headers);
+                Some(request.body(job.body.clone()).send().await)
+            }
+        };
         let mut answer = DeliveryAttempt {
             attempt,
             status: None,
@@ -206,7 +235,8 @@ pub(crate) async fn run(
             next_attempt_at_ms: None,
         };
         match outcome {
-            Ok(r) => {
+            None => answer.error = dropped,
+            Some(Ok(r)) => {
                 answer.status = Some(r.status().as_u16());
                 answer.response_headers = r
                     .headers()
@@ -222,7 +252,14 @@ pub(crate) async fn run(
                 answer.response_body = Some(body);
                 answer.response_truncated = cut;
             }
-            Err(e) => answer.error = Some(describe(&e)),
+            Some(Err(e)) => answer.error = Some(describe(&e)),
+        }
+        if attempt == 1 && job.faults.timeout {
+            if let Some(status) = answer.status.take() {
+                answer.error = Some(format!(
+                    "timed out (fault): the receiver answered {status} after the sandbox had stopped waiting"
+                ));
+            }
         }
         answer.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let delivered = answer.status.is_some_and(|s| (200..300).contains(&s));

@@ -7,6 +7,7 @@ mod check;
 mod config;
 mod debugger;
 mod delivery;
+mod delivery_faults;
 mod faults;
 pub mod fixtures;
 mod live;

@@ -542,7 +542,7 @@ async fn emit_event(
     let Ok(Path(partner_id)) = path else {
         return meta_error(StatusCode::NOT_FOUND, "Not found", &trace_id, None);
     };
-    let mut fields = match object_body(Some(&body), &["event", "data", "unchecked"]) {
+    let mut fields = match object_body(Some(&body), &["event", "data", "unchecked", "faults"]) {
         Ok(f) => f,
         Err((field, reason)) => return wrong_payload(&trace_id, &field, reason),
     };
@@ -564,7 +564,22 @@ async fn emit_event(
             return wrong_payload(&trace_id, &field, &reason);
         }
     }
-    emitted(state.emit(&partner_id, &event, data), &trace_id)
+    let faults = match fields.remove("faults") {
+        None | Some(Value::Null) => Default::default(),
+        Some(f) => {
+            let url = state
+                .with_partner(&partner_id, |p| p.webhook_url.clone())
+                .flatten();
+            match crate::delivery_faults::DeliveryFaults::parse(f, url.as_deref()) {
+                Ok(f) => f,
+                Err((field, reason)) => return wrong_payload(&trace_id, &field, &reason),
+            }
+        }
+    };
+    emitted(
+        state.emit_with(&partner_id, &event, data, faults),
+        &trace_id,
+    )
 }
 
 /// `POST .../deliveries/{id}/resend`: the same body again, as a new delivery.

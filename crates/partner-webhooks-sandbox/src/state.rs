@@ -95,6 +95,8 @@ pub(crate) struct State {
     /// What each delivery was sent with: its custom header names (values
     /// are not kept) and its signature.
     sent: Mutex<HashMap<String, Sent>>,
+    /// Out-of-order deliveries waiting for their partner's next one to be sent.
+    held: Mutex<Vec<(String, tokio::sync::oneshot::Sender<()>)>>,
     /// Every change to a delivery, for the page and `deliveries --follow`.
     pub(crate) live: Arc<crate::live::Live>,
     /// The page's per-run token and the address it answers on.
@@ -138,6 +140,8 @@ pub(crate) struct Outgoing {
     pub(crate) note: Option<String>,
     /// Instead of the sandbox's (the receiver check makes one attempt).
     pub(crate) policy: Option<DeliveryPolicy>,
+    /// Faults asked for this delivery.
+    pub(crate) faults: crate::delivery_faults::DeliveryFaults,
 }
 
 /// Whether a request may act on a partner.
@@ -169,6 +173,7 @@ impl State {
             stats: Mutex::new(Stats::default()),
             deliveries: Mutex::new(Vec::new()),
             sent: Mutex::new(HashMap::new()),
+            held: Mutex::new(Vec::new()),
             live: Arc::new(crate::live::Live::new()),
             site: crate::web::Site::new(addr),
             http: reqwest::Client::builder()
@@ -188,6 +193,17 @@ impl State {
         event: &str,
         data: Option<Value>,
     ) -> Result<Delivery, EmitError> {
+        self.emit_with(partner_id, event, data, Default::default())
+    }
+
+    /// [`emit`](Self::emit) with faults for this delivery.
+    pub(crate) fn emit_with(
+        self: &Arc<Self>,
+        partner_id: &str,
+        event: &str,
+        data: Option<Value>,
+        faults: crate::delivery_faults::DeliveryFaults,
+    ) -> Result<Delivery, EmitError> {
         if event.trim().is_empty() {
             return Err(EmitError::EmptyEvent);
         }
@@ -197,7 +213,11 @@ impl State {
         let id = uuid::Uuid::new_v4().to_string();
         let data = data.unwrap_or_else(|| crate::samples::sample_data(event, partner_id));
         let body = json!({ "id": id, "event": event, "data": data }).to_string();
-        self.deliver(partner_id, id, event, body, Outgoing::default())
+        let out = Outgoing {
+            faults,
+            ..Outgoing::default()
+        };
+        self.deliver(partner_id, id, event, body, out)
     }
 
     /// Sends a delivery's exact body again, as a new delivery to the
@@ -241,7 +261,7 @@ impl State {
         let out = Outgoing {
             tampering,
             note: Some(what.join(", ")),
-            policy: None,
+            ..Outgoing::default()
         };
         let id = uuid::Uuid::new_v4().to_string();
         self.deliver(
@@ -268,6 +288,11 @@ impl State {
             })
             .ok_or(EmitError::NoSuchPartner)?;
         let url = url.ok_or(EmitError::NoWebhookUrl)?;
+        let note = match (out.note, out.faults.any()) {
+            (Some(n), true) => Some(format!("{n}; {}", out.faults.describe())),
+            (None, true) => Some(out.faults.describe()),
+            (n, false) => n,
+        };
         let queued = Delivery {
             id: id.clone(),
             partner_id: partner_id.to_string(),
@@ -277,7 +302,7 @@ impl State {
             attempts: Vec::new(),
             body: body.clone(),
             created_at_ms: delivery::now_ms(),
-            note: out.note,
+            note,
         };
         if out.tampering.without_custom_headers {
             headers.clear();
@@ -297,6 +322,16 @@ impl State {
         );
         lock(&self.deliveries).push(queued.clone());
         self.live.publish(&queued);
+        let held = out.faults.out_of_order;
+        let gate = held.then(|| {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            lock(&self.held).push((partner_id.to_string(), tx));
+            rx
+        });
+        let duplicate = out
+            .faults
+            .duplicate
+            .then(|| (partner_id.to_string(), event.to_string(), body.clone()));
         let job = delivery::Job {
             id: id.clone(),
             url,
@@ -304,16 +339,50 @@ impl State {
             body,
             signature,
             policy: out.policy.unwrap_or(self.config.delivery),
+            faults: out.faults,
+            gate,
         };
         let (st1, st2) = (self.clone(), self.clone());
         let (id1, id2) = (id.clone(), id);
+        let partner = partner_id.to_string();
         self.runtime.spawn(delivery::run(
             job,
             self.http.clone(),
-            move |attempt| st1.update_delivery(&id1, |d| d.attempts.push(attempt.clone())),
-            move |status| st2.update_delivery(&id2, |d| d.status = status),
+            move |attempt| {
+                // The partner's held deliveries go once this one has been sent.
+                if attempt.attempt == 1 && !held {
+                    st1.release_held(&partner);
+                }
+                st1.update_delivery(&id1, |d| d.attempts.push(attempt.clone()))
+            },
+            move |status| {
+                st2.update_delivery(&id2, |d| d.status = status);
+                if let Some((partner, event, body)) = duplicate {
+                    let again = Outgoing {
+                        note: Some(format!("duplicate of {id2} (fault)")),
+                        ..Outgoing::default()
+                    };
+                    let _ = st2.deliver(
+                        &partner,
+                        uuid::Uuid::new_v4().to_string(),
+                        &event,
+                        body,
+                        again,
+                    );
+                }
+            },
         ));
         Ok(queued)
+    }
+
+    /// Lets `partner_id`'s out-of-order deliveries go.
+    fn release_held(&self, partner_id: &str) {
+        let mut held = lock(&self.held);
+        let (go, wait): (Vec<_>, Vec<_>) = held.drain(..).partition(|(p, _)| p == partner_id);
+        *held = wait;
+        for (_, tx) in go {
+            let _ = tx.send(());
+        }
     }
 
     fn update_delivery(&self, id: &str, f: impl FnOnce(&mut Delivery)) {

@@ -826,3 +826,130 @@ async fn triggered_data_is_checked_against_the_event_model_first() {
     .await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn per_delivery_faults_delay_timeout_drop_duplicate_and_order() {
+    let sb = Sandbox::start(SandboxConfig {
+        delivery: DeliveryPolicy {
+            max_attempts: 3,
+            timeout: Duration::from_millis(500),
+            initial_backoff: Duration::from_millis(10),
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let (url, seen) = recording_receiver(sb.platform_secret().to_string(), false).await;
+    configure(&sb, &url).await;
+    let path = format!("/_sandbox/partners/{}/events", sb.partner_id());
+    let trigger = |faults: Value| {
+        let (sb, path) = (&sb, path.clone());
+        async move {
+            let (status, r) = post_json(
+                sb,
+                &path,
+                json!({"event": "channel_live", "faults": faults}),
+            )
+            .await;
+            assert_eq!(status, 202, "{r}");
+            r["delivery_id"].as_str().unwrap().to_string()
+        }
+    };
+    let done = |id: String| {
+        let sb = &sb;
+        async move {
+            sb.wait_for_delivery(&id, Duration::from_secs(10))
+                .await
+                .unwrap()
+        }
+    };
+    let bodies = || {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .map(|(_, b)| b.clone())
+            .collect::<Vec<_>>()
+    };
+
+    // A delay before the first attempt.
+    let d = done(trigger(json!({"delay_ms": 300})).await).await;
+    assert!(d.attempts[0].started_at_ms >= d.created_at_ms + 300);
+    assert_eq!(d.note.as_deref(), Some("faults: delay 300 ms"));
+    // A timeout: the receiver answered, the sandbox had stopped waiting: it gets the event twice.
+    let before = bodies().len();
+    let d = done(trigger(json!({"timeout": true})).await).await;
+    assert_eq!(d.attempts.len(), 2);
+    assert!(
+        d.attempts[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("timed out (fault)")
+    );
+    assert_eq!(d.attempts[1].status, Some(200));
+    assert_eq!(bodies()[before..], [d.body.clone(), d.body.clone()]);
+    // A dropped connection: the receiver never had a whole body; the retry arrives.
+    let before = bodies().len();
+    let d = done(trigger(json!({"drop": true})).await).await;
+    assert_eq!(
+        d.attempts[0].error.as_deref(),
+        Some("connection dropped halfway through the body (fault)")
+    );
+    assert_eq!(d.attempts[1].status, Some(200));
+    assert_eq!(bodies()[before..], [d.body]);
+    // A duplicate: the same bytes again as a new delivery, once it has ended.
+    let before = bodies().len();
+    let first = done(trigger(json!({"duplicate": true})).await).await;
+    let again =
+        tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                if let Some(d) = sb.deliveries().into_iter().find(|d| {
+                    d.note.as_deref() == Some(&format!("duplicate of {} (fault)", first.id))
+                }) {
+                    if !d.is_pending() {
+                        return d;
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(again.body, first.body);
+    assert_eq!(bodies()[before..], [first.body.clone(), first.body.clone()]);
+    // Out of order: held until the next delivery has been sent.
+    let before = bodies().len();
+    let held = trigger(json!({"out_of_order": true})).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(bodies().len(), before, "held back");
+    let next = trigger(json!({})).await;
+    let (held, next) = (done(held).await, done(next).await);
+    assert_eq!(bodies()[before..], [next.body, held.body]);
+    // Bad faults: 400 naming the field, nothing sent.
+    for (faults, field) in [
+        (json!({"delay_ms": 600_000}), "faults.delay_ms"),
+        (json!({"explode": true}), "faults"),
+        (json!({"timeout": "yes"}), "faults"),
+    ] {
+        let (status, r) = post_json(
+            &sb,
+            &path,
+            json!({"event": "channel_live", "faults": faults}),
+        )
+        .await;
+        assert_eq!(status, 400, "{r}");
+        assert!(r["meta"]["details"].get(field).is_some(), "{r}");
+    }
+    // Drop needs a plain http:// URL.
+    configure(&sb, "https://127.0.0.1:9/hook").await;
+    let (status, r) = post_json(
+        &sb,
+        &path,
+        json!({"event": "channel_live", "faults": {"drop": true}}),
+    )
+    .await;
+    assert_eq!(
+        (status, r["meta"]["details"]["faults.drop"].is_array()),
+        (400, true)
+    );
+}

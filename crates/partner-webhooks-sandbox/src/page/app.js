@@ -94,7 +94,14 @@ $('trigger').addEventListener('submit', async (ev) => {
     return say('trigger-status', `The data is not JSON: ${e.message}`, true)
   }
   try {
-    const r = await api('POST', `/_sandbox/partners/${encodeURIComponent(partnerId)}/events`, { event: $('event-kind').value, data })
+    const faults = {
+      delay_ms: Number($('fault-delay').value) || 0,
+      timeout: $('fault-timeout').checked,
+      drop: $('fault-drop').checked,
+      duplicate: $('fault-duplicate').checked,
+      out_of_order: $('fault-out-of-order').checked,
+    }
+    const r = await api('POST', `/_sandbox/partners/${encodeURIComponent(partnerId)}/events`, { event: $('event-kind').value, data, faults })
     say('trigger-status', `Queued delivery ${r.delivery_id}`)
   } catch (e) {
     say('trigger-status', e.message, true)
