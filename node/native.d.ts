@@ -141,6 +141,13 @@ export interface ClientOptions {
 /** The Integrated Onboarding signature (now, when `unixSeconds` is absent). */
 export declare function ioSignature(partnerId: string, secret: string, unixSeconds?: number | undefined | null): string
 
+/**
+ * The deliveries of a log exported by a sandbox (`GET /_sandbox/export`,
+ * JSON Lines), to replay in a test: `{id, event, status, body, signature,
+ * headers: [[name, value], ...], headerNames}` (add your custom headers).
+ */
+export declare function parseDeliveryLog(text: string): Array<{ id: string; event: string; status: string; body: string; signature: string; headers: Array<[string, string]>; header_names: string[] }>
+
 /** Name of the shared runtime's worker threads (tests check that I/O runs there). */
 export declare function runtimeThreadName(): string
 

@@ -840,6 +840,7 @@ module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeSandbox = nativeBinding.NativeSandbox
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
 module.exports.ioSignature = nativeBinding.ioSignature
+module.exports.parseDeliveryLog = nativeBinding.parseDeliveryLog
 module.exports.runtimeThreadName = nativeBinding.runtimeThreadName
 module.exports.sign = nativeBinding.sign
 module.exports.surface = nativeBinding.surface

@@ -102,3 +102,42 @@ export class Sandbox {
     return { baseUrl: this.baseUrl, partnerId: this.partnerId }
   }
 }
+
+/** A delivery recorded in a sandbox's exported log, to replay in a test. */
+export interface RecordedDelivery {
+  id: string
+  event: string
+  /** `pending`, `delivered` or `failed`. */
+  status: string
+  /** The exact body. */
+  body: string
+  /** The signature it was sent with. */
+  signature: string
+  /** `content-type` and `x-360dialog-signature` (add your custom headers). */
+  headers: Record<string, string>
+  /** The custom header names it was sent with (their values are not recorded). */
+  headerNames: string[]
+}
+
+/**
+ * The deliveries of a log exported by a sandbox (`GET /_sandbox/export`, the
+ * page's "Export", JSON Lines): replay each against your receiver in a test.
+ *
+ * ```js
+ * for (const d of parseDeliveryLog(readFileSync('deliveries.jsonl', 'utf8'))) {
+ *   verifier.verify({ ...d.headers, 'X-Partner-Auth': secret }, Buffer.from(d.body))
+ * }
+ * ```
+ */
+export function parseDeliveryLog(text: string): RecordedDelivery[] {
+  if (typeof text !== 'string') throw invalidInput('deliveryLog', 'must be a string (the JSON Lines text)')
+  return native(() => binding.parseDeliveryLog(text)).map((d) => ({
+    id: d.id,
+    event: d.event,
+    status: d.status,
+    body: d.body,
+    signature: d.signature,
+    headers: Object.fromEntries(d.headers),
+    headerNames: d.header_names,
+  }))
+}

@@ -133,3 +133,25 @@ test('the package picks the edge build under the edge runtimes\' conditions', as
   }
   assert.deepEqual(Object.keys(root).slice(-2), ['import', 'require'], 'Node falls through to the native build')
 })
+
+test('a delivery log exported by a sandbox replays as fixtures', async () => {
+  const { readFileSync } = await import('node:fs')
+  // tests/fixtures/deliveries.jsonl: three deliveries, then one replayed with a wrong signature
+  // (exported by a sandbox started with --platform-secret fixture-platform-secret).
+  const text = readFileSync(new URL('../../tests/fixtures/deliveries.jsonl', import.meta.url), 'utf8')
+  const log = native.parseDeliveryLog(text)
+  assert.deepEqual(log.map((d) => d.event), ['channel_live', 'waba_template_status_changed', 'client_created', 'channel_live'])
+  assert.deepEqual(log[0].headerNames, ['X-Partner-Auth'])
+  const verifier = new native.WebhookVerifier({ secrets: ['fixture-platform-secret'], requiredHeaders: { 'X-Partner-Auth': 'fixture-header-value' } })
+  const verdicts = log.map((d) => {
+    try {
+      return verifier.verify({ ...d.headers, 'X-Partner-Auth': 'fixture-header-value' }, Buffer.from(d.body)).eventType
+    } catch (e) {
+      assert.ok(e instanceof native.WebhookVerificationError)
+      return e.httpStatus
+    }
+  })
+  assert.deepEqual(verdicts, ['channel_live', 'waba_template_status_changed', 'client_created', 401])
+  assert.throws(() => native.parseDeliveryLog(`${text.split('\n')[0]}\n{"id": 1}\n`), (e) => e instanceof native.InvalidInputError && /line 2/.test(e.message))
+  assert.throws(() => native.parseDeliveryLog(42), native.InvalidInputError)
+})

@@ -175,3 +175,23 @@ def test_the_python_lists_of_events_are_the_cores():
         for spelling in [e["name"], *e["aliases"]]:
             got = pw.parse_event(('{"event":"%s"}' % spelling).encode())
             assert type(got) is cls and got.type == e["name"], spelling
+
+def test_a_delivery_log_exported_by_a_sandbox_replays_as_fixtures():
+    # tests/fixtures/deliveries.jsonl: three deliveries, then one replayed with a wrong signature
+    # (exported by a sandbox started with --platform-secret fixture-platform-secret).
+    import pathlib
+
+    text = (pathlib.Path(__file__).parents[2] / "tests" / "fixtures" / "deliveries.jsonl").read_text()
+    log = pw.parse_delivery_log(text)
+    assert [d["event"] for d in log] == ["channel_live", "waba_template_status_changed", "client_created", "channel_live"]
+    assert log[0]["header_names"] == ["X-Partner-Auth"]
+    v = pw.WebhookVerifier(["fixture-platform-secret"], required_headers={"X-Partner-Auth": "fixture-header-value"})
+    verdicts = []
+    for d in log:
+        try:
+            verdicts.append(v.verify([*map(tuple, d["headers"]), ("X-Partner-Auth", "fixture-header-value")], d["body"].encode()).type)
+        except pw.WebhookVerificationError as e:
+            verdicts.append(e.http_status)
+    assert verdicts == ["channel_live", "waba_template_status_changed", "client_created", 401]
+    with pytest.raises(pw.InvalidInputError, match="line 2"):
+        pw.parse_delivery_log(text.splitlines()[0] + '\n{"id": 1}\n')

@@ -142,3 +142,19 @@ impl NativeSandbox {
         Ok(())
     }
 }
+
+/// The deliveries of a log exported by a sandbox (`GET /_sandbox/export`,
+/// JSON Lines), to replay in a test: `{id, event, status, body, signature,
+/// headers: [[name, value], ...], headerNames}` (add your custom headers).
+#[napi(
+    ts_return_type = "Array<{ id: string; event: string; status: string; body: string; signature: string; headers: Array<[string, string]>; header_names: string[] }>"
+)]
+pub fn parse_delivery_log(text: String) -> Result<Value> {
+    let log = partner_webhooks_sandbox::fixtures::replayable(&text).map_err(|e| {
+        crate::error::BindingError::from(partner_webhooks::Error::invalid_input(
+            "deliveryLog",
+            e.to_string(),
+        ))
+    })?;
+    Ok(serde_json::to_value(log).unwrap_or_default())
+}

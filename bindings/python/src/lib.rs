@@ -44,6 +44,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(receiving::verify_signature, m)?)?;
     m.add_function(wrap_pyfunction!(receiving::sign, m)?)?;
     m.add_function(wrap_pyfunction!(receiving::io_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(sandbox::parse_delivery_log, m)?)?;
     m.add_function(wrap_pyfunction!(runtime_thread_name, m)?)?;
     m.add_function(wrap_pyfunction!(surface, m)?)?;
     logs::install();

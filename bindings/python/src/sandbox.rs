@@ -234,3 +234,19 @@ impl Sandbox {
         }
     }
 }
+
+/// The deliveries of a log exported by a sandbox (`GET /_sandbox/export`, JSON
+/// Lines), to replay in a test: dicts with id, event, status, body (the exact
+/// text), signature, headers (pairs to send it with; add your custom headers)
+/// and header_names.
+///
+/// ```python
+/// for d in parse_delivery_log(open("deliveries.jsonl").read()):
+///     verifier.verify(d["headers"] + [("X-Partner-Auth", secret)], d["body"].encode())
+/// ```
+#[pyfunction]
+pub fn parse_delivery_log<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let log = partner_webhooks_sandbox::fixtures::replayable(text)
+        .map_err(|e| BindingError::from(Error::invalid_input("delivery_log", e.to_string())))?;
+    Ok(pythonize::pythonize(py, &log)?)
+}

@@ -212,3 +212,46 @@ impl Sandbox {
         Ok(())
     }
 }
+
+/// A recorded delivery from a sandbox's exported log, to replay in a test.
+#[derive(uniffi::Record)]
+pub struct RecordedDelivery {
+    /// Delivery id.
+    pub id: String,
+    /// The `event` value.
+    pub event: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    /// The exact body.
+    pub body: String,
+    /// The signature it was sent with.
+    pub signature: String,
+    /// The headers to send it with (add your custom headers).
+    pub headers: Vec<crate::receiving::Header>,
+    /// The custom header names it was sent with.
+    pub header_names: Vec<String>,
+}
+
+/// The deliveries of a log exported by a sandbox (`GET /_sandbox/export`,
+/// JSON Lines); an error names the first line that is not one.
+#[uniffi::export]
+pub fn parse_delivery_log(text: String) -> Result<Vec<RecordedDelivery>, PartnerError> {
+    let log = partner_webhooks_sandbox::fixtures::replayable(&text)
+        .map_err(|e| PartnerError::from(CoreError::invalid_input("delivery_log", e.to_string())))?;
+    Ok(log
+        .into_iter()
+        .map(|r| RecordedDelivery {
+            id: r.id,
+            event: r.event,
+            status: r.status,
+            body: r.body,
+            signature: r.signature,
+            headers: r
+                .headers
+                .into_iter()
+                .map(|(name, value)| crate::receiving::Header { name, value })
+                .collect(),
+            header_names: r.header_names,
+        })
+        .collect())
+}

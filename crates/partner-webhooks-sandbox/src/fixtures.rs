@@ -43,6 +43,47 @@ impl Recorded {
     }
 }
 
+/// A recorded delivery as the language bindings hand it over: what a test
+/// needs to replay it (the exact body, the headers it was sent with, minus
+/// custom header values) and what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Replayable {
+    /// Delivery id.
+    pub id: String,
+    /// The `event` value.
+    pub event: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    /// The exact body.
+    pub body: String,
+    /// The signature it was sent with.
+    pub signature: String,
+    /// `content-type` and `x-360dialog-signature` (add your custom headers).
+    pub headers: Vec<(String, String)>,
+    /// The custom header names it was sent with.
+    pub header_names: Vec<String>,
+}
+
+/// The recorded deliveries of a JSON Lines text in the bindings' flat form;
+/// an error names the first line that is not one.
+pub fn replayable(text: &str) -> Result<Vec<Replayable>, FixtureError> {
+    Ok(parse_jsonl(text)?
+        .into_iter()
+        .map(|r| Replayable {
+            headers: r.headers(),
+            id: r.delivery.id,
+            event: r.delivery.event,
+            status: serde_json::to_value(r.delivery.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            body: r.delivery.body,
+            signature: r.signature,
+            header_names: r.header_names,
+        })
+        .collect())
+}
+
 /// A line of a JSON Lines file that is not a recorded delivery.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]

@@ -492,6 +492,23 @@ fun kotlinSpecific() {
             assertEq(128, ioSignature("abcPA", "s", 1775653748uL).length, "io signature")
             assertEq("c1", parseEvent(body).channelId, "parse")
         }
+        check("a delivery log exported by a sandbox replays as fixtures") {
+            // tests/fixtures/deliveries.jsonl: three deliveries, then one replayed with a wrong signature.
+            val log = parseDeliveryLog(File(repoDir, "tests/fixtures/deliveries.jsonl").readText())
+            assertEq(listOf("channel_live", "waba_template_status_changed", "client_created", "channel_live"), log.map { it.event }, "events")
+            assertEq(listOf("X-Partner-Auth"), log[0].headerNames, "header names")
+            val v = WebhookVerifier(listOf("fixture-platform-secret"), mapOf("X-Partner-Auth" to "fixture-header-value"))
+            val verdicts = log.map { d ->
+                try {
+                    v.verify(d.headers + Header("X-Partner-Auth", "fixture-header-value"), d.body.toByteArray()).eventType
+                } catch (e: PartnerException.Verification) {
+                    e.httpStatus.toString()
+                }
+            }
+            assertEq(listOf("channel_live", "waba_template_status_changed", "client_created", "401"), verdicts, "verdicts")
+            val bad = runCatching { parseDeliveryLog("{\"id\": 1}\n") }.exceptionOrNull()
+            if (bad !is PartnerException.InvalidInput || !bad.message!!.contains("line 1")) throw AssertionError("bad log: $bad")
+        }
         check("typed payloads: a sealed class narrowed with when") {
             fun describe(e: Event): String = when (val p = e.payload) {
                 is EventPayload.ChannelLive -> "live ${p.data.id} ${p.data.setupInfo?.phoneNumber}"

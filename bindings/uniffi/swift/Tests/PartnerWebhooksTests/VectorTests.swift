@@ -53,3 +53,27 @@ final class VectorTests: XCTestCase {
         print("vectors: \(files.count) run")
     }
 }
+
+final class DeliveryLogTests: XCTestCase {
+    /// tests/fixtures/deliveries.jsonl: three deliveries, then one replayed with a wrong signature.
+    func testAnExportedDeliveryLogReplaysAsFixtures() throws {
+        let text = try String(contentsOf: repo.appendingPathComponent("tests/fixtures/deliveries.jsonl"), encoding: .utf8)
+        let log = try parseDeliveryLog(text: text)
+        XCTAssertEqual(log.map(\.event), ["channel_live", "waba_template_status_changed", "client_created", "channel_live"])
+        XCTAssertEqual(log[0].headerNames, ["X-Partner-Auth"])
+        let verifier = try WebhookVerifier(
+            secrets: ["fixture-platform-secret"], requiredHeaders: ["X-Partner-Auth": "fixture-header-value"])
+        let verdicts: [String] = log.map { d in
+            do {
+                let headers = d.headers + [Header(name: "X-Partner-Auth", value: "fixture-header-value")]
+                return try verifier.verify(headers: headers, body: Data(d.body.utf8)).eventType
+            } catch PartnerError.Verification(_, _, let httpStatus) {
+                return String(httpStatus)
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertEqual(verdicts, ["channel_live", "waba_template_status_changed", "client_created", "401"])
+        XCTAssertThrowsError(try parseDeliveryLog(text: "{\"id\": 1}\n"))
+    }
+}
