@@ -953,3 +953,43 @@ async fn per_delivery_faults_delay_timeout_drop_duplicate_and_order() {
         (400, true)
     );
 }
+
+/// tests/fixtures/deliveries.jsonl (which every language's tests replay):
+/// three deliveries, then one replayed with a wrong signature, exported by a
+/// sandbox started with `--platform-secret fixture-platform-secret`.
+#[test]
+fn the_shared_delivery_log_fixture_replays() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/deliveries.jsonl"
+    );
+    let log =
+        partner_webhooks_sandbox::fixtures::replayable(&std::fs::read_to_string(path).unwrap())
+            .unwrap();
+    let verifier = partner_webhooks::WebhookVerifier::builder()
+        .secret("fixture-platform-secret")
+        .require_header("X-Partner-Auth", "fixture-header-value")
+        .build()
+        .unwrap();
+    let verdicts: Vec<Option<String>> = log
+        .iter()
+        .map(|d| {
+            let mut headers = d.headers.clone();
+            headers.push(("X-Partner-Auth".into(), "fixture-header-value".into()));
+            verifier
+                .verify(headers, d.body.as_bytes())
+                .ok()
+                .map(|e| e.event().event_type().to_string())
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            Some("channel_live".to_string()),
+            Some("waba_template_status_changed".to_string()),
+            Some("client_created".to_string()),
+            None
+        ]
+    );
+    assert!(log.iter().all(|d| d.status == "delivered"));
+}
