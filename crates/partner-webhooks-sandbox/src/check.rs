@@ -110,12 +110,12 @@ pub(crate) async fn run(
         };
         let id = uuid::Uuid::new_v4().to_string();
         let queued = state.deliver(partner_id, id, event, body.clone(), out)?;
-        let done = wait(
-            state,
-            &queued.id,
-            policy.timeout.saturating_add(Duration::from_secs(2)),
-        )
-        .await;
+        let done = state
+            .wait_for_delivery(
+                &queued.id,
+                policy.timeout.saturating_add(Duration::from_secs(2)),
+            )
+            .await;
         let attempt = done.and_then(|d| d.attempts.first().cloned());
         let status = attempt.as_ref().and_then(|a| a.status);
         let accepted = status.is_some_and(|s| (200..300).contains(&s));
@@ -131,18 +131,4 @@ pub(crate) async fn run(
         });
     }
     Ok(results)
-}
-
-async fn wait(state: &State, id: &str, limit: Duration) -> Option<crate::delivery::Delivery> {
-    // A limit past what an Instant holds waits as long as it takes.
-    let deadline = tokio::time::Instant::now().checked_add(limit);
-    loop {
-        let d = state.delivery(id);
-        if d.as_ref().is_some_and(|d| !d.is_pending())
-            || deadline.is_some_and(|end| tokio::time::Instant::now() >= end)
-        {
-            return d;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
 }

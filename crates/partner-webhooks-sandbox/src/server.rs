@@ -183,17 +183,7 @@ impl Sandbox {
     /// Waits until the delivery `id` is no longer pending (or `timeout`
     /// passes) and returns it.
     pub async fn wait_for_delivery(&self, id: &str, timeout: Duration) -> Option<Delivery> {
-        // A timeout past what an Instant holds waits as long as it takes.
-        let deadline = tokio::time::Instant::now().checked_add(timeout);
-        loop {
-            let current = self.delivery(id);
-            if !current.as_ref().is_none_or(Delivery::is_pending)
-                || deadline.is_some_and(|d| tokio::time::Instant::now() >= d)
-            {
-                return current;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        self.state.wait_for_delivery(id, timeout).await
     }
 
     /// [`wait_for_delivery`](Self::wait_for_delivery) for a thread outside any

@@ -440,6 +440,22 @@ impl State {
         lock(&self.sent).get(id).cloned()
     }
 
+    /// Waits until delivery `id` is no longer pending (or `timeout` passes)
+    /// and returns it.
+    pub(crate) async fn wait_for_delivery(&self, id: &str, timeout: Duration) -> Option<Delivery> {
+        // A timeout past what an Instant holds waits as long as it takes.
+        let deadline = tokio::time::Instant::now().checked_add(timeout);
+        loop {
+            let current = self.delivery(id);
+            if !current.as_ref().is_none_or(Delivery::is_pending)
+                || deadline.is_some_and(|d| tokio::time::Instant::now() >= d)
+            {
+                return current;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     pub(crate) fn delivery(&self, id: &str) -> Option<Delivery> {
         lock(&self.deliveries).iter().find(|d| d.id == id).cloned()
     }

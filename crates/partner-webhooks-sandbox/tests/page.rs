@@ -10,9 +10,14 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn sandbox() -> Sandbox {
+    sandbox_with_attempts(1).await
+}
+
+/// A sandbox whose deliveries make `max_attempts` quick attempts.
+async fn sandbox_with_attempts(max_attempts: u32) -> Sandbox {
     Sandbox::start(SandboxConfig {
         delivery: DeliveryPolicy {
-            max_attempts: 1,
+            max_attempts,
             timeout: Duration::from_millis(500),
             initial_backoff: Duration::from_millis(10),
         },
@@ -829,16 +834,7 @@ async fn triggered_data_is_checked_against_the_event_model_first() {
 
 #[tokio::test]
 async fn per_delivery_faults_delay_timeout_drop_duplicate_and_order() {
-    let sb = Sandbox::start(SandboxConfig {
-        delivery: DeliveryPolicy {
-            max_attempts: 3,
-            timeout: Duration::from_millis(500),
-            initial_backoff: Duration::from_millis(10),
-        },
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sb = sandbox_with_attempts(3).await;
     let (url, seen) = recording_receiver(sb.platform_secret().to_string(), false).await;
     configure(&sb, &url).await;
     let path = format!("/_sandbox/partners/{}/events", sb.partner_id());
