@@ -168,6 +168,7 @@ lint-docs: ## docs/extending.md against the code: every named site still there, 
 lint-rust: setup-rust $(CARGO_DENY) ## Formatting, clippy and the published crates' docs with warnings as errors, licenses and banned crates (cargo-deny, offline)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p partner-webhooks-sandbox --no-default-features --all-targets --locked -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --locked $(PUBLISHED_CRATES)
 	$(PYTHON) scripts/check-crates.py
 	$(CARGO_DENY) --offline check licenses bans

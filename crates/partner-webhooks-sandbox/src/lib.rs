@@ -3,19 +3,24 @@
 
 use partner_webhooks::operations::Operation;
 
+#[cfg(feature = "page")]
 mod check;
 mod config;
+#[cfg(feature = "page")]
 mod debugger;
 mod delivery;
 mod delivery_faults;
 mod faults;
 pub mod fixtures;
+mod guard;
+#[cfg(feature = "page")]
 mod live;
 mod routes;
 mod samples;
 pub mod serve;
 mod server;
 mod state;
+#[cfg(feature = "page")]
 mod web;
 
 pub use config::{SandboxConfig, random_secret};
@@ -23,11 +28,11 @@ pub use delivery::{
     Delivery, DeliveryAttempt, DeliveryPolicy, DeliveryStatus, RESPONSE_BODY_LIMIT,
 };
 pub use faults::{Fault, FaultError, RetryAfter};
+pub use guard::TOKEN_HEADER;
 pub use samples::{check_data, sample_data};
 pub use server::Sandbox;
 pub use state::PartnerSettings;
 pub use state::{EmitError, Stats};
-pub use web::TOKEN_HEADER;
 
 /// The header the sandbox sets on every answer with the request's trace id
 /// (the same value as `meta.360dialog_trace_id` in error bodies).

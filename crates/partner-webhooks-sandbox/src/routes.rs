@@ -87,36 +87,13 @@ pub(crate) fn router(state: Shared) -> Router {
             },
         ),
     );
-    router
+    let router = router
         .route(
             "/_sandbox/faults",
             post(add_fault).get(list_faults).delete(clear_faults),
         )
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/health", get(health))
-        .route("/", get(crate::web::page))
-        .route("/deliveries/{delivery_id}", get(crate::web::page))
-        .route("/_sandbox/assets/{name}", get(crate::web::asset))
-        .route("/_sandbox/overview", get(crate::web::overview))
-        .route("/_sandbox/reveal", get(crate::web::reveal))
-        .route("/_sandbox/stream", get(crate::web::stream))
-        .route("/_sandbox/samples/{event}", get(crate::web::sample))
-        .route(
-            "/_sandbox/debug/signature",
-            post(crate::web::debug_signature),
-        )
-        .route(
-            "/_sandbox/deliveries/{delivery_id}/replay",
-            post(crate::web::replay),
-        )
-        .route("/_sandbox/receiver-check", post(crate::web::receiver_check))
-        .route("/_sandbox/export", get(crate::web::export))
-        .route("/_sandbox/import", post(crate::web::import))
-        .route("/_sandbox/deliveries", get(crate::web::all_deliveries))
-        .route(
-            "/_sandbox/deliveries/{delivery_id}",
-            get(crate::web::delivery_detail),
-        )
         .route("/_sandbox/tokens", delete(revoke_tokens))
         .route("/_sandbox/partners/{partner_id}/events", post(emit_event))
         .route(
@@ -126,11 +103,14 @@ pub(crate) fn router(state: Shared) -> Router {
         .route(
             "/_sandbox/partners/{partner_id}/deliveries/{delivery_id}/resend",
             post(resend_delivery),
-        )
+        );
+    #[cfg(feature = "page")]
+    let router = crate::web::routes(router);
+    router
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::web::guard,
+            crate::guard::guard,
         ))
         .with_state(state)
 }
@@ -278,15 +258,19 @@ fn trickle_response(every: Duration) -> Response {
 
 /// A 200 whose JSON body is `size` bytes, produced chunk by chunk (never held whole).
 fn large_response(size: u64) -> Response {
-    static PAD: [u8; 64 * 1024] = [b'x'; 64 * 1024];
+    // Made per response rather than kept in a static: a 64 KiB static is
+    // 64 KiB of every library that embeds the sandbox.
+    const PAD_LEN: usize = 64 * 1024;
+    let pad_chunk = Bytes::from(vec![b'x'; PAD_LEN]);
     const HEAD: &[u8] = br#"{"webhook_url": ""#;
     const TAIL: &[u8] = br#""}"#;
     let pad = size.saturating_sub((HEAD.len() + TAIL.len()) as u64);
-    let middle = futures_util::stream::unfold(pad, |left| async move {
-        (left > 0).then(|| {
-            let n = left.min(PAD.len() as u64);
-            (Bytes::from_static(&PAD[..n as usize]), left - n)
-        })
+    let middle = futures_util::stream::unfold(pad, move |left| {
+        let chunk = (left > 0).then(|| {
+            let n = left.min(PAD_LEN as u64);
+            (pad_chunk.slice(..n as usize), left - n)
+        });
+        async move { chunk }
     });
     let chunks = futures_util::stream::iter([Bytes::from_static(HEAD)])
         .chain(middle)

@@ -76,7 +76,9 @@ impl Sandbox {
     }
 
     /// `http://127.0.0.1:PORT/`: the sandbox's page (live deliveries, their
-    /// detail, trigger, resend, faults), served by this same server.
+    /// detail, trigger, resend, faults), served by this same server. With
+    /// the `page` feature (on by default).
+    #[cfg(feature = "page")]
     pub fn page_url(&self) -> String {
         format!("{}/", self.base_url)
     }

@@ -98,9 +98,10 @@ pub(crate) struct State {
     /// Out-of-order deliveries waiting for their partner's next one to be sent.
     held: Mutex<Vec<(String, tokio::sync::oneshot::Sender<()>)>>,
     /// Every change to a delivery, for the page and `deliveries --follow`.
+    #[cfg(feature = "page")]
     pub(crate) live: Arc<crate::live::Live>,
     /// The page's per-run token and the address it answers on.
-    pub(crate) site: crate::web::Site,
+    pub(crate) site: crate::guard::Site,
     http: reqwest::Client,
     runtime: tokio::runtime::Handle,
 }
@@ -174,8 +175,9 @@ impl State {
             deliveries: Mutex::new(Vec::new()),
             sent: Mutex::new(HashMap::new()),
             held: Mutex::new(Vec::new()),
+            #[cfg(feature = "page")]
             live: Arc::new(crate::live::Live::new()),
-            site: crate::web::Site::new(addr),
+            site: crate::guard::Site::new(addr),
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent("360dialog-partner-webhooks-sandbox")
@@ -239,6 +241,7 @@ impl State {
     /// Sends delivery `delivery_id` again as a new delivery: with `body`
     /// instead of its own (re-signed), and on purpose with a wrong signature
     /// or without the custom headers.
+    #[cfg(feature = "page")]
     pub(crate) fn replay(
         self: &Arc<Self>,
         delivery_id: &str,
@@ -321,7 +324,7 @@ impl State {
             },
         );
         lock(&self.deliveries).push(queued.clone());
-        self.live.publish(&queued);
+        self.publish(&queued);
         let held = out.faults.out_of_order;
         let gate = held.then(|| {
             let (tx, rx) = tokio::sync::oneshot::channel();
@@ -385,12 +388,19 @@ impl State {
         }
     }
 
+    /// Records a change to a delivery for the page's live stream (with the
+    /// `page` feature; nothing reads it without).
+    fn publish(&self, _delivery: &Delivery) {
+        #[cfg(feature = "page")]
+        self.live.publish(_delivery);
+    }
+
     fn update_delivery(&self, id: &str, f: impl FnOnce(&mut Delivery)) {
         let mut deliveries = lock(&self.deliveries);
         if let Some(d) = deliveries.iter_mut().find(|d| d.id == id) {
             f(d);
             // Under the lock: the log's order is the order of the changes.
-            self.live.publish(d);
+            self.publish(d);
         }
     }
 
@@ -428,7 +438,7 @@ impl State {
                     signature: r.signature,
                 },
             );
-            self.live.publish(&r.delivery);
+            self.publish(&r.delivery);
             deliveries.push(r.delivery);
             added += 1;
         }
@@ -436,6 +446,7 @@ impl State {
     }
 
     /// What delivery `id` was sent with.
+    #[cfg(feature = "page")]
     pub(crate) fn sent_request(&self, id: &str) -> Option<Sent> {
         lock(&self.sent).get(id).cloned()
     }
