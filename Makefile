@@ -24,7 +24,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := event_parse verifier error_body header_validation partner_id
 
 .DEFAULT_GOAL := help
-.PHONY: build-python build-node test-msrv bench-instructions bench-check help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin cli-docs dist test-dist test-arm64 test-windows test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows lint-docs demo bench bench-quick bench-setup bench-build soak fuzz clean
+.PHONY: docs test-docs build-python build-node test-msrv bench-instructions bench-check help setup setup-rust setup-python setup-node setup-edge setup-kotlin setup-dist build test test-rust test-python test-node test-kotlin cli-docs dist test-dist test-arm64 test-windows test-versions kotlin-jar swift-package test-swift lint lint-rust lint-python lint-node lint-workflows lint-docs demo bench bench-quick bench-setup bench-build soak fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,7 +63,7 @@ build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 demo: setup-rust ## The whole loop against the embedded sandbox (no network, no credentials)
 	$(CARGO) run --locked --quiet -p partner-webhooks-cli -- demo
 
-test: test-rust test-msrv test-python test-node test-browser test-kotlin kotlin-jar test-dist test-swift test-windows test-versions ## Every test of every language
+test: test-rust test-msrv test-python test-node test-browser test-docs test-kotlin kotlin-jar test-dist test-swift test-windows test-versions ## Every test of every language
 
 test-rust: setup-rust ## Rust unit, integration, scenario and doc tests; the CLI's completions and man page
 	$(CARGO) test --locked
@@ -88,13 +88,14 @@ build-node: setup-rust setup-node setup-edge ## Build the Node addon (dev profil
 	cd node && npm run --silent build
 
 test-node: build-node ## Build the Node addon (dev profile), run node --test (native and edge builds; Bun, Deno, workerd) and the TypeScript check
+	cd node && npx tsc -p test/docs/tsconfig.json
 	cd node && node --test test/
 	cd node && npx tsc --noEmit -p test/tsconfig.json
 
 test-browser: setup-node build-python build-node ## The sandbox page in Debian's chromium (apt), driven by playwright-core (npm, pinned), with axe-core; screenshots in target/browser
 	@{ command -v chromium && command -v curl; } >/dev/null || { apt-get update -q && apt-get install -y -q chromium curl; }
 	$(CARGO) build --locked -p partner-webhooks-cli
-	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts && node --test
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts && node --test sandbox-page.test.mjs
 
 DIST_VENV := $(CARGO_TARGET_DIR)/venv-dist
 # Pinned cross-building and registry tools (PyPI); verdaccio from scripts/registry-tools (npm lock file).
@@ -159,6 +160,24 @@ swift-package: setup-rust ## Generate the Swift package under target/swift/Partn
 
 test-swift: setup-rust ## Swift 6.0.3 in a Debian 13 root under target/ (debootstrap, root needed): the XCTests and an app made with swift package init
 	bindings/uniffi/scripts/bindings.sh test-swift
+
+DOCS_VENV := $(CARGO_TARGET_DIR)/venv-docs
+SITE := $(CARGO_TARGET_DIR)/site
+docs: setup-rust ## The documentation site into target/site (Sphinx + MyST + sphinx-design, pinned; no network at build time), with the Rust API reference
+	@test -x $(DOCS_VENV)/bin/python || $(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r docs/site/requirements.txt
+	rm -rf $(SITE)
+	$(DOCS_VENV)/bin/sphinx-build -W --keep-going -n -q -b html docs/site $(SITE)
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --locked -p partner-webhooks -p partner-webhooks-sandbox
+	cp -r $(CARGO_TARGET_DIR)/doc $(SITE)/reference/rust
+	@echo "docs: $$(find $(SITE) -name '*.html' -not -path '*/reference/rust/*' | wc -l) pages in $(SITE)"
+
+test-docs: docs setup-node ## The site's checks: strict build (make docs), offline link check (linkchecker), the README's length, and the browser test (chromium)
+	@test $$(wc -l < README.md) -le 250 || { echo "README.md has $$(wc -l < README.md) lines; a newcomer's page has at most 250 (move the rest into docs/site)" >&2; exit 1; }
+	@{ command -v chromium; } >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+	@# The Rust API pages are rustdoc's own (`-D warnings` checks their links): links into them are checked, links within them not.
+	$(DOCS_VENV)/bin/linkchecker --no-status --no-warnings --no-follow-url=/reference/rust/ $(SITE)/index.html
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts && node --test docs-site.test.mjs
 
 lint: lint-rust lint-python lint-node lint-workflows lint-docs ## All linters
 

@@ -11,8 +11,8 @@ Always: each published crate's manifest has the metadata a registry shows
 rust-version); every other crate says `publish = false`; each crate README's
 feature table lists exactly the features of its Cargo.toml; the minimum Rust
 version is one number in the manifests and every README; the README's sandbox
-test is tests/cargo-project's (the registry test runs that one), and each Rust
-block of the top README's "## Rust" section is a block of the core crate's
+test is tests/cargo-project's (the registry test runs that one), and each
+Rust block of the top README and of the Rust quickstart is a block of the core crate's
 README (whose blocks run as doctests)."""
 
 import re
@@ -73,15 +73,15 @@ for readme in [root / "README.md"] + [root / f"crates/{c}/README.md" for c in PU
 core_readme = (root / "crates/partner-webhooks/README.md").read_text()
 project_test = (root / "tests/cargo-project/tests/sandbox.rs").read_text()
 region = re.search(r"// readme: sandbox-test\n(.*?)// end readme", project_test, re.S).group(1).strip()
-top = (root / "README.md").read_text()
-rust_section = re.search(r"^## Rust\n(.*?)^## ", top, re.M | re.S).group(1)
+quickstart = (root / "docs/site/quickstart/rust.md").read_text()
 if region not in blocks(core_readme, "rust"):
     problems.append("crates/partner-webhooks/README.md: its sandbox test is not tests/cargo-project/tests/sandbox.rs's region")
-for block in blocks(rust_section, "rust"):
-    if block not in blocks(core_readme, "rust"):
-        problems.append(f"README.md ## Rust: a block that is not in crates/partner-webhooks/README.md: {block[:60]!r}...")
-if region not in blocks(rust_section, "rust"):
-    problems.append("README.md ## Rust: lacks the sandbox test of tests/cargo-project/tests/sandbox.rs")
+for where, text in [("README.md", (root / "README.md").read_text()), ("docs/site/quickstart/rust.md", quickstart)]:
+    for block in blocks(text, "rust"):
+        if block not in blocks(core_readme, "rust"):
+            problems.append(f"{where}: a Rust block that is not in crates/partner-webhooks/README.md: {block[:60]!r}...")
+if region not in blocks(quickstart, "rust"):
+    problems.append("docs/site/quickstart/rust.md: lacks the sandbox test of tests/cargo-project/tests/sandbox.rs")
 
 # The .crate files.
 if len(sys.argv) > 1:

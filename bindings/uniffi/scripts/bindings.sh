@@ -50,7 +50,7 @@ test_kotlin() {
   generate test-hooks
   mkdir -p "$OUT"
   kotlinc -cp "$JNA:$CORO:$JSON:$REFLECT" "$GEN"/kotlin/com/partnerwebhooks/*.kt \
-    bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/Ecosystem.kt bindings/uniffi/tests/kotlin/Secrets.kt bindings/uniffi/tests/kotlin/PanicHook.kt \
+    bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/Ecosystem.kt bindings/uniffi/tests/kotlin/Secrets.kt bindings/uniffi/tests/kotlin/DocsExamples.kt bindings/uniffi/tests/kotlin/PanicHook.kt \
     -include-runtime -d "$OUT/kotlin-test.jar"
   # The SDK's trace log goes to a file the last check reads: no secret may be in it.
   local log=$OUT/kotlin-test-trace.log
@@ -75,7 +75,7 @@ assemble_jar() {
   sed -e "s/@VERSION@/$version/" -e "s/@KOTLIN@/$(kotlin_version)/" bindings/uniffi/pom.xml.in > "${jar%.jar}.pom"
   echo "built $(du -h "$jar" | cut -f1) $jar with $(cd "$libs" && find . -type f | sort | tr '\n' ' ')"
   # A JVM program with only the jar, JNA and kotlinx-coroutines (json-simple for the test itself):
-  kotlinc -cp "$jar:$JNA:$CORO:$JSON:$REFLECT" bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/Ecosystem.kt bindings/uniffi/tests/kotlin/Secrets.kt -d "$OUT/smoke-classes"
+  kotlinc -cp "$jar:$JNA:$CORO:$JSON:$REFLECT" bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/Ecosystem.kt bindings/uniffi/tests/kotlin/Secrets.kt bindings/uniffi/tests/kotlin/DocsExamples.kt -d "$OUT/smoke-classes"
   java -cp "$OUT/smoke-classes:$jar:$JNA:$CORO:$JSON:$REFLECT:$KOTLIN_HOME/lib/kotlin-stdlib.jar" MainKt "$ROOT" --jar-smoke
   # The jar is the shipped interface: no test hook in the sources it was compiled from.
   if grep -q panicInRuntimeForTests "$GEN"/kotlin/com/partnerwebhooks/*.kt; then
@@ -155,7 +155,8 @@ copy_into_root() {
   mkdir -p "$work/lib" "$work/repo" "$work/run"
   cp "$TARGET/debug/$LIB" "$work/lib/"
   cp -r tests README.md "$work/repo/"
-  mkdir -p "$work/repo/bindings/uniffi/swift"
+  mkdir -p "$work/repo/bindings/uniffi/swift" "$work/repo/docs/site/quickstart"
+  cp docs/site/quickstart/swift.md "$work/repo/docs/site/quickstart/"
   cp -r bindings/uniffi/swift/Examples "$work/repo/bindings/uniffi/swift/"
 }
 

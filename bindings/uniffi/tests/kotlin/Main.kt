@@ -555,6 +555,7 @@ fun main(args: Array<String>) {
         }.forEach { (f, failures) -> check("scenario ${f.name}") { if (failures.isNotEmpty()) throw AssertionError(failures.joinToString("; ")) } }
         for (f in vectors) check("vector ${f.name}") { runVector(f) }
         kotlinSpecific()
+        docsExamples(repo)
         ecosystem(repo)
         val secretsSandbox = Sandbox.start()
         try {

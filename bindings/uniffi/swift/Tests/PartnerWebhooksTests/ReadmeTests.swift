@@ -1,7 +1,8 @@
-// The README's Swift blocks are the code the Swift app of `make test-swift`
-// compiles and runs (bindings/uniffi/swift/Examples/App): each marked region
-// of the app is in the README, and each Swift block of the README is one such
-// region (after its import lines) or the Package.swift dependency line.
+// The Swift blocks of the README and of the site's Swift quickstart
+// (docs/site/quickstart/swift.md) are the code the Swift app of `make
+// test-swift` compiles and runs (bindings/uniffi/swift/Examples/App): each
+// marked region of the app is in one of them, and each Swift block of them is
+// one such region (after its import lines) or the Package.swift dependency line.
 import Foundation
 import XCTest
 
@@ -26,7 +27,9 @@ final class ReadmeTests: XCTestCase {
     }
 
     func testTheReadmesSwiftBlocksAreTheAppsCode() throws {
-        let readme = try String(contentsOf: repo.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try ["README.md", "docs/site/quickstart/swift.md"].map {
+            try String(contentsOf: repo.appendingPathComponent($0), encoding: .utf8)
+        }.joined(separator: "\n")
         let regions = try regions()
         XCTAssertEqual(Set(regions.keys), ["swift-first-call", "swift-errors", "swift-receiver"])
         for (name, code) in regions {

@@ -1,0 +1,126 @@
+// The Swift tab of every example on the documentation site (docs/site): each
+// `docs: NAME` ... `end docs` region below is shown there as it is here, and
+// each test runs it against the sandbox and checks what it printed (a nested
+// `print` records the lines).
+import Foundation
+import XCTest
+import PartnerWebhooks
+
+final class DocsExamplesTests: XCTestCase {
+    func start() async throws -> (Sandbox, PartnerClient, String) {
+        // docs: client
+        let sandbox = try Sandbox.start() // 127.0.0.1, a free port; try sandbox.stop() ends it
+        let info = try sandbox.info()
+        let client = try PartnerClient(settings: ClientSettings(
+            apiKey: info.apiKey, // your Partner API key (or PARTNER_API_KEY)
+            baseUrl: info.baseUrl // leave out for https://hub.360dialog.io
+        ))
+        let partnerId = info.partnerId
+        // end docs
+        let status = try await client.getWebhookUrl(partnerId: partnerId).response.status
+        XCTAssertEqual(status, 200)
+        return (sandbox, client, partnerId)
+    }
+
+    func testWebhookSettings() async throws {
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+        let (sandbox, client, partnerId) = try await start()
+        defer { try? sandbox.stop() }
+        // docs: webhook-settings
+        _ = try await client.setWebhookUrl(partnerId: partnerId, webhookUrl: "https://example.com/360dialog/events")
+        // The dictionary replaces the partner's custom headers as a whole.
+        let secret = "a-long-random-value" // keep it in your secret store
+        _ = try await client.setWebhookHeaders(partnerId: partnerId, headers: ["X-Partner-Auth": secret])
+
+        let url = try await client.getWebhookUrl(partnerId: partnerId)
+        let headers = try await client.getWebhookHeaders(partnerId: partnerId)
+        print("events go to \(url.webhookUrl ?? "nowhere") with headers \(headers.webhookHeaders.keys.sorted())")
+        // end docs
+        XCTAssertEqual(printed, ["events go to https://example.com/360dialog/events with headers [\"X-Partner-Auth\"]"])
+    }
+
+    func testErrors() async throws {
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+        let (sandbox, client, _) = try await start()
+        defer { try? sandbox.stop() }
+        for partnerId in ["noSuchPA", ""] {
+            // docs: errors
+            do {
+                print(try await client.getWebhookUrl(partnerId: partnerId).webhookUrl ?? "none")
+            } catch PartnerError.InvalidInput(let reason, let field) {
+                print("bad \(field ?? "input"): \(reason)") // nothing was sent
+            } catch PartnerError.NotFound(_, let info) {
+                print("no such partner (trace id \(info.traceId ?? "none"))") // quote it to 360dialog support
+            } catch let error as PartnerError {
+                print("failed: \(error.localizedDescription)") // Server, RateLimited, Timeout, Connection: retried already
+            }
+            // end docs
+        }
+        XCTAssertEqual(printed.count, 2)
+        XCTAssertTrue(printed[0].hasPrefix("no such partner (trace id ") && !printed[0].hasSuffix("none)"), printed[0])
+        XCTAssertTrue(printed[1].hasPrefix("bad partnerId: "), printed[1])
+    }
+
+    func testPerCallOptions() async throws {
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+        let (sandbox, client, partnerId) = try await start()
+        defer { try? sandbox.stop() }
+        try sandbox.injectFault(fault: FaultSpec(route: "get_webhook_url", times: 1, status: 503))
+        // docs: per-call-options
+        // Settings for this call only: no retry and a 3 s budget. Cancelling the Task cancels the call.
+        do {
+            _ = try await client.getWebhookUrl(partnerId: partnerId, options: CallOptions(timeoutSeconds: 3, maxRetries: 0))
+        } catch PartnerError.Server(_, let info) {
+            print("HTTP \(info.status ?? 0) after \(info.attempts) attempt")
+        }
+        // end docs
+        XCTAssertEqual(printed, ["HTTP 503 after 1 attempt"])
+    }
+
+    func testSandboxFaults() async throws {
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+        let (sandbox, client, partnerId) = try await start()
+        defer { try? sandbox.stop() }
+        // docs: sandbox-faults
+        // The next two calls get a 503; the client retries and the third attempt succeeds.
+        try sandbox.injectFault(fault: FaultSpec(route: "get_webhook_url", times: 2, status: 503))
+        let url = try await client.getWebhookUrl(partnerId: partnerId)
+        print("\(url.response.attempts) attempts") // 3
+        // end docs
+        XCTAssertEqual(printed, ["3 attempts"])
+    }
+
+    func testReceive() throws {
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+        let log = try String(contentsOf: repo.appendingPathComponent("tests/fixtures/deliveries.jsonl"), encoding: .utf8)
+        let delivery = try parseDeliveryLog(text: log)[0]
+        let requestHeaders = delivery.headers + [Header(name: "X-Partner-Auth", value: "fixture-header-value")]
+        let body = Data(delivery.body.utf8)
+        let platformSecret = "fixture-platform-secret"
+        let headerSecret = "fixture-header-value"
+        // docs: receive
+        // Once, at start-up: the platform secret (Partner Hub → Integration; add the
+        // old one too while rotating) and the custom header you set.
+        let verifier = try WebhookVerifier(secrets: [platformSecret], requiredHeaders: ["X-Partner-Auth": headerSecret])
+
+        // Per request: the headers and the raw body bytes, never re-encoded JSON.
+        do {
+            let event = try verifier.verify(headers: requestHeaders, body: body)
+            switch event.payload {
+            case .channelLive(let data): print("live: \(data.id ?? "?")")
+            default: print("\(event.eventType) \(event.dedupKey)")
+            }
+        } catch PartnerError.Verification(let reason, _, let httpStatus) {
+            print("refused (\(reason)), answer \(httpStatus)") // 401 (signature, header), 413, 400
+        }
+        // end docs
+        XCTAssertEqual(printed.count, 1)
+        XCTAssertTrue(printed[0].hasPrefix("live: ") && printed[0] != "live: ?", printed[0])
+        XCTAssertThrowsError(try verifier.verify(headers: [], body: body))
+    }
+}

@@ -1,0 +1,113 @@
+// The Kotlin tab of every example on the documentation site (docs/site): each
+// `docs: NAME` ... `end docs` region below is shown there as it is here.
+// Main.kt calls docsExamples(); each check runs its region against the
+// sandbox and checks what it printed.
+import com.partnerwebhooks.*
+import java.io.File
+import kotlinx.coroutines.runBlocking
+
+fun docsExamples(repo: File) {
+    // The regions' println, recorded to be checked.
+    val printed = mutableListOf<String>()
+    fun println(line: Any?) { printed.add(line.toString()) }
+    fun lastPrinted(): List<String> = printed.toList().also { printed.clear() }
+    runBlocking { examples(repo, ::println, ::lastPrinted) }
+}
+
+private suspend fun examples(repo: File, println: (Any?) -> Unit, lastPrinted: () -> List<String>) {
+    // docs: client
+    val sandbox = Sandbox.start() // 127.0.0.1, a free port; sandbox.stop() ends it
+    val info = sandbox.info()
+    val client = PartnerClient(
+        ClientSettings(
+            apiKey = info.apiKey, // your Partner API key (or PARTNER_API_KEY)
+            baseUrl = info.baseUrl, // leave out for https://hub.360dialog.io
+        ),
+    )
+    val partnerId = info.partnerId
+    // end docs
+    try {
+        check("docs: client") { assertEq(200, runBlocking { client.getWebhookUrl(partnerId) }.response.status.toInt(), "status") }
+
+        // docs: webhook-settings
+        client.setWebhookUrl(partnerId, "https://example.com/360dialog/events")
+        // The map replaces the partner's custom headers as a whole.
+        val secret = "a-long-random-value" // keep it in your secret store
+        client.setWebhookHeaders(partnerId, mapOf("X-Partner-Auth" to secret))
+
+        val url = client.getWebhookUrl(partnerId)
+        val headers = client.getWebhookHeaders(partnerId)
+        println("events go to ${url.webhookUrl} with headers ${headers.webhookHeaders.keys}")
+        // end docs
+        check("docs: webhook-settings") {
+            assertEq(listOf("events go to https://example.com/360dialog/events with headers [X-Partner-Auth]"), lastPrinted(), "printed")
+        }
+
+        for (partnerId in listOf("noSuchPA", "")) {
+            // docs: errors
+            try {
+                println(client.getWebhookUrl(partnerId).webhookUrl)
+            } catch (e: PartnerException.InvalidInput) {
+                println("bad ${e.field}: ${e.reason}") // nothing was sent
+            } catch (e: PartnerException.NotFound) {
+                println("no such partner (trace id ${e.info.traceId})") // quote it to 360dialog support
+            } catch (e: PartnerException) {
+                println("failed: ${e.message}") // Server, RateLimited, Timeout, Connection: retried already
+            }
+            // end docs
+        }
+        check("docs: errors") {
+            val (notFound, invalid) = lastPrinted()
+            if (!Regex("""no such partner \(trace id [0-9a-f]+\)""").matches(notFound)) throw AssertionError(notFound)
+            if (!invalid.startsWith("bad partnerId: ")) throw AssertionError(invalid)
+        }
+
+        sandbox.injectFault(FaultSpec(route = "get_webhook_url", status = 503u, times = 1u))
+        // docs: per-call-options
+        // Settings for this call only: no retry and a 3 s budget. Cancelling the coroutine cancels the call.
+        try {
+            client.getWebhookUrl(partnerId, CallOptions(maxRetries = 0u, timeoutSeconds = 3.0))
+        } catch (e: PartnerException.Server) {
+            println("HTTP ${e.info.status} after ${e.info.attempts} attempt")
+        }
+        // end docs
+        check("docs: per-call-options") { assertEq(listOf("HTTP 503 after 1 attempt"), lastPrinted(), "printed") }
+
+        // docs: sandbox-faults
+        // The next two calls get a 503; the client retries and the third attempt succeeds.
+        sandbox.injectFault(FaultSpec(route = "get_webhook_url", status = 503u, times = 2u))
+        val retried = client.getWebhookUrl(partnerId)
+        println("${retried.response.attempts} attempts") // 3
+        // end docs
+        check("docs: sandbox-faults") { assertEq(listOf("3 attempts"), lastPrinted(), "printed") }
+    } finally {
+        sandbox.stop()
+    }
+
+    val delivery = parseDeliveryLog(File(repo, "tests/fixtures/deliveries.jsonl").readText())[0]
+    val requestHeaders = delivery.headers + Header("X-Partner-Auth", "fixture-header-value")
+    val body = delivery.body.toByteArray()
+    val platformSecret = "fixture-platform-secret"
+    val headerSecret = "fixture-header-value"
+    // docs: receive
+    // Once, at start-up: the platform secret (Partner Hub → Integration; add the
+    // old one too while rotating) and the custom header you set.
+    val verifier = WebhookVerifier(listOf(platformSecret), mapOf("X-Partner-Auth" to headerSecret))
+
+    // Per request: the headers and the raw body bytes, never re-encoded JSON.
+    try {
+        val event = verifier.verify(requestHeaders, body)
+        when (val p = event.payload) {
+            is EventPayload.ChannelLive -> println("live: ${p.data.id}")
+            else -> println("${event.eventType} ${event.dedupKey}")
+        }
+    } catch (e: PartnerException.Verification) {
+        println("refused, answer ${e.httpStatus}") // 401 (signature, header), 413, 400
+    }
+    // end docs
+    check("docs: receive") {
+        val out = lastPrinted()
+        if (out.size != 1 || !out[0].startsWith("live: ") || out[0] == "live: null") throw AssertionError(out.toString())
+        try { verifier.verify(listOf(), body); throw AssertionError("verified without headers") } catch (e: PartnerException.Verification) {}
+    }
+}

@@ -1,0 +1,177 @@
+//! The Rust tab of every example on the documentation site (`docs/site`):
+//! each `docs: NAME` … `end docs` region below is shown there as it is here,
+//! and each test runs it against the sandbox and checks what it did.
+
+use std::error::Error;
+
+use partner_webhooks::{ErrorKind, PartnerClient};
+use partner_webhooks_sandbox::Sandbox;
+
+type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
+
+/// The site's first example: a sandbox and a client pointed at it.
+async fn client() -> Result<(Sandbox, PartnerClient)> {
+    // docs: client
+    use partner_webhooks::{ClientConfig, PartnerClient};
+    use partner_webhooks_sandbox::{Sandbox, SandboxConfig};
+
+    let sandbox = Sandbox::start(SandboxConfig::default()).await?; // 127.0.0.1, a free port
+    let client = PartnerClient::new(
+        ClientConfig::builder()
+            .api_key(sandbox.api_key()) // your Partner API key (or ClientConfig::from_env())
+            .base_url(sandbox.base_url()) // leave out for https://hub.360dialog.io
+            .build()?,
+    )?;
+    let partner_id = sandbox.partner_id();
+    // end docs
+    assert_eq!(client.get_webhook_url(partner_id).await?.status(), 200);
+    Ok((sandbox, client))
+}
+
+#[tokio::test]
+async fn webhook_settings() -> Result {
+    let (sandbox, client) = client().await?;
+    let partner_id = sandbox.partner_id();
+    // docs: webhook-settings
+    use partner_webhooks::models::WebhookHeaders;
+
+    client
+        .set_webhook_url(partner_id, "https://example.com/360dialog/events")
+        .await?;
+    // The map replaces the partner's custom headers as a whole.
+    let secret = "a-long-random-value"; // keep it in your secret store
+    client
+        .set_webhook_headers(
+            partner_id,
+            WebhookHeaders::from_pairs([("X-Partner-Auth", secret)]),
+        )
+        .await?;
+
+    let url = client.get_webhook_url(partner_id).await?;
+    let headers = client.get_webhook_headers(partner_id).await?;
+    let names: Vec<&str> = headers
+        .webhook_headers
+        .iter()
+        .flat_map(|h| h.names())
+        .collect();
+    println!("events go to {:?} with headers {names:?}", url.webhook_url);
+    // end docs
+    assert_eq!(
+        url.webhook_url.as_deref(),
+        Some("https://example.com/360dialog/events")
+    );
+    assert_eq!(names, ["X-Partner-Auth"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn errors() -> Result {
+    let (_sandbox, client) = client().await?;
+    let mut seen = Vec::new();
+    for partner_id in ["noSuchPA", ""] {
+        // docs: errors
+        use partner_webhooks::ErrorKind;
+
+        match client.get_webhook_url(partner_id).await {
+            Ok(url) => println!("{:?}", url.webhook_url),
+            // Nothing was sent: field() names the argument.
+            Err(e) if e.kind() == ErrorKind::InvalidInput => {
+                println!("bad {}: {e}", e.field().unwrap_or("input"))
+            }
+            // The API answered 404: quote the trace id to 360dialog support.
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                println!("no such partner (trace id {:?})", e.trace_id())
+            }
+            // Retried already (5xx, 429, timeouts, broken connections): give up or queue.
+            Err(e) if e.kind().is_retryable() => println!("try later: {e}"),
+            Err(e) => return Err(e.into()),
+        }
+        // end docs
+        seen.push(client.get_webhook_url(partner_id).await.unwrap_err().kind());
+    }
+    assert_eq!(seen, [ErrorKind::NotFound, ErrorKind::InvalidInput]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn per_call_options() -> Result {
+    let (sandbox, client) = client().await?;
+    let partner_id = sandbox.partner_id();
+    sandbox.inject_fault(partner_webhooks_sandbox::Fault::status(
+        "get_webhook_url",
+        503,
+        1,
+    ))?;
+    // docs: per-call-options
+    use std::time::Duration;
+
+    use partner_webhooks::RequestOptions;
+
+    // Settings for some calls only: here no retry and a 3 s budget.
+    let once = client.with_options(
+        RequestOptions::new()
+            .max_retries(0)
+            .timeout(Duration::from_secs(3)),
+    );
+    let outcome = once.get_webhook_url(partner_id).await;
+    // end docs
+    let err = outcome.unwrap_err();
+    assert_eq!((err.kind(), err.attempts()), (ErrorKind::Server, 1));
+    assert_eq!(client.get_webhook_url(partner_id).await?.attempts(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn sandbox_faults() -> Result {
+    let (sandbox, client) = client().await?;
+    let partner_id = sandbox.partner_id();
+    // docs: sandbox-faults
+    use partner_webhooks_sandbox::Fault;
+
+    // The next two calls get a 503; the client retries and the third attempt succeeds.
+    sandbox.inject_fault(Fault::status("get_webhook_url", 503, 2))?;
+    let url = client.get_webhook_url(partner_id).await?;
+    println!("{} attempts", url.attempts()); // 3
+    // end docs
+    assert_eq!(url.attempts(), 3);
+    Ok(())
+}
+
+#[tokio::test]
+async fn receive() -> Result {
+    let log = include_str!("../../../tests/fixtures/deliveries.jsonl");
+    let delivery = &partner_webhooks_sandbox::fixtures::parse_jsonl(log)?[0];
+    let mut headers = delivery.headers();
+    headers.push(("X-Partner-Auth".into(), "fixture-header-value".into()));
+    let body = delivery.delivery.body.as_bytes();
+    let platform_secret = "fixture-platform-secret";
+    let header_secret = "fixture-header-value";
+    // docs: receive
+    use partner_webhooks::{PartnerEvent, WebhookVerifier};
+
+    // Once, at start-up: the platform secret (Partner Hub → Integration; add the
+    // old one too while rotating) and the custom header you set.
+    let verifier = WebhookVerifier::builder()
+        .secret(platform_secret)
+        .require_header("X-Partner-Auth", header_secret)
+        .build()?;
+
+    // Per request: the headers and the raw body bytes, never re-encoded JSON.
+    match verifier.verify(headers.iter().map(|(n, v)| (n, v)), body) {
+        Ok(event) => match event.event() {
+            PartnerEvent::ChannelLive(live) => println!("live: {:?}", live.data.id),
+            other => println!("{} ({})", other.event_type(), other.dedup_key()),
+        },
+        // Answer with its status: 401 (signature, header), 413 (too large), 400.
+        Err(refused) => println!("refused, answer {}", refused.http_status()),
+    }
+    // end docs
+    let event = verifier.verify(headers.iter().map(|(n, v)| (n, v)), body)?;
+    assert_eq!(event.event_type(), "channel_live");
+    assert!(
+        verifier
+            .verify(headers.iter().take(1).map(|(n, v)| (n, v)), body)
+            .is_err()
+    );
+    Ok(())
+}

@@ -1,0 +1,103 @@
+// The Node (TypeScript) tab of every example on the documentation site
+// (docs/site): each `docs: NAME` ... `end docs` region below is shown there as
+// it is here. `make test-node` compiles this file with tsc (strict) and runs
+// it: each region runs, in order, against one sandbox, and the lines after it
+// check what it did.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+
+const printed: string[] = []
+// The regions' console.log, recorded to be checked.
+const console = { log: (...parts: unknown[]): void => void printed.push(parts.join(' ')) }
+const lastPrinted = (): string[] => printed.splice(0)
+
+// docs: client
+import { PartnerClient, Sandbox } from 'partner-webhooks'
+
+const sandbox = await Sandbox.start() // 127.0.0.1, a free port; await sandbox.stop() ends it
+const client = new PartnerClient({
+  apiKey: sandbox.apiKey, // your Partner API key (or PARTNER_API_KEY)
+  baseUrl: sandbox.baseUrl, // leave out for https://hub.360dialog.io
+})
+const partnerId = sandbox.partnerId
+// end docs
+assert.equal((await client.getWebhookUrl(partnerId)).response.status, 200)
+
+// docs: webhook-settings
+await client.setWebhookUrl(partnerId, 'https://example.com/360dialog/events')
+// The object replaces the partner's custom headers as a whole.
+const secret = 'a-long-random-value' // keep it in your secret store
+await client.setWebhookHeaders(partnerId, { 'X-Partner-Auth': secret })
+
+const url = await client.getWebhookUrl(partnerId)
+const headers = await client.getWebhookHeaders(partnerId)
+console.log(`events go to ${url.webhook_url} with headers ${Object.keys(headers.webhook_headers ?? {})}`)
+// end docs
+assert.deepEqual(lastPrinted(), ['events go to https://example.com/360dialog/events with headers X-Partner-Auth'])
+
+// docs: errors
+import { APIConnectionError, InternalServerError, InvalidInputError, NotFoundError, RateLimitError } from 'partner-webhooks'
+
+try {
+  console.log((await client.getWebhookUrl('noSuchPA')).webhook_url)
+} catch (e) {
+  if (e instanceof InvalidInputError) console.log(`bad ${e.field}: ${e.message}`) // nothing was sent
+  else if (e instanceof NotFoundError) console.log(`no such partner (trace id ${e.traceId})`)
+  else if (e instanceof InternalServerError || e instanceof RateLimitError || e instanceof APIConnectionError)
+    console.log(`try later: ${e.message}`) // retried already
+  else throw e
+}
+// end docs
+await assert.rejects(client.getWebhookUrl(''), (e) => e instanceof InvalidInputError && e.field === 'partnerId')
+assert.match(lastPrinted().join('\n'), /^no such partner \(trace id [0-9a-f]+\)$/)
+
+sandbox.injectFault({ route: 'get_webhook_url', status: 503, times: 1 })
+// docs: per-call-options
+// Settings for this call only: no retry and a 3 s budget (an AbortSignal cancels it).
+try {
+  await client.getWebhookUrl(partnerId, { maxRetries: 0, timeoutMs: 3_000, signal: AbortSignal.timeout(10_000) })
+} catch (e) {
+  if (e instanceof InternalServerError) console.log(`HTTP ${e.status} after ${e.attempts} attempt`)
+  else throw e
+}
+// end docs
+assert.deepEqual(lastPrinted(), ['HTTP 503 after 1 attempt'])
+
+// docs: sandbox-faults
+// The next two calls get a 503; the client retries and the third attempt succeeds.
+sandbox.injectFault({ route: 'get_webhook_url', status: 503, times: 2 })
+const retried = await client.getWebhookUrl(partnerId)
+console.log(retried.response.attempts, 'attempts') // 3
+// end docs
+assert.deepEqual(lastPrinted(), ['3 attempts'])
+
+await sandbox.stop()
+
+const text = readFileSync(new URL('../../../tests/fixtures/deliveries.jsonl', import.meta.url), 'utf8')
+const delivery = parseDeliveryLog(text)[0]
+const requestHeaders = { ...delivery.headers, 'X-Partner-Auth': 'fixture-header-value' }
+const body = Buffer.from(delivery.body)
+const platformSecret = 'fixture-platform-secret'
+const headerSecret = 'fixture-header-value'
+
+// docs: receive
+import { WebhookVerificationError, WebhookVerifier } from 'partner-webhooks'
+
+// Once, at start-up: the platform secret (Partner Hub → Integration; add the
+// old one too while rotating) and the custom header you set.
+const verifier = new WebhookVerifier({ secrets: [platformSecret], requiredHeaders: { 'X-Partner-Auth': headerSecret } })
+
+// Per request: the headers and the raw body bytes, never re-encoded JSON.
+try {
+  const event = verifier.verify(requestHeaders, body)
+  if (event.type === 'channel_live') console.log('live:', event.data.id)
+  else console.log(event.eventType, event.dedupKey)
+} catch (e) {
+  if (e instanceof WebhookVerificationError) console.log('refused, answer', e.httpStatus) // 401, 413, 400
+  else throw e
+}
+// end docs
+assert.match(lastPrinted().join('\n'), /^live: \S+$/)
+assert.throws(() => verifier.verify({}, body), WebhookVerificationError)
+
+import { parseDeliveryLog } from 'partner-webhooks'
