@@ -163,14 +163,16 @@ test-swift: setup-rust ## Swift 6.0.3 in a Debian 13 root under target/ (deboots
 
 DOCS_VENV := $(CARGO_TARGET_DIR)/venv-docs
 SITE := $(CARGO_TARGET_DIR)/site
-docs: setup-rust ## The documentation site into target/site (Sphinx + MyST + sphinx-design, pinned; no network at build time), with the Rust API reference
+docs: setup-rust build-node ## The documentation site into target/site (Sphinx + MyST + sphinx-design, pinned; no network at build time), with the Rust, Python and TypeScript API references
 	@test -x $(DOCS_VENV)/bin/python || $(PYTHON) -m venv $(DOCS_VENV)
 	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r docs/site/requirements.txt
 	rm -rf $(SITE)
 	$(DOCS_VENV)/bin/sphinx-build -W --keep-going -n -q -b html docs/site $(SITE)
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --locked -p partner-webhooks -p partner-webhooks-sandbox
 	cp -r $(CARGO_TARGET_DIR)/doc $(SITE)/reference/rust
-	@echo "docs: $$(find $(SITE) -name '*.html' -not -path '*/reference/rust/*' | wc -l) pages in $(SITE)"
+	@# TypeDoc over the package's published .d.ts: an undocumented export, method or accessor is an error.
+	cd docs/tools/typedoc && npm ci --no-audit --no-fund --ignore-scripts --silent && npx typedoc --logLevel Warn --out $(SITE)/reference/typescript
+	@echo "docs: $$(find $(SITE) -name '*.html' -not -path '*/reference/rust/*' -not -path '*/reference/typescript/*' | wc -l) pages in $(SITE), with the Rust and TypeScript references"
 
 test-docs: docs setup-node ## The site's checks: strict build (make docs), offline link check (linkchecker), the README's length, and the browser test (chromium)
 	@test $$(wc -l < README.md) -le 250 || { echo "README.md has $$(wc -l < README.md) lines; a newcomer's page has at most 250 (move the rest into docs/site)" >&2; exit 1; }

@@ -22,9 +22,13 @@ const LOG_LEVELS: readonly string[] = ['off', 'error', 'warn', 'info', 'debug', 
  * records go to `debug` (console's `trace` prints a stack).
  */
 export interface Logger {
+  /** A record at level `error`: its structured fields and its message. */
   error(fields: Record<string, unknown>, message: string): void
+  /** A record at level `warn` (each retry is one). */
   warn(fields: Record<string, unknown>, message: string): void
+  /** A record at level `info`. */
   info(fields: Record<string, unknown>, message: string): void
+  /** A record at level `debug` or `trace` (a line per request and per response). */
   debug(fields: Record<string, unknown>, message: string): void
 }
 
@@ -166,14 +170,17 @@ export class PartnerClient {
     this.#native = native(() => new binding.NativeClient(rest, provider, sink, logLevel))
   }
 
+  /** The API's base URL this client calls (`https://hub.360dialog.io` by default). */
   get baseUrl(): string {
     return this.#native.baseUrl
   }
 
+  /** The time budget of each call in milliseconds, retries included. */
   get timeoutMs(): number {
     return this.#native.timeoutMs
   }
 
+  /** Retries after a call's first attempt. */
   get maxRetries(): number {
     return this.#native.maxRetries
   }
@@ -252,6 +259,7 @@ export class PartnerClient {
     return this.#native.describe()
   }
 
+  /** What `JSON.stringify` shows of a client: its settings, never a secret. */
   toJSON(): { baseUrl: string; timeoutMs: number; maxRetries: number } {
     return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries }
   }

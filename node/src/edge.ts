@@ -1,7 +1,11 @@
-// partner-webhooks for runtimes without the native addon (Cloudflare Workers,
-// Vercel Edge, Deno, Bun, browsers): receiving only, on WebCrypto. Chosen by the
-// package's `exports` conditions (`workerd`, `edge-light`, `deno`, `bun`,
-// `browser`), or imported as `partner-webhooks/edge` anywhere.
+/**
+ * partner-webhooks for runtimes without the native addon (Cloudflare Workers,
+ * Vercel Edge, Deno, Bun, browsers): receiving only, on WebCrypto. Chosen by the
+ * package's `exports` conditions (`workerd`, `edge-light`, `deno`, `bun`,
+ * `browser`), or imported as `partner-webhooks/edge` anywhere.
+ *
+ * @packageDocumentation
+ */
 export * from './errors.js'
 export type * from './events.js'
 export { knownEventTypes } from './events.js'

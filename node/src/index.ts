@@ -1,12 +1,18 @@
-// partner-webhooks: configure and receive 360dialog partner webhooks.
-import { binding } from './native'
-
+/**
+ * partner-webhooks: configure and receive 360dialog partner webhooks. The
+ * Partner API client ({@link PartnerClient}), signature verification
+ * ({@link WebhookVerifier}), typed events, and a local sandbox for tests.
+ *
+ * @packageDocumentation
+ */
 export * from './client'
 export * from './errors'
 export type * from './events'
 export { knownEventTypes } from './events'
 export * from './receiving'
 export * from './sandbox'
+
+import { binding } from './native'
 export * from './types'
 
 /** The core's version. */

@@ -84,6 +84,7 @@ export class WebhookVerifier {
     return this.#native.describe()
   }
 
+  /** Shows the settings, never a secret. */
   toJSON(): { maxBody: number } {
     return { maxBody: this.maxBody }
   }

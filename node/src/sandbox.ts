@@ -18,16 +18,25 @@ export interface Fault {
   body_bytes?: number
 }
 
+/** How to start a {@link Sandbox}; everything is optional (random credentials, a free port). */
 export interface SandboxOptions {
+  /** The partner the credentials belong to (default `sandboxPA`). */
   partnerId?: string
+  /** The API key the sandbox accepts (default: random). */
   apiKey?: string
+  /** The secret that signs delivered events (default: random). */
   platformSecret?: string
+  /** The port on 127.0.0.1 (0, the default, picks a free one). */
   port?: number
 }
 
+/** What a {@link Sandbox} has served: requests per route, faults applied, tokens issued. */
 export interface SandboxStats {
+  /** Requests per route name (`get_webhook_url`, ..., `token`). */
   requests: Record<string, number>
+  /** Injected faults applied so far. */
   faults_applied: number
+  /** Bearer tokens issued by the token exchange. */
   tokens_issued: number
 }
 
@@ -55,18 +64,22 @@ export class Sandbox {
     return new Sandbox(native(() => new binding.NativeSandbox(options)))
   }
 
+  /** Makes the next matching calls fail (see {@link Fault}); an invalid fault throws `InvalidInputError`. */
   injectFault(fault: Fault): void {
     native(() => this.#native.injectFault(fault))
   }
 
+  /** Removes the faults not yet applied; returns how many there were. */
   clearFaults(): number {
     return this.#native.clearFaults()
   }
 
+  /** Revokes every issued bearer token (the next call with one gets 401); returns how many. */
   revokeTokens(): number {
     return this.#native.revokeTokens()
   }
 
+  /** What the sandbox has served so far. */
   stats(): SandboxStats {
     return this.#native.stats()
   }
@@ -76,6 +89,7 @@ export class Sandbox {
     return native(() => this.#native.emit(event, data ?? null))
   }
 
+  /** Every delivery so far, oldest first, with its attempts. */
   deliveries(): any[] {
     return this.#native.deliveries()
   }
@@ -90,6 +104,7 @@ export class Sandbox {
     }
   }
 
+  /** Stops the sandbox; its address stops answering. */
   async stop(): Promise<void> {
     native(() => this.#native.stop())
   }
@@ -98,6 +113,7 @@ export class Sandbox {
     return `Sandbox { baseUrl: '${this.baseUrl}', partnerId: '${this.partnerId}' }`
   }
 
+  /** What `JSON.stringify` shows: the address and the partner id, never a credential. */
   toJSON(): { baseUrl: string; partnerId: string } {
     return { baseUrl: this.baseUrl, partnerId: this.partnerId }
   }

@@ -3,6 +3,7 @@
 each test runs it against the sandbox and checks what it did."""
 
 import pathlib
+import time
 
 import pytest
 
@@ -115,3 +116,82 @@ def test_receive(capsys):
     assert capsys.readouterr().out.startswith("live: ")
     with pytest.raises(pw.WebhookVerificationError):
         verifier.verify(headers[:1], body)
+
+
+def captured():
+    """The fixture's first delivery as a receiver gets it: headers (with the custom one) and the raw body."""
+    delivery = pw.parse_delivery_log(FIXTURE.read_text(encoding="utf-8"))[0]
+    return [*map(tuple, delivery["headers"]), ("X-Partner-Auth", "fixture-header-value")], delivery["body"].encode()
+
+
+def test_auth_password(started):
+    sandbox, _, partner_id = started
+    username, password, base_url = sandbox.username, sandbox.password, sandbox.base_url
+    # docs: auth-password
+    from partner_webhooks import Client
+
+    # The client exchanges them for a token at POST /api/v2/token, keeps it until
+    # shortly before it expires, and fetches a new one once after a 401.
+    client = Client(username=username, password=password, base_url=base_url)
+    url = client.get_webhook_url(partner_id)
+    # end docs
+    assert url.http_status == 200
+    assert sandbox.stats()["tokens_issued"] == 1
+
+
+def test_cancel(started):
+    sandbox, _, partner_id = started
+    sandbox.inject_fault("get_webhook_url", delay_ms=5000)
+    api_key, base_url = sandbox.api_key, sandbox.base_url
+    started_at = time.monotonic()
+    printed = []
+    print = printed.append  # noqa: A001 - the region's print, recorded
+    # docs: cancel
+    import asyncio
+
+    from partner_webhooks import AsyncClient
+
+    async def main() -> None:
+        async with AsyncClient(api_key=api_key, base_url=base_url) as client:
+            # Cancelling the task cancels the request in flight; no retry follows.
+            try:
+                await asyncio.wait_for(client.get_webhook_url(partner_id), timeout=0.2)
+            except asyncio.TimeoutError:
+                print("gave up after 200 ms")
+
+    asyncio.run(main())
+    # end docs
+    assert printed == ["gave up after 200 ms"]
+    assert time.monotonic() - started_at < 2
+
+
+def test_dedup():
+    headers, body = captured()
+    verifier = pw.WebhookVerifier(["fixture-platform-secret"], required_headers={"X-Partner-Auth": "fixture-header-value"})
+    deliveries = [body, body]  # the same delivery, twice
+    handled = []
+    # docs: dedup
+    # 360dialog delivers at least once: remember what was handled (in your
+    # database, for as long as re-deliveries can come) and skip it.
+    seen: set[str] = set()
+    for body in deliveries:
+        event = verifier.verify(headers, body)
+        if event.dedup_key in seen:
+            continue  # answer 200 all the same
+        seen.add(event.dedup_key)
+        handled.append(event)
+    # end docs
+    assert len(handled) == 1
+
+
+def test_rotate_secrets():
+    headers, body = captured()
+    old_secret, new_secret = "the-previous-platform-secret", "fixture-platform-secret"
+    # docs: rotate-secrets
+    from partner_webhooks import WebhookVerifier
+
+    # Both secrets while rotating: a delivery signed with either verifies.
+    verifier = WebhookVerifier([new_secret, old_secret], required_headers={"X-Partner-Auth": "fixture-header-value"})
+    event = verifier.verify(headers, body)
+    # end docs
+    assert event.event_type == "channel_live"

@@ -43,6 +43,15 @@ fn the_sites_cli_examples_run() {
     assert!(stdout.contains("the API refused it"), "{stdout}");
     assert!(stdout.contains("failed with exit code 4"), "{stdout}");
     assert!(
+        stdout.contains("gave up after 200 ms (exit code 124)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("verified: channel_live").count(),
+        2,
+        "{stdout}"
+    );
+    assert!(
         stdout.contains("channel_live"),
         "the verified event is printed: {stdout}"
     );

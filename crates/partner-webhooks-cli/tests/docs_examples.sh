@@ -59,6 +59,15 @@ partner-webhooks url get -v   # -v logs each retry to stderr
 # end docs
 expect sandbox-faults "$(partner-webhooks url get)" "webhook_url: https://example.com/360dialog/events"
 
+curl -sf -X POST "$PARTNER_API_BASE_URL/_sandbox/faults" -d '{"route": "get_webhook_url", "delay_ms": 5000}' >/dev/null
+started=$SECONDS
+# docs: cancel
+# SIGINT (Ctrl-C) or SIGTERM cancels the request in flight; no retry follows.
+# Here `timeout` sends SIGINT after 0.2 s.
+timeout -s INT 0.2 partner-webhooks url get || echo "gave up after 200 ms (exit code $?)"
+# end docs
+expect cancel "$(( SECONDS - started < 2 ))" 1
+
 # docs: receive
 # A delivery captured elsewhere: the raw body (body.json), its signature and
 # its custom header. Add --secret once per secret while rotating.
@@ -69,4 +78,10 @@ partner-webhooks verify --secret "$PLATFORM_SECRET" --signature "$SIGNATURE" \
 status=0
 partner-webhooks verify --secret wrong --signature "$SIGNATURE" body.json >/dev/null 2>&1 || status=$?
 expect receive "$status" 2
+# docs: rotate-secrets
+# Both secrets while rotating: a delivery signed with either verifies.
+partner-webhooks verify --secret "$PLATFORM_SECRET" --secret the-previous-platform-secret \
+  --signature "$SIGNATURE" --require-header "X-Partner-Auth: $HEADER_SECRET" \
+  -H "X-Partner-Auth: $HEADER_SECRET" body.json
+# end docs
 echo "docs examples: all ran"

@@ -175,3 +175,112 @@ async fn receive() -> Result {
     );
     Ok(())
 }
+
+/// The fixture's first delivery, as a receiver gets it: headers (with the
+/// custom one) and the raw body.
+fn captured() -> Result<(Vec<(String, String)>, String)> {
+    let log = include_str!("../../../tests/fixtures/deliveries.jsonl");
+    let delivery = &partner_webhooks_sandbox::fixtures::parse_jsonl(log)?[0];
+    let mut headers = delivery.headers();
+    headers.push(("X-Partner-Auth".into(), "fixture-header-value".into()));
+    Ok((headers, delivery.delivery.body.clone()))
+}
+
+#[tokio::test]
+async fn auth_password() -> Result {
+    let sandbox = partner_webhooks_sandbox::Sandbox::start(Default::default()).await?;
+    let (base_url, username, password) =
+        (sandbox.base_url(), sandbox.username(), sandbox.password());
+    let partner_id = sandbox.partner_id();
+    // docs: auth-password
+    use partner_webhooks::{ClientConfig, PartnerClient};
+
+    // The client exchanges them for a token at POST /api/v2/token, keeps it until
+    // shortly before it expires, and fetches a new one once after a 401.
+    let client = PartnerClient::new(
+        ClientConfig::builder()
+            .username_password(username, password)
+            .base_url(base_url) // leave out for https://hub.360dialog.io
+            .build()?,
+    )?;
+    let url = client.get_webhook_url(partner_id).await?;
+    // end docs
+    assert_eq!(url.status(), 200);
+    assert_eq!(sandbox.stats().tokens_issued, 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn cancel() -> Result {
+    let (sandbox, client) = client().await?;
+    let partner_id = sandbox.partner_id();
+    sandbox.inject_fault(partner_webhooks_sandbox::Fault {
+        delay_ms: Some(5_000),
+        status: None,
+        ..partner_webhooks_sandbox::Fault::status("get_webhook_url", 200, 1)
+    })?;
+    let started = std::time::Instant::now();
+    // docs: cancel
+    use std::time::Duration;
+
+    // Dropping the future cancels the call: the request in flight is abandoned and
+    // no retry follows. Here a deadline drops it.
+    let outcome = tokio::time::timeout(
+        Duration::from_millis(200),
+        client.get_webhook_url(partner_id),
+    )
+    .await;
+    if outcome.is_err() {
+        println!("gave up after 200 ms");
+    }
+    // end docs
+    assert!(outcome.is_err());
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    Ok(())
+}
+
+#[tokio::test]
+async fn dedup() -> Result {
+    let (headers, body) = captured()?;
+    let verifier = partner_webhooks::WebhookVerifier::builder()
+        .secret("fixture-platform-secret")
+        .require_header("X-Partner-Auth", "fixture-header-value")
+        .build()?;
+    let deliveries = [body.clone(), body]; // the same delivery, twice
+    let mut handled = 0;
+    // docs: dedup
+    use std::collections::HashSet;
+
+    // 360dialog delivers at least once: remember what was handled (in your
+    // database, for as long as re-deliveries can come) and skip it.
+    let mut seen: HashSet<String> = HashSet::new();
+    for body in &deliveries {
+        let event = verifier.verify(headers.iter().map(|(n, v)| (n, v)), body.as_bytes())?;
+        if !seen.insert(event.dedup_key()) {
+            continue; // answer 200 all the same
+        }
+        handled += 1;
+    }
+    // end docs
+    assert_eq!(handled, 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn rotate_secrets() -> Result {
+    let (headers, body) = captured()?;
+    let (old_secret, new_secret) = ("the-previous-platform-secret", "fixture-platform-secret");
+    // docs: rotate-secrets
+    use partner_webhooks::WebhookVerifier;
+
+    // Both secrets while rotating: a delivery signed with either verifies.
+    let verifier = WebhookVerifier::builder()
+        .secret(new_secret)
+        .secret(old_secret)
+        .require_header("X-Partner-Auth", "fixture-header-value")
+        .build()?;
+    let event = verifier.verify(headers.iter().map(|(n, v)| (n, v)), body.as_bytes())?;
+    // end docs
+    assert_eq!(event.event_type(), "channel_live");
+    Ok(())
+}

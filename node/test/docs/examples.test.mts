@@ -71,6 +71,33 @@ console.log(retried.response.attempts, 'attempts') // 3
 // end docs
 assert.deepEqual(lastPrinted(), ['3 attempts'])
 
+const { username, password, baseUrl } = sandbox
+// docs: auth-password
+// The client exchanges them for a token at POST /api/v2/token, keeps it until
+// shortly before it expires, and fetches a new one once after a 401.
+const withPassword = new PartnerClient({ username, password, baseUrl })
+const viaToken = await withPassword.getWebhookUrl(partnerId)
+// end docs
+assert.equal(viaToken.response.status, 200)
+
+sandbox.injectFault({ route: 'get_webhook_url', delay_ms: 5_000 })
+const startedAt = Date.now()
+// docs: cancel
+import { APIUserAbortError } from 'partner-webhooks'
+
+// Aborting the signal cancels the request in flight; no retry follows.
+const controller = new AbortController()
+setTimeout(() => controller.abort(), 200)
+try {
+  await client.getWebhookUrl(partnerId, { signal: controller.signal })
+} catch (e) {
+  if (e instanceof APIUserAbortError) console.log('gave up after 200 ms')
+  else throw e
+}
+// end docs
+assert.deepEqual(lastPrinted(), ['gave up after 200 ms'])
+assert.ok(Date.now() - startedAt < 2_000)
+
 await sandbox.stop()
 
 const text = readFileSync(new URL('../../../tests/fixtures/deliveries.jsonl', import.meta.url), 'utf8')
@@ -99,5 +126,31 @@ try {
 // end docs
 assert.match(lastPrinted().join('\n'), /^live: \S+$/)
 assert.throws(() => verifier.verify({}, body), WebhookVerificationError)
+
+const deliveries = [body, body] // the same delivery, twice
+let handled = 0
+// docs: dedup
+// 360dialog delivers at least once: remember what was handled (in your
+// database, for as long as re-deliveries can come) and skip it.
+const seen = new Set<string>()
+for (const body of deliveries) {
+  const event = verifier.verify(requestHeaders, body)
+  if (seen.has(event.dedupKey)) continue // answer 200 all the same
+  seen.add(event.dedupKey)
+  handled += 1
+}
+// end docs
+assert.equal(handled, 1)
+
+const [oldSecret, newSecret] = ['the-previous-platform-secret', 'fixture-platform-secret']
+// docs: rotate-secrets
+// Both secrets while rotating: a delivery signed with either verifies.
+const rotating = new WebhookVerifier({
+  secrets: [newSecret, oldSecret],
+  requiredHeaders: { 'X-Partner-Auth': 'fixture-header-value' },
+})
+const rotated = rotating.verify(requestHeaders, body)
+// end docs
+assert.equal(rotated.eventType, 'channel_live')
 
 import { parseDeliveryLog } from 'partner-webhooks'

@@ -5,6 +5,7 @@
 import com.partnerwebhooks.*
 import java.io.File
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeoutOrNull
 
 fun docsExamples(repo: File) {
     // The regions' println, recorded to be checked.
@@ -80,6 +81,30 @@ private suspend fun examples(repo: File, println: (Any?) -> Unit, lastPrinted: (
         println("${retried.response.attempts} attempts") // 3
         // end docs
         check("docs: sandbox-faults") { assertEq(listOf("3 attempts"), lastPrinted(), "printed") }
+
+        val (username, password, baseUrl) = Triple(info.username, info.password, info.baseUrl)
+        // docs: auth-password
+        // The client exchanges them for a token at POST /api/v2/token, keeps it until
+        // shortly before it expires, and fetches a new one once after a 401.
+        val withPassword = PartnerClient(ClientSettings(username = username, password = password, baseUrl = baseUrl))
+        val viaToken = withPassword.getWebhookUrl(partnerId)
+        // end docs
+        check("docs: auth-password") {
+            assertEq(200, viaToken.response.status.toInt(), "status")
+            assertEq(1uL, sandbox.tokensIssued(), "tokens issued")
+        }
+
+        sandbox.injectFault(FaultSpec(route = "get_webhook_url", delayMs = 5_000u))
+        val startedAt = System.nanoTime()
+        // docs: cancel
+        // Cancelling the coroutine cancels the request in flight; no retry follows.
+        val outcome = withTimeoutOrNull(200) { client.getWebhookUrl(partnerId) }
+        if (outcome == null) println("gave up after 200 ms")
+        // end docs
+        check("docs: cancel") {
+            assertEq(listOf("gave up after 200 ms"), lastPrinted(), "printed")
+            if (System.nanoTime() - startedAt > 2_000_000_000L) throw AssertionError("the call was not cancelled")
+        }
     } finally {
         sandbox.stop()
     }
@@ -110,4 +135,26 @@ private suspend fun examples(repo: File, println: (Any?) -> Unit, lastPrinted: (
         if (out.size != 1 || !out[0].startsWith("live: ") || out[0] == "live: null") throw AssertionError(out.toString())
         try { verifier.verify(listOf(), body); throw AssertionError("verified without headers") } catch (e: PartnerException.Verification) {}
     }
+
+    val deliveries = listOf(body, body) // the same delivery, twice
+    var handled = 0
+    // docs: dedup
+    // 360dialog delivers at least once: remember what was handled (in your
+    // database, for as long as re-deliveries can come) and skip it.
+    val seen = mutableSetOf<String>()
+    for (delivered in deliveries) {
+        val event = verifier.verify(requestHeaders, delivered)
+        if (!seen.add(event.dedupKey)) continue // answer 200 all the same
+        handled += 1
+    }
+    // end docs
+    check("docs: dedup") { assertEq(1, handled, "handled") }
+
+    val (oldSecret, newSecret) = "the-previous-platform-secret" to "fixture-platform-secret"
+    // docs: rotate-secrets
+    // Both secrets while rotating: a delivery signed with either verifies.
+    val rotating = WebhookVerifier(listOf(newSecret, oldSecret), mapOf("X-Partner-Auth" to "fixture-header-value"))
+    val rotated = rotating.verify(requestHeaders, body)
+    // end docs
+    check("docs: rotate-secrets") { assertEq("channel_live", rotated.eventType, "event") }
 }

@@ -123,4 +123,75 @@ final class DocsExamplesTests: XCTestCase {
         XCTAssertTrue(printed[0].hasPrefix("live: ") && printed[0] != "live: ?", printed[0])
         XCTAssertThrowsError(try verifier.verify(headers: [], body: body))
     }
+
+    /// The fixture's first delivery as a receiver gets it: headers (with the custom one) and the raw body.
+    func captured() throws -> ([Header], Data) {
+        let log = try String(contentsOf: repo.appendingPathComponent("tests/fixtures/deliveries.jsonl"), encoding: .utf8)
+        let delivery = try parseDeliveryLog(text: log)[0]
+        return (delivery.headers + [Header(name: "X-Partner-Auth", value: "fixture-header-value")], Data(delivery.body.utf8))
+    }
+
+    func testAuthPassword() async throws {
+        let (sandbox, _, partnerId) = try await start()
+        defer { try? sandbox.stop() }
+        let info = try sandbox.info()
+        let (username, password, baseUrl) = (info.username, info.password, info.baseUrl)
+        // docs: auth-password
+        // The client exchanges them for a token at POST /api/v2/token, keeps it until
+        // shortly before it expires, and fetches a new one once after a 401.
+        let withPassword = try PartnerClient(settings: ClientSettings(username: username, password: password, baseUrl: baseUrl))
+        let viaToken = try await withPassword.getWebhookUrl(partnerId: partnerId)
+        // end docs
+        XCTAssertEqual(viaToken.response.status, 200)
+        XCTAssertEqual(try sandbox.tokensIssued(), 1)
+    }
+
+    func testCancel() async throws {
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+        let (sandbox, client, partnerId) = try await start()
+        defer { try? sandbox.stop() }
+        try sandbox.injectFault(fault: FaultSpec(route: "get_webhook_url", delayMs: 5_000))
+        let startedAt = Date()
+        // docs: cancel
+        // Cancelling the Task cancels the request in flight; no retry follows.
+        let call = Task { try await client.getWebhookUrl(partnerId: partnerId) }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        call.cancel()
+        if case .failure(let error) = await call.result, error is CancellationError {
+            print("gave up after 200 ms")
+        }
+        // end docs
+        XCTAssertEqual(printed, ["gave up after 200 ms"])
+        XCTAssertLessThan(Date().timeIntervalSince(startedAt), 2)
+    }
+
+    func testDedup() throws {
+        let (requestHeaders, body) = try captured()
+        let verifier = try WebhookVerifier(secrets: ["fixture-platform-secret"], requiredHeaders: ["X-Partner-Auth": "fixture-header-value"])
+        let deliveries = [body, body] // the same delivery, twice
+        var handled = 0
+        // docs: dedup
+        // 360dialog delivers at least once: remember what was handled (in your
+        // database, for as long as re-deliveries can come) and skip it.
+        var seen = Set<String>()
+        for delivered in deliveries {
+            let event = try verifier.verify(headers: requestHeaders, body: delivered)
+            guard seen.insert(event.dedupKey).inserted else { continue } // answer 200 all the same
+            handled += 1
+        }
+        // end docs
+        XCTAssertEqual(handled, 1)
+    }
+
+    func testRotateSecrets() throws {
+        let (requestHeaders, body) = try captured()
+        let (oldSecret, newSecret) = ("the-previous-platform-secret", "fixture-platform-secret")
+        // docs: rotate-secrets
+        // Both secrets while rotating: a delivery signed with either verifies.
+        let rotating = try WebhookVerifier(secrets: [newSecret, oldSecret], requiredHeaders: ["X-Partner-Auth": "fixture-header-value"])
+        let rotated = try rotating.verify(headers: requestHeaders, body: body)
+        // end docs
+        XCTAssertEqual(rotated.eventType, "channel_live")
+    }
 }
