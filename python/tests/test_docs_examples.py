@@ -195,3 +195,47 @@ def test_rotate_secrets():
     event = verifier.verify(headers, body)
     # end docs
     assert event.event_type == "channel_live"
+
+
+def test_tls_proxy(capsys):
+    ca_file = str(FIXTURE.parent / "tls" / "ca.pem")
+    api_key = "a-partner-api-key"
+    # docs: tls-proxy
+    from partner_webhooks import Client
+
+    # Trust a TLS-inspecting proxy's CA (besides the bundled roots and the OS
+    # store) and send every request through the proxy. Its password never shows.
+    client = Client(api_key=api_key, ca_bundle=ca_file, proxy="http://user:proxy-password@proxy.corp:3128")
+    print(client)
+    # end docs
+    shown = capsys.readouterr().out + repr(client._native.config())
+    assert "proxy.corp:3128" in shown and "proxy-password" not in shown, shown
+
+
+def test_response_metadata(started, capsys):
+    _, client, partner_id = started
+    # docs: response-metadata
+    # Every result carries its HTTP answer: status, headers, trace id and attempts.
+    raw = client.with_raw_response.get_webhook_url(partner_id)
+    print(raw.http_status, raw.headers["content-type"], raw.trace_id, raw.attempts)
+    url = raw.parse()  # the WebhookUrl (url.http_status, url.trace_id, ... too)
+    # end docs
+    status, content_type, trace_id, attempts = capsys.readouterr().out.split()
+    assert (status, content_type, len(trace_id), attempts) == ("200", "application/json", 32, "1")
+    assert url.trace_id == trace_id
+
+
+def test_logging(started, caplog):
+    _, client, partner_id = started
+    # docs: logging
+    import logging
+
+    # Records go to the `partner_webhooks` logger (a warning per retry; at DEBUG a
+    # line per request and per response, with its fields as record attributes).
+    logging.basicConfig()
+    logging.getLogger("partner_webhooks").setLevel(logging.DEBUG)
+    client.get_webhook_url(partner_id)
+    # end docs
+    messages = [r.getMessage() for r in caplog.records if r.name == "partner_webhooks"]
+    assert any(m.startswith("response") for m in messages), messages
+    logging.getLogger("partner_webhooks").setLevel(logging.NOTSET)

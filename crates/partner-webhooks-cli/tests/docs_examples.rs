@@ -28,6 +28,10 @@ fn the_sites_cli_examples_run() {
         .env("SIGNATURE", &delivery.signature)
         .env("PLATFORM_SECRET", "fixture-platform-secret")
         .env("HEADER_SECRET", "fixture-header-value")
+        .env(
+            "CA_FILE",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tls/ca.pem"),
+        )
         .env_remove("PARTNER_API_KEY")
         .env_remove("PARTNER_API_BASE_URL")
         .env_remove("PARTNER_ID")
@@ -50,6 +54,10 @@ fn the_sites_cli_examples_run() {
         stdout.matches("verified: channel_live").count(),
         2,
         "{stdout}"
+    );
+    assert!(
+        stdout.contains("dev: the sandbox is the Partner API at"),
+        "the local loop started: {stdout}"
     );
     assert!(
         stdout.contains("channel_live"),

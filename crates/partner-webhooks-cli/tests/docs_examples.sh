@@ -59,6 +59,32 @@ partner-webhooks url get -v   # -v logs each retry to stderr
 # end docs
 expect sandbox-faults "$(partner-webhooks url get)" "webhook_url: https://example.com/360dialog/events"
 
+# docs: response-metadata
+# --json prints the API's JSON as it was sent; -v logs each response's status,
+# trace id and time to stderr.
+partner-webhooks url get --json -v
+# end docs
+expect response-metadata "$(partner-webhooks url get --json)" '{"webhook_url":"https://example.com/360dialog/events"}'
+
+# docs: logging
+# Warnings (each retry) go to stderr; -v adds a line per request and per
+# response, -vv everything (RUST_LOG works too). No secret is ever logged.
+partner-webhooks url get -v
+# end docs
+partner-webhooks url get -v 2>&1 >/dev/null | grep -q "response" || { echo "docs example logging: no response line" >&2; exit 1; }
+
+# docs: tls-proxy
+# Trust a TLS-inspecting proxy's CA (besides the bundled roots and the OS store)
+# and send requests through the proxy; NO_PROXY names hosts reached directly.
+export PARTNER_API_CA_BUNDLE="$CA_FILE"  # the proxy's CA certificates (PEM)
+export HTTPS_PROXY=http://user:proxy-password@proxy.corp:3128 NO_PROXY=127.0.0.1,localhost
+partner-webhooks url get
+# end docs
+status=0
+PARTNER_API_CA_BUNDLE=/no/such/ca.pem partner-webhooks url get 2>/dev/null || status=$?
+expect tls-proxy "$status" 2
+unset PARTNER_API_CA_BUNDLE HTTPS_PROXY NO_PROXY
+
 curl -sf -X POST "$PARTNER_API_BASE_URL/_sandbox/faults" -d '{"route": "get_webhook_url", "delay_ms": 5000}' >/dev/null
 started=$SECONDS
 # docs: cancel
@@ -83,5 +109,11 @@ expect receive "$status" 2
 partner-webhooks verify --secret "$PLATFORM_SECRET" --secret the-previous-platform-secret \
   --signature "$SIGNATURE" --require-header "X-Partner-Auth: $HEADER_SECRET" \
   -H "X-Partner-Auth: $HEADER_SECRET" body.json
+# end docs
+# docs: local-loop
+# A sandbox, a verifying listener set as its webhook URL (with a secret custom
+# header), and every verified delivery forwarded to your app, until Ctrl-C
+# (here `timeout` stops it after 3 s):
+timeout -s INT 3 partner-webhooks dev --forward-to http://127.0.0.1:3000/webhook || true
 # end docs
 echo "docs examples: all ran"

@@ -284,3 +284,69 @@ async fn rotate_secrets() -> Result {
     assert_eq!(event.event_type(), "channel_live");
     Ok(())
 }
+
+#[tokio::test]
+async fn tls_proxy() -> Result {
+    let ca_file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/tls/ca.pem"
+    );
+    let api_key = "a-partner-api-key";
+    // docs: tls-proxy
+    use partner_webhooks::{ClientSettings, PartnerClient};
+
+    // Trust a TLS-inspecting proxy's CA (besides the bundled roots and the OS
+    // store) and send every request through the proxy. Its password never shows.
+    let client = PartnerClient::from_settings(ClientSettings {
+        api_key: Some(api_key.into()),
+        ca_bundle: Some(ca_file.into()),
+        proxy: Some("http://user:proxy-password@proxy.corp:3128".into()),
+        ..ClientSettings::default()
+    })?;
+    println!("{:?}", client.config().summary());
+    // end docs
+    let shown = format!("{:?}", client.config().summary());
+    assert!(
+        shown.contains("proxy.corp:3128") && !shown.contains("proxy-password"),
+        "{shown}"
+    );
+    assert!(shown.contains("ca.pem"), "{shown}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn response_metadata() -> Result {
+    let (sandbox, client) = client().await?;
+    let partner_id = sandbox.partner_id();
+    // docs: response-metadata
+    // Every result carries its HTTP answer: status, headers, trace id and attempts.
+    let url = client.get_webhook_url(partner_id).await?;
+    println!(
+        "HTTP {} {:?}, trace id {:?}, {} attempt(s)",
+        url.status(),
+        url.headers().get("content-type"),
+        url.trace_id(),
+        url.attempts()
+    );
+    // end docs
+    assert_eq!((url.status(), url.attempts()), (200, 1));
+    assert_eq!(url.trace_id().map(str::len), Some(32));
+    Ok(())
+}
+
+#[tokio::test]
+async fn logging() -> Result {
+    let (sandbox, client) = client().await?;
+    let partner_id = sandbox.partner_id();
+    // docs: logging
+    // The SDK's records are `tracing` events (a warn per retry; at debug a line per
+    // request and per response); install any subscriber, here the fmt one.
+    tracing_subscriber::fmt()
+        .with_env_filter("partner_webhooks=debug")
+        .with_writer(std::io::stderr)
+        .init();
+    client.get_webhook_url(partner_id).await?;
+    // end docs
+    assert!(tracing::dispatcher::has_been_set());
+    Ok(())
+}

@@ -27,7 +27,10 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[3]
 SITE = Path(__file__).resolve().parents[1]
@@ -155,6 +158,8 @@ class Examples(SphinxDirective):
     def parse_markdown(self, text: list[str]) -> list[nodes.Node]:
         container = nodes.container()
         self.state.nested_parse(_lines(text), self.content_offset, container)
+        for block in container.findall(nodes.literal_block):
+            block["partner_example"] = True
         return container.children
 
 
@@ -182,6 +187,23 @@ class MissingTable(SphinxDirective):
         return container.children
 
 
+def only_tested_code_in_guides(app: Sphinx, doctree: nodes.document) -> None:
+    """A guide's code blocks come from `{examples}` or `literalinclude` (files
+    that tests run); any other code block in a guide is an error."""
+    docname = app.env.docname
+    if not docname.startswith("guides/"):
+        return
+    page = str(app.env.doc2path(docname))
+    for block in doctree.findall(nodes.literal_block):
+        included = block.get("source") and str(block.get("source")) != page
+        if not block.get("partner_example") and not included:
+            logger.warning(
+                "a code block in a guide that no test runs: make it an {examples} region "
+                "or a literalinclude of a tested file",
+                location=block,
+            )
+
+
 def setup(app: Sphinx) -> dict:
     app.partner_regions = all_regions()
     app.partner_missing = missing()
@@ -191,4 +213,5 @@ def setup(app: Sphinx) -> dict:
             raise ExtensionError(f"missing.toml lists {stale} for {key}, but the {key} examples have them")
     app.add_directive("examples", Examples)
     app.add_directive("missing-features", MissingTable)
+    app.connect("doctree-read", only_tested_code_in_guides)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs'
 
 const printed: string[] = []
 // The regions' console.log, recorded to be checked.
-const console = { log: (...parts: unknown[]): void => void printed.push(parts.join(' ')) }
+const record = (...parts: unknown[]): void => void printed.push(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' '))
+const console = { log: record, error: record, warn: record, info: record, debug: record }
 const lastPrinted = (): string[] => printed.splice(0)
 
 // docs: client
@@ -98,6 +99,23 @@ try {
 assert.deepEqual(lastPrinted(), ['gave up after 200 ms'])
 assert.ok(Date.now() - startedAt < 2_000)
 
+// docs: response-metadata
+// Every result carries its HTTP answer: status, headers, trace id and attempts.
+const { data, response } = await client.getWebhookUrl(partnerId).withResponse()
+console.log(response.status, response.headers['content-type'], response.traceId, response.attempts, data.webhook_url)
+// end docs
+assert.match(lastPrinted().join('\n'), /^200 application\/json [0-9a-f]{32} 1 https:\/\/example\.com/)
+
+const apiKey = sandbox.apiKey
+// docs: logging
+// A logger per client (console, pino, or anything with error/warn/info/debug),
+// called as logger[level](fields, message): a warn per retry; at debug a line
+// per request and per response.
+const logged = new PartnerClient({ apiKey, baseUrl, logger: console, logLevel: 'debug' })
+await logged.getWebhookUrl(partnerId)
+// end docs
+assert.ok(lastPrinted().some((line) => line.includes('response')), 'the client logged its response')
+
 await sandbox.stop()
 
 const text = readFileSync(new URL('../../../tests/fixtures/deliveries.jsonl', import.meta.url), 'utf8')
@@ -152,5 +170,19 @@ const rotating = new WebhookVerifier({
 const rotated = rotating.verify(requestHeaders, body)
 // end docs
 assert.equal(rotated.eventType, 'channel_live')
+
+const caFile = new URL('../../../tests/fixtures/tls/ca.pem', import.meta.url).pathname
+// docs: tls-proxy
+// Trust a TLS-inspecting proxy's CA (besides the bundled roots and the OS
+// store) and send every request through the proxy. Its password never shows.
+const behindProxy = new PartnerClient({
+  apiKey: 'a-partner-api-key',
+  caBundle: caFile,
+  proxy: 'http://user:proxy-password@proxy.corp:3128',
+})
+console.log(behindProxy.config())
+// end docs
+const shown = lastPrinted().join('\n')
+assert.ok(shown.includes('proxy.corp:3128') && !shown.includes('proxy-password'), shown)
 
 import { parseDeliveryLog } from 'partner-webhooks'

@@ -105,8 +105,56 @@ private suspend fun examples(repo: File, println: (Any?) -> Unit, lastPrinted: (
             assertEq(listOf("gave up after 200 ms"), lastPrinted(), "printed")
             if (System.nanoTime() - startedAt > 2_000_000_000L) throw AssertionError("the call was not cancelled")
         }
+
+        // docs: response-metadata
+        // Every result carries its HTTP answer: status, headers, trace id and attempts.
+        val r = client.getWebhookUrl(partnerId)
+        println("${r.response.status} ${r.response.headers["content-type"]} ${r.response.traceId} ${r.response.attempts}")
+        // end docs
+        check("docs: response-metadata") {
+            if (!Regex("""200 application/json [0-9a-f]{32} 1""").matches(lastPrinted().single())) throw AssertionError("metadata")
+        }
+
+        val stderr = System.err
+        val captured = java.io.ByteArrayOutputStream()
+        System.setErr(java.io.PrintStream(captured, true))
+        try {
+            // docs: logging
+            // One logger per process (forward to SLF4J, Logback, ...): records at the
+            // level given and above, with their fields. setLogger(null, ...) stops it.
+            setLogger(object : PartnerLogger {
+                override fun log(record: LogRecord) = System.err.println("${record.level} ${record.message} ${record.fields}")
+            }, LogLevel.DEBUG)
+            client.getWebhookUrl(partnerId)
+            // end docs
+        } finally {
+            setLogger(null, LogLevel.WARN)
+            System.setErr(stderr)
+        }
+        check("docs: logging") {
+            val text = captured.toString()
+            if (!text.contains("DEBUG response")) throw AssertionError("no debug record: $text")
+        }
     } finally {
         sandbox.stop()
+    }
+
+    val caFile = File(repo, "tests/fixtures/tls/ca.pem").path
+    // docs: tls-proxy
+    // Trust a TLS-inspecting proxy's CA (besides the bundled roots and the OS
+    // store) and send every request through the proxy. Its password never shows.
+    val behindProxy = PartnerClient(
+        ClientSettings(
+            apiKey = "a-partner-api-key",
+            caBundle = caFile,
+            proxy = "http://user:proxy-password@proxy.corp:3128",
+        ),
+    )
+    println(behindProxy.configJson())
+    // end docs
+    check("docs: tls-proxy") {
+        val shown = lastPrinted().joinToString("\n")
+        if (!shown.contains("proxy.corp:3128") || shown.contains("proxy-password")) throw AssertionError(shown)
     }
 
     val delivery = parseDeliveryLog(File(repo, "tests/fixtures/deliveries.jsonl").readText())[0]

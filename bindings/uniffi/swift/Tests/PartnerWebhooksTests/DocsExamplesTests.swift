@@ -5,6 +5,11 @@
 import Foundation
 import XCTest
 import PartnerWebhooks
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 final class DocsExamplesTests: XCTestCase {
     func start() async throws -> (Sandbox, PartnerClient, String) {
@@ -193,5 +198,64 @@ final class DocsExamplesTests: XCTestCase {
         let rotated = try rotating.verify(headers: requestHeaders, body: body)
         // end docs
         XCTAssertEqual(rotated.eventType, "channel_live")
+    }
+
+    func testResponseMetadata() async throws {
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+        let (sandbox, client, partnerId) = try await start()
+        defer { try? sandbox.stop() }
+        // docs: response-metadata
+        // Every result carries its HTTP answer: status, headers, trace id and attempts.
+        let r = try await client.getWebhookUrl(partnerId: partnerId)
+        print("\(r.response.status) \(r.response.headers["content-type"] ?? "") \(r.response.traceId ?? "") \(r.response.attempts)")
+        // end docs
+        XCTAssertEqual(printed.count, 1)
+        XCTAssertTrue(printed[0].hasPrefix("200 application/json ") && printed[0].hasSuffix(" 1"), printed[0])
+    }
+
+    func testTlsProxy() throws {
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+        let caFile = repo.appendingPathComponent("tests/fixtures/tls/ca.pem").path
+        // docs: tls-proxy
+        // Trust a TLS-inspecting proxy's CA (besides the bundled roots and the OS
+        // store) and send every request through the proxy. Its password never shows.
+        let behindProxy = try PartnerClient(settings: ClientSettings(
+            apiKey: "a-partner-api-key",
+            caBundle: caFile,
+            proxy: "http://user:proxy-password@proxy.corp:3128"
+        ))
+        print(behindProxy.configJson())
+        // end docs
+        XCTAssertTrue(printed[0].contains("proxy.corp:3128") && !printed[0].contains("proxy-password"), printed[0])
+    }
+
+    func testLogging() async throws {
+        let (sandbox, client, partnerId) = try await start()
+        defer { try? sandbox.stop() }
+        // Standard error into a file while the region runs.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("docs-logging-\(UUID().uuidString)")
+        XCTAssertTrue(FileManager.default.createFile(atPath: file.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: file)
+        let saved = dup(2)
+        _ = dup2(handle.fileDescriptor, 2)
+        // docs: logging
+        /// The SDK's records to standard error (forward them to your logging system).
+        final class StderrLogger: PartnerLogger {
+            func log(record: LogRecord) throws {
+                FileHandle.standardError.write(Data("\(record.level) \(record.message) \(record.fields)\n".utf8))
+            }
+        }
+        // One logger per process: records at the level given and above; setLogger(logger: nil, ...) stops it.
+        setLogger(logger: StderrLogger(), level: .debug)
+        _ = try await client.getWebhookUrl(partnerId: partnerId)
+        // end docs
+        setLogger(logger: nil, level: .warn)
+        _ = dup2(saved, 2)
+        _ = close(saved)
+        try handle.close()
+        let text = try String(contentsOf: file, encoding: .utf8)
+        XCTAssertTrue(text.contains("debug response"), text)
     }
 }
