@@ -134,22 +134,27 @@ class APIResponse(Generic[_R]):
 
     @property
     def http_status(self) -> int:
+        """The HTTP status of the answer."""
         return self._result.http_status
 
     @property
     def status_code(self) -> int:
+        """The HTTP status of the answer (the same as ``http_status``)."""
         return self._result.http_status
 
     @property
     def headers(self) -> Dict[str, str]:
+        """The answer's headers, names lower-case."""
         return self._result.headers
 
     @property
     def trace_id(self) -> Optional[str]:
+        """The API's ``360dialog_trace_id``: quote it to 360dialog support."""
         return self._result.trace_id
 
     @property
     def attempts(self) -> int:
+        """HTTP attempts made, retries included."""
         return self._result.attempts
 
     def parse(self) -> _R:

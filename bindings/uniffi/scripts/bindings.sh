@@ -2,7 +2,8 @@
 # Builds the uniffi library, generates the Kotlin and Swift bindings, and
 # tests/packages them. Usage (from the repository root, or via make):
 #   bindings.sh generate      build the cdylib + uniffi-bindgen; generate Kotlin and Swift
-#   bindings.sh test-kotlin   generate, compile with kotlinc, run bindings/uniffi/tests/kotlin/Main.kt
+#   bindings.sh test-kotlin   generate, check the site's Kotlin/Swift references, compile with kotlinc, run bindings/uniffi/tests/kotlin/Main.kt
+#   bindings.sh reference     rewrite docs/site/reference/kotlin.md and swift.md from freshly generated bindings
 #   bindings.sh kotlin-jar    target/kotlin/partner-webhooks.jar (classes + release .so as a JNA resource), then a smoke test using only that jar
 #   bindings.sh jvm-jar LIBS OUT VERSION   OUT/partner-webhooks-VERSION.jar + .pom with every library under LIBS/<JNA prefix>/ (make dist)
 #   bindings.sh swift-package assemble target/swift/PartnerWebhooks (Package.swift, sources, header, modulemap, XCTests)
@@ -48,6 +49,8 @@ kotlinc() {
 
 test_kotlin() {
   generate test-hooks
+  # The site's Kotlin and Swift references are current, and every public item has a doc comment.
+  python3 bindings/uniffi/scripts/reference.py "$GEN"/kotlin/com/partnerwebhooks/partner_webhooks_uniffi.kt "$GEN"/swift/PartnerWebhooks.swift
   mkdir -p "$OUT"
   kotlinc -cp "$JNA:$CORO:$JSON:$REFLECT" "$GEN"/kotlin/com/partnerwebhooks/*.kt \
     bindings/uniffi/tests/kotlin/Main.kt bindings/uniffi/tests/kotlin/Ecosystem.kt bindings/uniffi/tests/kotlin/Secrets.kt bindings/uniffi/tests/kotlin/DocsExamples.kt bindings/uniffi/tests/kotlin/PanicHook.kt \
@@ -224,6 +227,7 @@ swift_app() {
 case "${1:-}" in
   generate) generate ;;
   test-kotlin) test_kotlin ;;
+  reference) generate && python3 bindings/uniffi/scripts/reference.py "$GEN"/kotlin/com/partnerwebhooks/partner_webhooks_uniffi.kt "$GEN"/swift/PartnerWebhooks.swift --write ;;
   kotlin-jar) kotlin_jar ;;
   jvm-jar) generate; assemble_jar "$2" "$3/partner-webhooks-$4.jar" "$4" ;;
   swift-package) swift_package ;;
@@ -231,5 +235,5 @@ case "${1:-}" in
     if [ "$(uname -s)" = Darwin ]; then test_swift_macos
     elif swift_root; then test_swift; swift_app; fi ;;
   bench-kotlin) shift; bench_kotlin "$@" ;;
-  *) echo "usage: $0 generate|test-kotlin|kotlin-jar|swift-package|test-swift|bench-kotlin" >&2; exit 2 ;;
+  *) echo "usage: $0 generate|test-kotlin|reference|kotlin-jar|swift-package|test-swift|bench-kotlin" >&2; exit 2 ;;
 esac

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""The Kotlin and Swift API references of the documentation site, generated
+from the bindings uniffi generates (whose doc comments are the Rust doc
+comments of bindings/uniffi/src): docs/site/reference/kotlin.md and swift.md.
+
+    reference.py KOTLIN_FILE SWIFT_FILE [--write]
+
+Without --write it checks that both pages are current, and it always fails
+when a public type, method, constructor or function has no doc comment.
+`make test-kotlin` runs the check on the bindings it generates.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PAGES = {"kotlin": ROOT / "docs/site/reference/kotlin.md", "swift": ROOT / "docs/site/reference/swift.md"}
+# uniffi's plumbing and the test-only hooks, never part of the API.
+INTERNAL = re.compile(r"^(FfiConverter|Uniffi|uniffi|RustBuffer|ForeignBytes|NoHandle|Disposable|InternalException|.*Impl$|.*ForTests$|runtimeThreadName$|surfaceJson$|panic)")
+DOC = re.compile(r"/\*\*(.*?)\*/", re.S)
+KINDS = {
+    "kotlin": re.compile(
+        r"^\s*(?:@\w+(?:\([^)]*\))?\s*)*(?:public\s+|open\s+|override\s+)*"
+        r"(?P<kind>data class|sealed class|enum class|interface|class|suspend fun|fun)\s+`?(?P<name>\w+)`?"
+    ),
+    "swift": re.compile(
+        r"^\s*(?:#if[^\n]*\n|@\w+(?:\([^)]*\))?\s*|#endif\s*)*(?:public\s+|open\s+)*"
+        r"(?P<kind>struct|enum|protocol|class|static func|func|convenience init|init|case)\s*(?P<name>\w*)"
+    ),
+}
+
+
+def clean(doc: str) -> str:
+    lines = [re.sub(r"^\s*\* ?", "", l).rstrip() for l in doc.strip("\n").splitlines()]
+    return "\n".join(lines).strip()
+
+
+def signature(text: str) -> str:
+    """The declaration after a doc comment, up to its body or the line's end."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and (ch == "{" or ch == "\n" and out and out[-1] not in ",(" and "".join(out).strip()):
+            break
+        out.append(ch)
+    sig = re.sub(r"\s+", " ", "".join(out)).strip()
+    sig = re.sub(r"(?:#if [^#]*?#endif\s*)", "", sig)
+    sig = re.sub(r"@Throws\([^)]*\)\s*|@\w+\s+", "", sig)
+    sig = re.sub(r"\b(public|open|override)\s+", "", sig).replace("`", "")
+    sig = re.sub(r"\s*,\s*\)", ")", sig)
+    sig = re.sub(r"\s+,", ",", sig).replace("( ", "(").replace(" )", ")")
+    return sig.strip()
+
+
+def fields(text: str) -> list:
+    """A Swift struct's stored properties: its `public var` lines before its initializer."""
+    body = text[: text.find("public init")]
+    return [re.sub(r"\s+", " ", f).strip() for f in re.findall(r"^\s*public var ([^\n{]+)$", body, re.M)]
+
+
+def items(lang: str, text: str):
+    """(kind, name, signature, doc, nested) for every doc comment that documents an API item."""
+    text = re.sub(r"\bpublic\s*\n\s*enum\b", "public enum", text)
+    for m in DOC.finditer(text):
+        doc = clean(m.group(1))
+        after = text[m.end():m.end() + 2000]
+        decl = KINDS[lang].match(after)
+        if not decl or "@suppress" in doc or INTERNAL.match(decl.group("name") or ""):
+            continue
+        kind, name = decl.group("kind"), decl.group("name")
+        if kind in ("interface", "protocol") and re.search(r"(Interface|Protocol)$", name):
+            name = re.sub(r"(Interface|Protocol)$", "", name)  # the object's methods, under its name
+        sig = signature(after)
+        if kind == "struct":
+            sig = sig + " {\n" + "".join(f"    var {f}\n" for f in fields(after)) + "}"
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        nested = m.start() > line_start and not text[line_start:m.start()].strip()
+        if lang == "kotlin" and "fun" in kind and "\n" not in after[: after.find("fun")]:
+            nested = False  # uniffi writes a top-level function's `fun` on its doc comment's last line
+        yield kind, name, sig, doc, nested
+
+
+def undocumented(lang: str, text: str) -> list:
+    """Public declarations of the API that no doc comment precedes."""
+    found = []
+    if lang == "swift":
+        pattern = re.compile(r"^(?:public\s+|open\s+)+(?:struct|enum|class|func|protocol)\s+(\w+)|^public\s*\n\s*enum\s+(\w+)", re.M)
+    else:
+        pattern = re.compile(r"^(?:public\s+|open\s+)*(?:data class|sealed class|enum class|interface|class)\s+(\w+)|^\s*(?:@\w+(?:\([^)]*\))?\s*)*(?:suspend\s+)?fun\s+`(\w+)`", re.M)
+    for m in pattern.finditer(text):
+        name = m.group(1) or m.group(2)
+        if INTERNAL.match(name) or name.endswith("Protocol") or name.endswith("Interface"):
+            continue
+        before = text[max(0, m.start() - 400):m.start()].rstrip()
+        before = re.sub(r"(\s*(#if[^\n]*|#endif|@\w+(\([^)]*\))?))+$", "", before).rstrip()
+        if not before.endswith("*/"):
+            found.append(name)
+    return sorted(set(found))
+
+
+def render(lang: str, text: str) -> str:
+    title = {"kotlin": "Kotlin", "swift": "Swift"}[lang]
+    out = [
+        f"<!-- Generated by bindings/uniffi/scripts/reference.py from the {title} bindings: "
+        "make test-kotlin checks it; bindings.sh reference rewrites it. -->",
+        "",
+        f"# {title} API reference",
+        "",
+        f"Every public type, constructor, method and function of the {title} package, with its doc comment",
+        "(the Rust doc comments of `bindings/uniffi/src`, carried over by uniffi). Records list their fields",
+        "in the signature; the guides show them in use.",
+        "",
+    ]
+    seen = set()
+    functions = False
+    for kind, name, sig, doc, nested in items(lang, text):
+        key = (name, doc) if kind not in ("fun", "suspend fun", "func", "static func", "case") else (sig, doc)
+        if key in seen:
+            continue
+        seen.add(key)
+        top = not nested and kind in ("data class", "sealed class", "enum class", "interface", "class", "struct", "enum", "protocol")
+        if not nested and not top and not functions:
+            functions = True
+            out += ["## Functions", ""]
+        out += [f"{'##' if top else '###'} `{name}`", "", f"```{lang}", sig, "```", "", doc, ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def main() -> int:
+    kotlin, swift = Path(sys.argv[1]), Path(sys.argv[2])
+    write = "--write" in sys.argv
+    problems = []
+    for lang, path in (("kotlin", kotlin), ("swift", swift)):
+        text = path.read_text(encoding="utf-8")
+        for name in undocumented(lang, text):
+            problems.append(f"{lang}: {name} has no doc comment (document it in bindings/uniffi/src)")
+        page = render(lang, text)
+        if write:
+            PAGES[lang].write_text(page, encoding="utf-8")
+        if not write and (not PAGES[lang].exists() or PAGES[lang].read_text(encoding="utf-8") != page):
+            problems.append(f"{PAGES[lang].relative_to(ROOT)} is not current: run bindings/uniffi/scripts/bindings.sh reference")
+    for p in problems:
+        print(f"reference: {p}", file=sys.stderr)
+    if not problems:
+        print(f"reference: {', '.join(str(p.relative_to(ROOT)) for p in PAGES.values())} {'written' if write else 'current'}; every public item documented")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
