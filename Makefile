@@ -63,7 +63,7 @@ build: setup-rust ## Build the Rust workspace (library, sandbox, CLI)
 demo: setup-rust ## The whole loop against the embedded sandbox (no network, no credentials)
 	$(CARGO) run --locked --quiet -p partner-webhooks-cli -- demo
 
-test: test-rust test-msrv test-python test-node test-browser test-docs test-kotlin kotlin-jar test-dist test-swift test-windows test-versions ## Every test of every language
+test: test-rust test-msrv test-python test-node test-browser test-kotlin kotlin-jar test-dist test-swift test-docs test-windows test-versions ## Every test of every language
 
 test-rust: setup-rust ## Rust unit, integration, scenario and doc tests; the CLI's completions and man page
 	$(CARGO) test --locked
@@ -172,7 +172,9 @@ docs: setup-rust build-node ## The documentation site into target/site (Sphinx +
 	cp -r $(CARGO_TARGET_DIR)/doc $(SITE)/reference/rust
 	@# TypeDoc over the package's published .d.ts: an undocumented export, method or accessor is an error.
 	cd docs/tools/typedoc && npm ci --no-audit --no-fund --ignore-scripts --silent && npx typedoc --logLevel Warn --out $(SITE)/reference/typescript
-	@echo "docs: $$(find $(SITE) -name '*.html' -not -path '*/reference/rust/*' -not -path '*/reference/typescript/*' | wc -l) pages in $(SITE), with the Rust and TypeScript references"
+	@# The DocC rendering of the Swift reference, when `make test-swift` (Debian 13 root) has made it.
+	if [ -d $(CARGO_TARGET_DIR)/swift-docc ]; then cp -r $(CARGO_TARGET_DIR)/swift-docc $(SITE)/reference/swift-docc; fi
+	@echo "docs: $$(find $(SITE) -name '*.html' -not -path '*/reference/rust/*' -not -path '*/reference/typescript/*' -not -path '*/reference/swift-docc/*' | wc -l) pages in $(SITE), with the Rust, TypeScript and (after make test-swift) DocC references"
 
 test-docs: docs setup-node ## The site's checks: strict build (make docs), offline link check (linkchecker), the README's length, and the browser test (chromium)
 	@test $$(wc -l < README.md) -le 250 || { echo "README.md has $$(wc -l < README.md) lines; a newcomer's page has at most 250 (move the rest into docs/site)" >&2; exit 1; }

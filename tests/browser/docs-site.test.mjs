@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize } from 'node:path'
 import { chromium } from 'playwright-core'
 
@@ -31,7 +31,7 @@ before(async () => {
   server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
     let file = join(site, path)
-    if (file.endsWith('/')) file += 'index.html'
+    if (file.endsWith('/') || (existsSync(file) && statSync(file).isDirectory())) file = join(file, 'index.html')
     if (!file.startsWith(site) || !existsSync(file)) return res.writeHead(404).end()
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file))
   })
@@ -79,4 +79,22 @@ test('the reader picks Swift once, search finds the rotation guide, nothing load
 
   assert.deepEqual(outside, [], 'every request went to the site itself')
   await context.close()
+})
+
+test('the Swift reference rendered by DocC opens offline', async (t) => {
+  // `make test` runs test-swift (which renders it in the Debian 13 root) before test-docs;
+  // a lone `make test-docs` without it says so here, and CI requires it.
+  if (!existsSync(`${site}/reference/swift-docc/index.html`)) {
+    assert.ok(!process.env.CI, 'with CI=true the DocC reference must be there (make test-swift makes it)')
+    t.diagnostic('no DocC reference in the site: run make test-swift before make docs')
+    return
+  }
+  const page = await browser.newPage()
+  const away = []
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) away.push(r.url()) })
+  await page.goto(`${base}/reference/swift-docc/documentation/partnerwebhooks/partnerclient/`)
+  await page.getByRole('heading', { name: 'PartnerClient', level: 1 }).waitFor({ timeout: 15_000 })
+  assert.match(await page.locator('main').innerText(), /share one per process/)
+  assert.deepEqual(away, [], 'every request went to the site itself')
+  await page.close()
 })

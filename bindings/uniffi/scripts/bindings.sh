@@ -185,6 +185,18 @@ test_swift() {
   if grep -n -F -f "$work/run/secrets.txt" "$work/run/trace.log" >/dev/null; then
     echo "test-swift: a secret a test used is in the SDK's trace log ($work/run/trace.log)" >&2; exit 1
   fi
+  # The Swift API reference, rendered by DocC (Debian 13's toolchain has it): the module's symbol
+  # graph, then `docc convert` for static hosting; `make docs` adds it to the site when it is there.
+  scripts/trixie-root.sh run "rm -rf /work/symbols /work/docc-out && mkdir -p /work/symbols && cd /work/pkg && \
+    swift build --target PartnerWebhooks $SWIFT_FLAGS -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc /work/symbols >/work/run/docc.log 2>&1 && \
+    /usr/libexec/swift/bin/docc convert --additional-symbol-graph-dir /work/symbols --fallback-display-name PartnerWebhooks \
+      --fallback-bundle-identifier com.partnerwebhooks.PartnerWebhooks --fallback-bundle-version $VERSION \
+      --output-path /work/docc-out --transform-for-static-hosting --hosting-base-path reference/swift-docc >>/work/run/docc.log 2>&1" \
+    || { tail -n 30 "$work/run/docc.log" >&2; echo "test-swift: DocC could not render the Swift reference" >&2; exit 1; }
+  rm -rf "$TARGET/swift-docc" && cp -r "$work/docc-out" "$TARGET/swift-docc"
+  test -f "$TARGET/swift-docc/documentation/partnerwebhooks/partnerclient/index.html" \
+    || { echo "test-swift: DocC's output has no page for PartnerClient" >&2; exit 1; }
+  echo "test-swift: the Swift reference rendered by DocC into $TARGET/swift-docc"
   echo "test-swift: the XCTests passed in the Debian 13 root, Swift $(scripts/trixie-root.sh run 'swift --version 2>&1' | sed -n 's/.*Swift version \([0-9.]*\).*/\1/p' | head -n1), in $((SECONDS - started)) s; no secret in the trace log"
 }
 
