@@ -1,6 +1,6 @@
 //! examples/axum_receiver.rs as a server fed by the sandbox: a signed delivery
 //! (200), an oversized one (413), one without the custom header (401), a forged
-//! request (401); and the README's axum snippet is the example's code.
+//! request (401); and the site's axum page includes the example's region.
 
 #[path = "../examples/axum_receiver.rs"]
 #[allow(dead_code)]
@@ -89,13 +89,12 @@ async fn the_axum_example_answers_each_delivery() {
 }
 
 #[test]
-fn the_readme_axum_snippet_is_the_example() {
+fn the_sites_axum_page_includes_the_example() {
     let source = include_str!("../examples/axum_receiver.rs");
-    let readme = include_str!("../../../README.md");
-    let start = source.find("// readme: axum\n").unwrap() + "// readme: axum\n".len();
-    let end = source.find("// end readme\n").unwrap();
+    let page = include_str!("../../../docs/site/receivers/axum.md");
+    assert!(source.contains("// readme: axum\n") && source.contains("// end readme\n"));
     assert!(
-        readme.contains(&source[start..end]),
-        "README lacks the axum example's code"
+        page.contains("examples/axum_receiver.rs") && page.contains("\"// readme: axum\""),
+        "docs/site/receivers/axum.md does not include the axum example's region"
     );
 }
