@@ -6,6 +6,9 @@
 use std::path::Path;
 use std::process::Command;
 
+#[path = "../../../tests/support/generated_page.rs"]
+mod generated_page;
+
 const BIN: &str = env!("CARGO_BIN_EXE_partner-webhooks");
 
 fn help(args: &[&str]) -> String {
@@ -79,14 +82,10 @@ fn render() -> String {
 fn the_cli_reference_is_current() {
     let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/site/reference/cli.md");
     let want = render();
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&page, &want).expect("the page is written");
-    }
-    let have = std::fs::read_to_string(&page).unwrap_or_default();
-    assert!(
-        have == want,
-        "{} is not current: run UPDATE_DOCS=1 cargo test -p partner-webhooks-cli --test docs_reference",
-        page.display()
+    generated_page::assert_current(
+        &page,
+        &want,
+        "cargo test -p partner-webhooks-cli --test docs_reference",
     );
     assert!(
         want.contains("## partner-webhooks headers add"),

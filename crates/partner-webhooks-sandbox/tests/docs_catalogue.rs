@@ -7,6 +7,9 @@
 
 use std::path::Path;
 
+#[path = "../../../tests/support/generated_page.rs"]
+mod generated_page;
+
 use partner_webhooks::events::KNOWN_EVENTS;
 use partner_webhooks_sandbox::sample_data;
 
@@ -32,15 +35,10 @@ fn render() -> String {
 fn the_event_catalogue_is_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let page = root.join("docs/site/reference/event-catalogue.md");
-    let want = render();
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&page, &want).expect("the page is written");
-    }
-    let have = std::fs::read_to_string(&page).unwrap_or_default();
-    assert!(
-        have == want,
-        "{} is not current: run UPDATE_DOCS=1 cargo test -p partner-webhooks-sandbox --test docs_catalogue",
-        page.display()
+    generated_page::assert_current(
+        &page,
+        &render(),
+        "cargo test -p partner-webhooks-sandbox --test docs_catalogue",
     );
     let evidence =
         std::fs::read_to_string(root.join("docs/site/reference/signatures-and-events.md"))
