@@ -180,7 +180,7 @@ test-docs: docs setup-node ## The site's checks: strict build (make docs), offli
 	@test $$(wc -l < README.md) -le 250 || { echo "README.md has $$(wc -l < README.md) lines; a newcomer's page has at most 250 (move the rest into docs/site)" >&2; exit 1; }
 	@{ command -v chromium; } >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
 	@# The Rust API pages are rustdoc's own (`-D warnings` checks their links): links into them are checked, links within them not.
-	$(DOCS_VENV)/bin/linkchecker --no-status --no-warnings --no-follow-url=/reference/rust/ $(SITE)/index.html
+	$(DOCS_VENV)/bin/python docs/tools/linkcheck.py $(SITE) --no-status --no-warnings --no-follow-url=/reference/rust/
 	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts && node --test docs-site.test.mjs
 
 lint: lint-rust lint-python lint-node lint-workflows lint-docs ## All linters
