@@ -114,6 +114,8 @@ const apiKey = sandbox.apiKey
 const logged = new PartnerClient({ apiKey, baseUrl, logger: console, logLevel: 'debug' })
 await logged.getWebhookUrl(partnerId)
 // end docs
+// A client's records reach its logger through the JS thread's queue: soon after the call, not during it.
+for (let i = 0; i < 500 && !printed.some((line) => line.includes('response')); i++) await new Promise((r) => setTimeout(r, 10))
 assert.ok(lastPrinted().some((line) => line.includes('response')), 'the client logged its response')
 
 await sandbox.stop()
